@@ -1,0 +1,3 @@
+from ctgdesk.cli import main
+
+raise SystemExit(main())
