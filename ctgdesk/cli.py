@@ -1,0 +1,72 @@
+"""ctgdesk's command line: the same services without a screen.
+
+`ctgdesk` alone opens the window; `ctgdesk [--db PATH] COMMAND …` runs a command.
+Each command lives in its own module under ctgdesk/commands/ with a `register` function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from ctgdesk import __version__
+
+COMMAND_MODULES = [
+    "ctgdesk.commands.basics",
+]
+
+
+class CommandError(Exception):
+    """A failure to report to the user in French, with a non-zero exit code."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ctgdesk",
+        description="ctgdesk — outil des chargé·e·s de coopération territoriale CTG.",
+    )
+    parser.add_argument("--version", action="version", version=f"ctgdesk {__version__}")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="fichier de base de données (par défaut : dossier de données de l'application)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    if args.db is not None:
+        return args.db
+    from ctgdesk.db.paths import default_db_path
+
+    return default_db_path()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if args.command is None:
+        from ctgdesk.ui.app import run_gui
+
+        return run_gui(db_path(args), rest)
+    if rest:
+        parser.error(f"arguments non reconnus : {' '.join(rest)}")
+    try:
+        return int(args.handler(args) or 0)
+    except CommandError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return error.code
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130

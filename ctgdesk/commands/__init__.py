@@ -1,0 +1,1 @@
+"""CLI sub-commands. Each module has `register(subparsers)`; cli.py lists the modules."""
