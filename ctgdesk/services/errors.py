@@ -1,0 +1,16 @@
+"""The one exception services raise for a user's mistake: a French message, and the field."""
+
+from __future__ import annotations
+
+
+class ValidationError(ValueError):
+    """Raised when an input breaks a rule. `field` names the form field to show it next to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(ValidationError):
+    """The record asked for does not exist (any more)."""

@@ -1,0 +1,305 @@
+"""ETP of coordination: allocations per commune or structure and year, their rules and totals.
+
+Rules (one place for each):
+- an ETP is ≥ 0, or "En cours" when not fixed yet;
+- the year lies within a convention;
+- where the split per person is known, a coordinator's total for a year is at most 1,0 ETP;
+- the known shares of an allocation do not exceed its ETP.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from ctgdesk.formatting import decimal2
+from ctgdesk.models import (
+    Convention,
+    Coordinator,
+    EtpAllocation,
+    EtpShare,
+    EtpStatus,
+    Organisation,
+    Person,
+)
+from ctgdesk.services.errors import ValidationError
+from ctgdesk.services.parsing import is_pending, parse_decimal
+from ctgdesk.services.records import get_or_fail
+
+MAX_ETP_PER_PERSON = Decimal("1.0")
+MAX_ETP_PER_ALLOCATION = Decimal("20")
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class ShareInput:
+    coordinator_id: int
+    etp: Decimal | str | None = None
+
+
+def parse_etp(value: Decimal | str | int | float | None, *, field: str = "etp") -> tuple[Decimal | None, EtpStatus]:
+    """'0,40' → (0.40, fixé); 'En cours' or empty → (None, en cours). Refuses negatives."""
+    if value is None or (isinstance(value, str) and not value.strip()) or is_pending(value):
+        return None, EtpStatus.PENDING
+    etp = parse_decimal(value, what="L'ETP", field=field)
+    if etp < 0:
+        raise ValidationError(f"Un ETP ne peut pas être négatif ({decimal2(etp)}).", field)
+    if etp > MAX_ETP_PER_ALLOCATION:
+        raise ValidationError(f"{decimal2(etp)} ETP pour une seule structure ? C'est trop.", field)
+    return etp.quantize(Decimal("0.001")), EtpStatus.FIXED
+
+
+def check_year(session: Session, year: int) -> None:
+    """A year outside every convention is refused."""
+    conventions = list(session.scalars(select(Convention)))
+    if not conventions:
+        return
+    if not any(c.covers(year) for c in conventions):
+        spans = ", ".join(f"« {c.name} » ({c.first_year}–{c.last_year})" for c in conventions)
+        raise ValidationError(f"L'année {year} est hors des conventions : {spans}.", "year")
+
+
+def coordinator_total(session: Session, coordinator_id: int, year: int, *, excluding_allocation: int | None = None) -> Decimal:
+    query = (
+        select(func.coalesce(func.sum(EtpShare.etp), 0))
+        .join(EtpAllocation, EtpShare.allocation_id == EtpAllocation.id)
+        .where(EtpShare.coordinator_id == coordinator_id, EtpAllocation.year == year)
+    )
+    if excluding_allocation is not None:
+        query = query.where(EtpAllocation.id != excluding_allocation)
+    return Decimal(str(session.scalar(query)))
+
+
+def set_allocation(
+    session: Session,
+    organisation_id: int,
+    year: int,
+    etp: Decimal | str | None,
+    *,
+    people_count: int | None = None,
+    shares: list[ShareInput] | None = None,
+    notes: str = "",
+) -> EtpAllocation:
+    """Create or replace the allocation of a commune or structure for a year."""
+    organisation = get_or_fail(session, Organisation, organisation_id, "La commune ou structure")
+    check_year(session, year)
+    amount, status = parse_etp(etp)
+    if people_count is not None and people_count < 0:
+        raise ValidationError("Le nombre de personnes ne peut pas être négatif.", "people_count")
+    allocation = session.scalar(
+        select(EtpAllocation).where(EtpAllocation.organisation_id == organisation_id, EtpAllocation.year == year)
+    )
+    shares = shares or []
+    seen: set[int] = set()
+    parsed: list[tuple[Coordinator, Decimal | None]] = []
+    for share in shares:
+        coordinator = get_or_fail(session, Coordinator, share.coordinator_id, "Le/la chargé·e de coopération")
+        if coordinator.id in seen:
+            raise ValidationError(f"{coordinator.name} figure deux fois pour {organisation.name}.", "shares")
+        seen.add(coordinator.id)
+        share_etp = None
+        if share.etp is not None and not (isinstance(share.etp, str) and not share.etp.strip()):
+            share_etp, _ = parse_etp(share.etp, field="shares")
+        parsed.append((coordinator, share_etp))
+    known = [s for _, s in parsed if s is not None]
+    if amount is not None and known and sum(known) > amount:
+        raise ValidationError(
+            f"La somme des parts ({decimal2(sum(known))} ETP) dépasse l'ETP de {organisation.name} "
+            f"en {year} ({decimal2(amount)} ETP).",
+            "shares",
+        )
+    for coordinator, share_etp in parsed:
+        if share_etp is None:
+            continue
+        total = coordinator_total(
+            session, coordinator.id, year, excluding_allocation=allocation.id if allocation else None
+        ) + share_etp
+        if total > MAX_ETP_PER_PERSON:
+            raise ValidationError(
+                f"{coordinator.name} dépasserait {decimal2(MAX_ETP_PER_PERSON)} ETP en {year} "
+                f"(total {decimal2(total)} ETP).",
+                "shares",
+            )
+    if allocation is None:
+        allocation = EtpAllocation(organisation_id=organisation_id, year=year)
+        session.add(allocation)
+    allocation.etp, allocation.status = amount, status
+    allocation.people_count = people_count if people_count is not None else (len(parsed) or None)
+    allocation.notes = notes or ""
+    allocation.shares.clear()
+    session.flush()
+    for coordinator, share_etp in parsed:
+        allocation.shares.append(EtpShare(coordinator_id=coordinator.id, etp=share_etp))
+    session.flush()
+    return allocation
+
+
+def delete_allocation(session: Session, organisation_id: int, year: int) -> None:
+    allocation = session.scalar(
+        select(EtpAllocation).where(EtpAllocation.organisation_id == organisation_id, EtpAllocation.year == year)
+    )
+    if allocation is not None:
+        session.delete(allocation)
+        session.flush()
+
+
+# --- reading: grid, totals, evolution ---------------------------------------------------
+
+@dataclass(frozen=True)
+class EtpCell:
+    etp: Decimal | None
+    status: EtpStatus
+    people_count: int | None
+    people: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "En cours" if self.status is EtpStatus.PENDING else decimal2(self.etp)
+
+
+@dataclass
+class EtpRow:
+    organisation_id: int
+    name: str
+    cells: dict[int, EtpCell] = field(default_factory=dict)
+
+    def total(self) -> Decimal:
+        return sum((c.etp for c in self.cells.values() if c.etp is not None), ZERO)
+
+
+@dataclass
+class EtpGrid:
+    years: list[int]
+    rows: list[EtpRow]
+
+    def column_total(self, year: int) -> Decimal:
+        return sum((r.cells[year].etp for r in self.rows if year in r.cells and r.cells[year].etp is not None), ZERO)
+
+    def pending_count(self, year: int) -> int:
+        return sum(1 for r in self.rows if year in r.cells and r.cells[year].status is EtpStatus.PENDING)
+
+    def grand_total(self) -> Decimal:
+        return sum((self.column_total(y) for y in self.years), ZERO)
+
+
+def allocation_years(session: Session) -> list[int]:
+    return list(session.scalars(select(EtpAllocation.year).distinct().order_by(EtpAllocation.year)))
+
+
+def etp_grid(session: Session, years: list[int] | None = None) -> EtpGrid:
+    years = sorted(years) if years else allocation_years(session)
+    query = (
+        select(EtpAllocation)
+        .where(EtpAllocation.year.in_(years))
+        .options(
+            selectinload(EtpAllocation.organisation),
+            selectinload(EtpAllocation.shares).selectinload(EtpShare.coordinator).selectinload(Coordinator.person),
+        )
+    )
+    rows: dict[int, EtpRow] = {}
+    for allocation in session.scalars(query):
+        row = rows.setdefault(
+            allocation.organisation_id, EtpRow(allocation.organisation_id, allocation.organisation.name)
+        )
+        row.cells[allocation.year] = EtpCell(
+            etp=allocation.etp,
+            status=allocation.status,
+            people_count=allocation.people_count,
+            people=tuple(sorted(s.coordinator.name for s in allocation.shares)),
+        )
+    return EtpGrid(years=years, rows=sorted(rows.values(), key=lambda r: r.name.casefold()))
+
+
+class Evolution(str, enum.Enum):
+    UP = "hausse"
+    STABLE = "stable"
+    DOWN = "baisse"
+    NEW = "nouveau"
+    ENDED = "arrêt"
+    UNKNOWN = "inconnue"
+
+    @property
+    def arrow(self) -> str:
+        return {"hausse": "↗", "stable": "→", "baisse": "↘", "nouveau": "↗", "arrêt": "↘"}.get(self.value, "?")
+
+
+def evolution(before: EtpCell | None, after: EtpCell | None) -> Evolution:
+    if before is None and after is None:
+        return Evolution.UNKNOWN
+    if before is None or (before.etp is None and before.status is EtpStatus.FIXED):
+        return Evolution.NEW if after is not None and after.etp else Evolution.UNKNOWN
+    if after is None:
+        return Evolution.ENDED
+    if before.etp is None or after.etp is None:
+        return Evolution.UNKNOWN
+    if after.etp > before.etp:
+        return Evolution.UP
+    if after.etp < before.etp:
+        return Evolution.DOWN
+    return Evolution.STABLE
+
+
+@dataclass(frozen=True)
+class EtpComparison:
+    organisation_id: int
+    name: str
+    before: EtpCell | None
+    after: EtpCell | None
+    evolution: Evolution
+
+
+def compare_years(session: Session, year_before: int, year_after: int) -> list[EtpComparison]:
+    """The CTG 1 → CTG 2 table the conventions print: ETP and people before and after."""
+    grid = etp_grid(session, [year_before, year_after])
+    return [
+        EtpComparison(
+            organisation_id=row.organisation_id, name=row.name,
+            before=row.cells.get(year_before), after=row.cells.get(year_after),
+            evolution=evolution(row.cells.get(year_before), row.cells.get(year_after)),
+        )
+        for row in grid.rows
+    ]
+
+
+@dataclass(frozen=True)
+class CoordinatorLoad:
+    coordinator_id: int
+    name: str
+    year: int
+    total: Decimal
+    structures: tuple[str, ...]
+
+    @property
+    def over_allocated(self) -> bool:
+        return self.total > MAX_ETP_PER_PERSON
+
+
+def coordinator_loads(session: Session, year: int) -> list[CoordinatorLoad]:
+    """Each coordinator's known ETP total for a year, with the structures she works for."""
+    query = (
+        select(Coordinator.id, Person.first_name, Person.last_name, Organisation.name, EtpShare.etp)
+        .join(Person, Coordinator.person_id == Person.id)
+        .join(EtpShare, EtpShare.coordinator_id == Coordinator.id)
+        .join(EtpAllocation, EtpShare.allocation_id == EtpAllocation.id)
+        .join(Organisation, EtpAllocation.organisation_id == Organisation.id)
+        .where(EtpAllocation.year == year)
+    )
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    names: dict[int, str] = {}
+    structures: dict[int, list[str]] = defaultdict(list)
+    for coordinator_id, first, last, organisation, share in session.execute(query):
+        names[coordinator_id] = f"{first} {last}".strip()
+        totals[coordinator_id] += share or ZERO
+        structures[coordinator_id].append(organisation)
+    return sorted(
+        (
+            CoordinatorLoad(cid, names[cid], year, totals[cid], tuple(sorted(structures[cid])))
+            for cid in names
+        ),
+        key=lambda load: load.name.casefold(),
+    )

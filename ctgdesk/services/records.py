@@ -1,0 +1,42 @@
+"""Small helpers every service module uses to fetch and check records."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from ctgdesk.services.errors import NotFound, ValidationError
+
+T = TypeVar("T")
+
+
+def get_or_fail(session: Session, model: type[T], record_id: int | None, what: str) -> T:
+    record = session.get(model, record_id) if record_id is not None else None
+    if record is None:
+        raise NotFound(f"{what} n°{record_id} n'existe pas (ou plus).")
+    return record
+
+
+def required_text(value: str | None, what: str, field: str, *, max_length: int = 200) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(f"{what} est obligatoire.", field)
+    if len(text) > max_length:
+        raise ValidationError(f"{what} est trop long ({len(text)} caractères, {max_length} au plus).", field)
+    return text
+
+
+def optional_text(value: str | None, what: str, field: str, *, max_length: int = 200) -> str:
+    text = (value or "").strip()
+    if len(text) > max_length:
+        raise ValidationError(f"{what} est trop long ({len(text)} caractères, {max_length} au plus).", field)
+    return text
+
+
+def apply(record: object, fields: dict, allowed: set[str]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(record, name, value)
