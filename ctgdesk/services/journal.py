@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from ctgdesk.models import Coordinator, JournalEntry, JournalKind, Organisation, RefFunction
+from ctgdesk.models import Coordinator, JournalEntry, JournalKind, Organisation, Person, RefFunction
+from ctgdesk.models.journal import journal_communes, journal_partners
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.records import get_or_fail, optional_text, required_text
 
@@ -103,22 +104,44 @@ class JournalRow:
 
 
 def list_entries(session: Session, *, year: int | None = None, coordinator_id: int | None = None) -> list[JournalRow]:
-    query = (
-        select(JournalEntry)
-        .options(selectinload(JournalEntry.partners), selectinload(JournalEntry.communes),
-                 selectinload(JournalEntry.coordinator).selectinload(Coordinator.person))
-        .order_by(JournalEntry.date.desc(), JournalEntry.id.desc())
-    )
+    # Plain column queries (no ORM objects): a year of the biggest territory (5 000 entries)
+    # lists in a few tens of milliseconds.
+    conditions = []
     if year is not None:
-        query = query.where(JournalEntry.date >= date(year, 1, 1), JournalEntry.date <= date(year, 12, 31))
+        conditions += [JournalEntry.date >= date(year, 1, 1), JournalEntry.date <= date(year, 12, 31)]
     if coordinator_id is not None:
-        query = query.where(JournalEntry.coordinator_id == coordinator_id)
+        conditions.append(JournalEntry.coordinator_id == coordinator_id)
+    rows = session.execute(
+        select(JournalEntry.id, JournalEntry.date, JournalEntry.function_code, JournalEntry.kind,
+               JournalEntry.nature, Person.first_name, Person.last_name, JournalEntry.duration_minutes)
+        .outerjoin(Coordinator, JournalEntry.coordinator_id == Coordinator.id)
+        .outerjoin(Person, Coordinator.person_id == Person.id)
+        .where(*conditions)
+        .order_by(JournalEntry.date.desc(), JournalEntry.id.desc())
+    ).all()
+    if not rows:
+        return []
+    selected = select(JournalEntry.id).where(*conditions)
+    partners = _names(session, journal_partners, selected)
+    communes = _names(session, journal_communes, selected)
     return [
         JournalRow(
-            id=e.id, date=e.date, function_code=e.function_code, kind=e.kind, nature=e.nature,
-            coordinator=e.coordinator.name if e.coordinator else "",
-            partners=", ".join(sorted(p.name for p in e.partners)),
-            communes=", ".join(sorted(c.name for c in e.communes)), duration_minutes=e.duration_minutes,
+            id=e_id, date=day, function_code=code, kind=kind, nature=nature,
+            coordinator=f"{first} {last}".strip() if last is not None else "",
+            partners=", ".join(sorted(partners.get(e_id, ()))),
+            communes=", ".join(sorted(communes.get(e_id, ()))), duration_minutes=minutes,
         )
-        for e in session.scalars(query)
+        for e_id, day, code, kind, nature, first, last, minutes in rows
     ]
+
+
+def _names(session: Session, link, selected) -> dict[int, list[str]]:
+    """Organisation names per entry through a link table, for the entries `selected`."""
+    names: dict[int, list[str]] = {}
+    for entry_id, name in session.execute(
+        select(link.c.entry_id, Organisation.name)
+        .join(Organisation, link.c.organisation_id == Organisation.id)
+        .where(link.c.entry_id.in_(selected))
+    ):
+        names.setdefault(entry_id, []).append(name)
+    return names
