@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ctgdesk.models.base import Base, Tracked, enum_column_type
@@ -32,6 +32,8 @@ class JournalEntry(Tracked, Base):
     __tablename__ = "journal_entry"
     __table_args__ = (
         CheckConstraint("duration_minutes IS NULL OR duration_minutes >= 0", name="duration_not_negative"),
+        # The bilan counts entries of some kinds in a period: seek (kind, date), not every entry of a kind.
+        Index("ix_journal_entry_kind_date", "kind", "date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,7 +42,7 @@ class JournalEntry(Tracked, Base):
         ForeignKey("coordinator.id", ondelete="SET NULL"), index=True
     )
     function_code: Mapped[str] = mapped_column(String(10), index=True)
-    kind: Mapped[JournalKind] = mapped_column(enum_column_type(JournalKind), index=True)
+    kind: Mapped[JournalKind] = mapped_column(enum_column_type(JournalKind))
     nature: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     duration_minutes: Mapped[Optional[int]] = mapped_column(Integer)
