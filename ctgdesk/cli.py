@@ -52,8 +52,25 @@ def db_path(args: argparse.Namespace) -> Path:
     return default_db_path()
 
 
+def _gui_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]] | None:
+    """(args, Qt arguments) when no command is named: the window, without loading any command
+    module (they import SQLAlchemy and the services: the window must show before that)."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--db", type=Path, default=None)
+    args, rest = parser.parse_known_args(argv)
+    if any(not arg.startswith("-") or arg in ("-h", "--help", "--version") for arg in rest):
+        return None
+    return args, rest
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    gui = _gui_arguments(argv)
+    if gui is not None:
+        from ctgdesk.ui.app import run_gui
+
+        args, rest = gui
+        return run_gui(db_path(args), rest)
     parser = build_parser()
     args, rest = parser.parse_known_args(argv)
     if args.command is None:

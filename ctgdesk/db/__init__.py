@@ -1,15 +1,18 @@
-"""Database access: engine, sessions, migrations. The only place that knows the URL."""
+"""Database access: engine, sessions, migrations. The only place that knows the URL.
+
+Light to import (no SQLAlchemy, no Alembic until a database is opened): the window shows
+before the ORM is loaded, and `ctgdesk.db.paths` stays cheap for the command line.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
-
-from ctgdesk.db.engine import make_engine, make_session_factory, transaction
-from ctgdesk.db.migrate import current_revision, head_revision, upgrade
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 @dataclass
@@ -20,12 +23,16 @@ class Database:
 
     def transaction(self):
         """`with db.transaction() as session:` — commit on success, roll back on error."""
+        from ctgdesk.db.engine import transaction
+
         return transaction(self.sessions)
 
     def session(self) -> Session:
         return self.sessions()
 
     def schema_revision(self) -> str | None:
+        from ctgdesk.db.migrate import current_revision
+
         return current_revision(self.engine)
 
     def dispose(self) -> None:
@@ -34,11 +41,27 @@ class Database:
 
 def open_database(path: Path | str, *, migrate: bool = True, read_only: bool = False) -> Database:
     """Open (creating if needed) the database file and bring its schema to the current version."""
+    from ctgdesk.db.engine import make_engine, make_session_factory
+    from ctgdesk.db.migrate import upgrade
+
     path = Path(path)
     engine = make_engine(path, read_only=read_only)
     if migrate and not read_only:
         upgrade(engine)
     return Database(path=path, engine=engine, sessions=make_session_factory(engine))
+
+
+def __getattr__(name: str):
+    # `from ctgdesk.db import head_revision, transaction` still works, loaded on first use.
+    if name == "head_revision":
+        from ctgdesk.db.migrate import head_revision
+
+        return head_revision
+    if name == "transaction":
+        from ctgdesk.db.engine import transaction
+
+        return transaction
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["Database", "open_database", "head_revision", "transaction"]
