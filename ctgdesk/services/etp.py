@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ctgdesk.formatting import decimal2
 from ctgdesk.models import (
@@ -193,24 +193,26 @@ def allocation_years(session: Session) -> list[int]:
 
 def etp_grid(session: Session, years: list[int] | None = None) -> EtpGrid:
     years = sorted(years) if years else allocation_years(session)
-    query = (
-        select(EtpAllocation)
+    # Plain column queries: no ORM object per allocation, share and person.
+    people: dict[int, list[str]] = defaultdict(list)
+    for allocation_id, first, last in session.execute(
+        select(EtpShare.allocation_id, Person.first_name, Person.last_name)
+        .join(EtpAllocation, EtpShare.allocation_id == EtpAllocation.id)
+        .join(Coordinator, EtpShare.coordinator_id == Coordinator.id)
+        .join(Person, Coordinator.person_id == Person.id)
         .where(EtpAllocation.year.in_(years))
-        .options(
-            selectinload(EtpAllocation.organisation),
-            selectinload(EtpAllocation.shares).selectinload(EtpShare.coordinator).selectinload(Coordinator.person),
-        )
-    )
+    ):
+        people[allocation_id].append(f"{first} {last}".strip())
     rows: dict[int, EtpRow] = {}
-    for allocation in session.scalars(query):
-        row = rows.setdefault(
-            allocation.organisation_id, EtpRow(allocation.organisation_id, allocation.organisation.name)
-        )
-        row.cells[allocation.year] = EtpCell(
-            etp=allocation.etp,
-            status=allocation.status,
-            people_count=allocation.people_count,
-            people=tuple(sorted(s.coordinator.name for s in allocation.shares)),
+    for allocation_id, organisation_id, name, year, amount, status, people_count in session.execute(
+        select(EtpAllocation.id, EtpAllocation.organisation_id, Organisation.name, EtpAllocation.year,
+               EtpAllocation.etp, EtpAllocation.status, EtpAllocation.people_count)
+        .join(Organisation, EtpAllocation.organisation_id == Organisation.id)
+        .where(EtpAllocation.year.in_(years))
+    ):
+        row = rows.setdefault(organisation_id, EtpRow(organisation_id, name))
+        row.cells[year] = EtpCell(
+            etp=amount, status=status, people_count=people_count, people=tuple(sorted(people[allocation_id])),
         )
     return EtpGrid(years=years, rows=sorted(rows.values(), key=lambda r: r.name.casefold()))
 
