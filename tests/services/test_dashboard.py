@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from ctgdesk.db import open_database
 from ctgdesk.models import (
     Coordinator,
     DecisionStatus,
@@ -22,18 +21,8 @@ from ctgdesk.services import etp, meetings, people, plan, territory
 from ctgdesk.services.dashboard import PAGE_MEETINGS, PAGE_PLAN, PAGE_STAFF, dashboard
 from ctgdesk.services.etp import ShareInput
 from ctgdesk.services.meetings import AlertInput, DecisionInput, MeetingInput
-from ctgdesk.services.referential import ensure_referential
 
 TODAY = date(2026, 6, 15)
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = open_database(tmp_path / "dashboard.sqlite")
-    with database.transaction() as session:
-        ensure_referential(session)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture
@@ -192,3 +181,15 @@ def test_coordinators_counted_when_in_post_during_the_year(db):
     with db.transaction() as s:
         assert dashboard(s, 2026, TODAY).coordinators == 2
         assert s.query(Coordinator).count() == 4
+
+
+def test_demo_dashboard_reads_the_demo_territory(demo_db):
+    from tests.conftest import DEMO_TODAY
+
+    with demo_db.transaction() as s:
+        board = dashboard(s, 2026, DEMO_TODAY)
+    assert board.convention is not None
+    assert board.instances and board.meetings_held > 0
+    assert board.etp_total > 0 and board.coordinators == 10
+    assert all(m.starts_at.date() >= DEMO_TODAY for m in board.next_meetings)
+    assert board.fiches_total > 0
