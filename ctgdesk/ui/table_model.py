@@ -21,7 +21,8 @@ per-row tooltip / foreground / background / bold. Without a formatter: None → 
 bool → "Oui"/"Non", a LabelledEnum → its label, a date → 12/01/2026, a datetime →
 12/01/2026 14:30, a Decimal → 0,4, anything else → str(). Sorting uses the raw value
 (dates, numbers and Decimals sort as such, text ignores case and accents, empty cells last),
-through `SORT_ROLE` and `SearchProxyModel.lessThan`.
+through `SORT_ROLE` and `SearchProxyModel.lessThan`. `pinned=lambda r: r.is_total` keeps a
+total line last whatever the sort and the search.
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ class Column(Generic[R]):
         return (self.display or default_display)(raw) if raw is not None or self.display else ""
 
     def key(self, row: R) -> tuple:
-        """(is_empty, key): empty cells sort after the others."""
+        """(is_empty, key): empty cells sort after the others, in either order."""
         raw = self.value(row)
         if raw is None or raw == "":
             return (1, 0)
@@ -150,16 +151,27 @@ def _qt_friendly(key: tuple) -> Any:
 class RowsTableModel(QAbstractTableModel, Generic[R]):
     """Read-only table of plain rows. Editing goes through dialogs that call services."""
 
-    def __init__(self, columns: Sequence[Column[R]], rows: Iterable[R] = (), parent=None):
+    def __init__(
+        self, columns: Sequence[Column[R]], rows: Iterable[R] = (), parent=None, *,
+        pinned: Callable[[R], bool] | None = None,
+    ):
         super().__init__(parent)
         self.columns: list[Column[R]] = list(columns)
         self._rows: list[R] = list(rows)
+        self._pinned = pinned
 
     # --- data in and out -----------------------------------------------------------------
-    def set_rows(self, rows: Iterable[R]) -> None:
+    def set_rows(self, rows: Iterable[R], columns: Sequence[Column[R]] | None = None) -> None:
+        """Replace the rows (and the columns, when they depend on the data: one per year…)."""
         self.beginResetModel()
         self._rows = list(rows)
+        if columns is not None:
+            self.columns = list(columns)
         self.endResetModel()
+
+    def is_pinned(self, number: int) -> bool:
+        """A pinned row (a total line) stays last whatever the sort, and is never filtered out."""
+        return bool(self._pinned and self._pinned(self._rows[number]))
 
     @property
     def rows(self) -> list[R]:
@@ -276,6 +288,8 @@ class SearchProxyModel(QSortFilterProxyModel):
             return True
         model = self.sourceModel()
         if isinstance(model, RowsTableModel):
+            if model.is_pinned(source_row):
+                return True
             texts = [model.cell_text(source_row, c) for c in range(model.columnCount())]
         else:  # pragma: no cover - any other model
             texts = [
@@ -288,7 +302,17 @@ class SearchProxyModel(QSortFilterProxyModel):
     def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
         model = self.sourceModel()
         if isinstance(model, RowsTableModel):
+            # Qt asks lessThan(right, left) for a descending sort: pinned rows, then empty
+            # cells, are answered so that they end last both ways.
+            descending = self.sortOrder() == Qt.SortOrder.DescendingOrder
+            left_pinned, right_pinned = model.is_pinned(left.row()), model.is_pinned(right.row())
+            if left_pinned or right_pinned:
+                if left_pinned and right_pinned:
+                    return left.row() < right.row()
+                return descending if left_pinned else not descending
             a, b = model.sort_key(left), model.sort_key(right)
+            if a[0] != b[0]:  # one cell empty
+                return descending if a[0] else not descending
             try:
                 return a < b
             except TypeError:

@@ -109,3 +109,24 @@ def test_reload_resets_and_finds_rows(qtbot):
     assert model.find(lambda r: r.name == "Divion") == 1
     assert model.find(lambda r: r.name == "Arras") is None
     assert model.row_at(make_model().index(0, 0)) is None  # an index of another model
+
+
+def test_pinned_total_row_stays_last_and_visible():
+    total = Row("Total", OrganisationKind.AUTRE, Decimal("12.9"), None, False)
+    model = RowsTableModel(make_model().columns, [*ROWS, total], pinned=lambda r: r is total)
+    proxy = SearchProxyModel(model)
+    proxy.sort(2, Qt.SortOrder.AscendingOrder)
+    assert column_texts(proxy, 0)[-1] == "Total"
+    proxy.sort(2, Qt.SortOrder.DescendingOrder)
+    assert column_texts(proxy, 2) == ["10,00", "2,50", "0,40", "", "12,90"]
+    proxy.sort(0, Qt.SortOrder.DescendingOrder)
+    assert column_texts(proxy, 0) == ["Écoust-Saint-Mein", "Divion", "Bruay-la-Buissière", "arras", "Total"]
+    proxy.set_search("divion")
+    assert column_texts(proxy, 0) == ["Divion", "Total"]
+
+
+def test_columns_can_change_with_the_data(qtmodeltester):
+    model = make_model()
+    qtmodeltester.check(model, force_py=True)
+    model.set_rows(ROWS[:1], columns=[Column("Nom", lambda r: r.name)])
+    assert model.columnCount() == 1 and model.index(0, 0).data() == "Écoust-Saint-Mein"
