@@ -203,6 +203,11 @@ def save_meeting(
         session.add(meeting)
     else:
         meeting = get_or_fail(session, Meeting, meeting_id, "La réunion")
+        # The lines are replaced by those of the form, which keep their uids: the old rows
+        # go first, or the new ones would collide with them on the unique uid.
+        for lines in (meeting.attendances, meeting.decisions, meeting.alerts, meeting.expertises):
+            lines.clear()
+        session.flush()
     for name in ("instance_id", "starts_at", "ends_at", "place", "animator_id", "status", "title",
                  "agenda", "minutes", "diagnostic_partage"):
         setattr(meeting, name, getattr(data, name))

@@ -41,3 +41,25 @@ def test_open_alerts_and_uid_lookup(db):
         assert meetings.meeting_id_for_uid(s, snapshot.uid) is None
         again = meetings.save_meeting(s, snapshot)
         assert meetings.meeting_id_for_uid(s, snapshot.uid) == again.id
+
+
+def test_editing_a_meeting_keeps_its_lines_and_their_uids(db):
+    """Saving the form of an existing meeting replaces its lines without a uid collision."""
+    with db.transaction() as s:
+        instance = meetings.create_instance(s, name="COPIL", kind=InstanceKind.COPIL)
+        m = meetings.save_meeting(s, meetings.MeetingInput(
+            instance_id=instance.id, starts_at=datetime(2025, 3, 2, 14),
+            decisions=[meetings.DecisionInput("Une"), meetings.DecisionInput("Deux")],
+            alerts=[meetings.AlertInput("Alerte")], expertises=[meetings.ExpertiseInput("Sujet", expert_label="Caf")]))
+        meeting_id = m.id
+    with db.transaction() as s:
+        data = meetings.meeting_input(s, meeting_id)
+        uids = [d.uid for d in data.decisions]
+        data.place = "Mairie"
+        data.decisions[1].text = "Deux, reformulée"
+        meetings.save_meeting(s, data, meeting_id)
+    with db.transaction() as s:
+        back = meetings.meeting_input(s, meeting_id)
+    assert back.place == "Mairie"
+    assert [(d.text, d.uid) for d in back.decisions] == [("Une", uids[0]), ("Deux, reformulée", uids[1])]
+    assert len(back.alerts) == 1 and len(back.expertises) == 1

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTimeEdit,
@@ -140,25 +141,35 @@ class ChoiceCombo(QComboBox):
         self.setMinimumContentsLength(12)
         self._typed = ""
         self._typed_at = 0.0
+        self._searching = False
+        self._keys = []
         self.set_choices(choices, empty_label=empty_label)
 
     def set_choices(self, choices: Iterable[tuple[Hashable, str]], *, empty_label: str | None = None) -> None:
+        # Keys stay Python objects here (Qt item data would turn a str enum or a tuple into
+        # something else); the items only carry the labels.
         current = self.current_key() if self.count() else None
-        self.blockSignals(True)
+        was_blocked = self.blockSignals(True)
         self.clear()
+        self._keys: list[Any] = []
         if empty_label is not None:
-            self.addItem(empty_label, None)
+            self.addItem(empty_label)
+            self._keys.append(None)
         for key, label in choices:
-            self.addItem(label, key)
-        self.blockSignals(False)
+            self.addItem(label)
+            self._keys.append(key)
         self.set_current_key(current)
+        self.blockSignals(was_blocked)
+        if self.current_key() != current and not was_blocked:
+            self.currentIndexChanged.emit(self.currentIndex())
 
     def current_key(self) -> Any:
-        return self.currentData()
+        index = self.currentIndex()
+        return self._keys[index] if 0 <= index < len(self._keys) else None
 
     def set_current_key(self, key: Any) -> bool:
-        for index in range(self.count()):
-            if self.itemData(index) == key:
+        for index, candidate in enumerate(self._keys):
+            if candidate == key:
                 self.setCurrentIndex(index)
                 return True
         if self.count():
@@ -166,7 +177,7 @@ class ChoiceCombo(QComboBox):
         return False
 
     def keys(self) -> list[Any]:
-        return [self.itemData(i) for i in range(self.count())]
+        return list(self._keys)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
@@ -182,22 +193,39 @@ class ChoiceCombo(QComboBox):
         if text and text.isprintable() and not modifiers and (text != " " or self._typed):
             self._typed += text
             self._typed_at = now
-            self._select_typed()
+            if not self._select_typed() and len(self._typed) > 1:
+                self._typed = text  # nothing matches: start a new search with this key
+                self._select_typed()
             return
         super().keyPressEvent(event)
 
-    def _select_typed(self) -> None:
+    def focusOutEvent(self, event) -> None:
+        self._typed = ""
+        super().focusOutEvent(event)
+
+    def setCurrentIndex(self, index: int) -> None:
+        if not self._searching:
+            self._typed = ""  # chosen otherwise: the next key starts a new search
+        super().setCurrentIndex(index)
+
+    def _select_typed(self) -> bool:
         wanted = fold(self._typed)
         if not wanted:
-            return
+            return False
         labels = [fold(self.itemText(i)) for i in range(self.count())]
         match = next((i for i, label in enumerate(labels) if label.startswith(wanted)), None)
         if match is None:
             match = next((i for i, label in enumerate(labels) if f" {wanted}" in f" {label}"), None)
         if match is None:
             match = next((i for i, label in enumerate(labels) if wanted in label), None)
-        if match is not None:
+        if match is None:
+            return False
+        self._searching = True
+        try:
             self.setCurrentIndex(match)
+        finally:
+            self._searching = False
+        return True
 
 
 class CheckList(QListWidget):
@@ -212,35 +240,35 @@ class CheckList(QListWidget):
         self.itemChanged.connect(lambda _item: self.changed.emit())
 
     def set_choices(self, choices: Iterable[tuple[Hashable, str]]) -> None:
-        ticked = set(self.checked_keys())
-        self.blockSignals(True)
+        ticked = set(self.checked_keys()) if hasattr(self, "_keys") else set()
+        was_blocked = self.blockSignals(True)
         self.clear()
+        self._keys: list[Any] = []
         for key, label in choices:
             item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, key)
+            self._keys.append(key)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if key in ticked else Qt.CheckState.Unchecked)
             self.addItem(item)
-        self.blockSignals(False)
+        self.blockSignals(was_blocked)
 
     def _items(self) -> list[QListWidgetItem]:
         return [self.item(i) for i in range(self.count())]
 
     def checked_keys(self) -> list[Any]:
-        return [i.data(Qt.ItemDataRole.UserRole) for i in self._items() if i.checkState() == Qt.CheckState.Checked]
+        return [key for key, item in zip(self._keys, self._items()) if item.checkState() == Qt.CheckState.Checked]
 
     def set_checked_keys(self, keys: Iterable[Hashable]) -> None:
         wanted = set(keys)
-        self.blockSignals(True)
-        for item in self._items():
-            key = item.data(Qt.ItemDataRole.UserRole)
+        was_blocked = self.blockSignals(True)
+        for key, item in zip(self._keys, self._items()):
             item.setCheckState(Qt.CheckState.Checked if key in wanted else Qt.CheckState.Unchecked)
-        self.blockSignals(False)
+        self.blockSignals(was_blocked)
         self.changed.emit()
 
     def set_checked(self, key: Hashable, checked: bool = True) -> None:
-        for item in self._items():
-            if item.data(Qt.ItemDataRole.UserRole) == key:
+        for candidate, item in zip(self._keys, self._items()):
+            if candidate == key:
                 item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
 
@@ -390,3 +418,29 @@ class LinesTable(QWidget):
 
     def count(self) -> int:
         return len(self._lines)
+
+
+def ask_confirmation(parent: QWidget | None, title: str, text: str, action: str = "Supprimer",
+                     details: str = "") -> bool:
+    """A French yes/no question; True when the user chose `action` (« Annuler » is the default)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if details:
+        box.setInformativeText(details)
+    yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+    no = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no)
+    box.setEscapeButton(no)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def fit_columns(table, max_width: int = 320) -> None:
+    """Size a table's columns to their contents, none wider than `max_width` (long text elides)."""
+    table.resizeColumnsToContents()
+    header = table.horizontalHeader()
+    for column in range(header.count()):
+        if header.sectionSize(column) > max_width:
+            header.resizeSection(column, max_width)
