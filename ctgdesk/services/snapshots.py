@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ctgdesk.models import Base, Coordinator, EtpAllocation, EtpStatus, Organisation
 from ctgdesk.services import etp, people, territory
-from ctgdesk.services.errors import ValidationError
+from ctgdesk.services.errors import NotFound, ValidationError
 from ctgdesk.services.etp import ShareInput
 from ctgdesk.services.records import get_or_fail
 
@@ -99,6 +99,25 @@ def _restore_links(session: Session, links: tuple[LinkRows, ...], new_id: int) -
                 savepoint.commit()
             except exc.IntegrityError:
                 savepoint.rollback()
+
+
+# --- stable keys ----------------------------------------------------------------------
+# An undone delete re-creates a record under a new id but with its old uid: undo commands
+# hold the uid and look the id up when they run.
+
+_WHAT = {Organisation: "L'organisation", Coordinator: "Le/la chargé·e de coopération"}
+
+
+def uid_of(session: Session, model: type, record_id: int) -> str:
+    return get_or_fail(session, model, record_id, _WHAT.get(model, "L'enregistrement")).uid
+
+
+def id_of(session: Session, model: type, uid: str) -> int:
+    record_id = session.scalar(select(model.id).where(model.uid == uid))
+    if record_id is None:
+        what = _WHAT.get(model, "L'enregistrement")
+        raise NotFound(f"{what} n'existe plus.")
+    return record_id
 
 
 # --- organisations --------------------------------------------------------------------

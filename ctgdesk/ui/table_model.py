@@ -16,7 +16,7 @@ Usage::
     row = model.row_at(proxy.mapToSource(view.currentIndex()))   # the dataclass behind a line
 
 A column gives: its header, a getter (row → raw value), an optional display formatter
-(raw value → text), an optional sort key (raw value → comparable), an alignment, and optional
+(raw value → text; never called with None, an empty cell), an optional sort key (raw value → comparable), an alignment, and optional
 per-row tooltip / foreground / background / bold. Without a formatter: None → "",
 bool → "Oui"/"Non", a LabelledEnum → its label, a date → 12/01/2026, a datetime →
 12/01/2026 14:30, a Decimal → 0,4, anything else → str(). Sorting uses the raw value
@@ -126,7 +126,7 @@ class Column(Generic[R]):
 
     def text(self, row: R) -> str:
         raw = self.value(row)
-        return (self.display or default_display)(raw) if raw is not None or self.display else ""
+        return "" if raw is None else (self.display or default_display)(raw)
 
     def key(self, row: R) -> tuple:
         """(is_empty, key): empty cells sort after the others, in either order."""

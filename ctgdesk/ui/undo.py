@@ -80,3 +80,21 @@ def make_delete_command(
         state["snapshot"] = delete(state["key"])
 
     return make_undo_command(text, undo, redo, on_error=on_error)
+
+
+def write(ctx, fn: Callable[[Any], Any]) -> Any:
+    """Run fn(session) in one transaction, then tell the pages the data changed."""
+    with ctx.db.transaction() as session:
+        result = fn(session)
+    ctx.notify_changed()
+    return result
+
+
+def push(ctx, command: QUndoCommand) -> None:
+    """Push on the context's stack (the status bar then offers "Annuler")."""
+    ctx.undo_stack.push(command)
+
+
+def report_to_status(ctx) -> ErrorHandler:
+    """on_error for commands: a refusal while undoing shows in the status bar."""
+    return lambda message: ctx.show_status(f"Impossible : {message}", 10_000)

@@ -131,3 +131,18 @@ def test_allocation_edit_taken_back(db, world):
         grid = etp.etp_grid(s, [2026])
         assert {r.name: r.cells[2026].text for r in grid.rows} == {"CC du Ternois": "0,50"}
         assert grid.rows[0].cells[2026].people == ("Claire Martin",)
+
+
+def test_uid_keys_survive_a_delete_and_restore(db, world):
+    from ctgdesk.services.errors import NotFound
+    from ctgdesk.services.snapshots import id_of, uid_of
+
+    with db.transaction() as s:
+        uid = uid_of(s, Organisation, world["divion"])
+        snapshot = delete_organisation(s, world["divion"])
+    with db.transaction() as s:
+        with pytest.raises(NotFound, match="L'organisation n'existe plus."):
+            id_of(s, Organisation, uid)
+        new_id = restore_organisation(s, snapshot)
+    with db.transaction() as s:
+        assert id_of(s, Organisation, uid) == new_id
