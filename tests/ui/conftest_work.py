@@ -136,8 +136,9 @@ def terr(db) -> Territory:
         )
 
 
-def answer_next_message_box(button_text: str) -> list[str]:
-    """Click `button_text` in the next modal message box; returns [its text] once it was shown."""
+def answer_next_message_box(button: str | QMessageBox.StandardButton) -> list[str]:
+    """Click `button` (a standard button, or a button's text) in the next modal message box,
+    for real; returns [the question asked] once the box was shown."""
     seen: list[str] = []
 
     def click():
@@ -146,14 +147,39 @@ def answer_next_message_box(button_text: str) -> list[str]:
             QTimer.singleShot(10, click)
             return
         seen.append(box.text())
-        for button in box.buttons():
-            if button.text().replace("&", "") == button_text:
-                button.click()
+        if isinstance(button, QMessageBox.StandardButton):
+            box.button(button).click()
+            return
+        for candidate in box.buttons():
+            if candidate.text().replace("&", "") == button:
+                candidate.click()
                 return
-        raise AssertionError(f"pas de bouton « {button_text} » : {[b.text() for b in box.buttons()]}")
+        raise AssertionError(f"pas de bouton « {button} » : {[b.text() for b in box.buttons()]}")
 
     QTimer.singleShot(0, click)
     return seen
+
+
+def wire_like_main_window(ctx: UiContext, page) -> None:
+    """Without the main window, the page reloads itself when the data or the year change."""
+    ctx.signals.data_changed.connect(page.refresh)
+    ctx.signals.year_changed.connect(lambda _year: page.refresh())
+
+
+def show_page(qtbot, page, width: int = 1280, height: int = 760):
+    qtbot.addWidget(page)
+    page.resize(width, height)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    return page
+
+
+def reactivate(window, qtbot) -> None:
+    """The offscreen platform leaves a closed dialog "active" until the window is activated again."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
 
 
 def save_screenshot(widget: QWidget, name: str) -> Path:
@@ -165,5 +191,6 @@ def save_screenshot(widget: QWidget, name: str) -> Path:
     return path
 
 
-__all__ = ["OFFSCREEN_NOISE", "TODAY", "Territory", "answer_next_message_box", "ctx", "db", "save_screenshot", "terr",
+__all__ = ["OFFSCREEN_NOISE", "TODAY", "Territory", "answer_next_message_box", "ctx", "db", "reactivate",
+           "save_screenshot", "show_page", "terr", "wire_like_main_window",
            "_template_db"]

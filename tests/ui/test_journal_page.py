@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ctgdesk.models import JournalKind
 from ctgdesk.services import journal
@@ -19,7 +19,9 @@ from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     ctx,
     db,
     save_screenshot,
+    show_page,
     terr,
+    wire_like_main_window,
 )
 
 pytestmark = OFFSCREEN_NOISE
@@ -28,18 +30,10 @@ pytestmark = OFFSCREEN_NOISE
 @pytest.fixture
 def page(ctx, terr, qtbot):
     widget = JournalPage(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1280, 620)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.activateWindow()
-    qtbot.waitUntil(widget.isActiveWindow)
+    wire_like_main_window(ctx, widget)
+    show_page(qtbot, widget, 1280, 620)
+    widget.refresh()
     return widget
-
-
-def back_to(page, qtbot) -> None:
-    page.activateWindow()
-    qtbot.waitUntil(page.isActiveWindow)
 
 
 def rows(page):
@@ -104,12 +98,13 @@ def test_search_delete_and_undo(page, ctx, terr, qtbot):
     qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert page.search.hasFocus()
     qtbot.keyClicks(page.search, "modes accueil")
-    assert page.proxy.rowCount() == 1 and page.count_label.text() == "1 sur 2 entrées en 2026"
+    assert page.proxy.rowCount() == 1 and page.list.count_label.text() == "1 sur 2 entrées"
     page.table.setCurrentIndex(page.proxy.index(0, 0))
     page.table.setFocus()
-    asked = answer_next_message_box("Supprimer")
+    asked = answer_next_message_box(QMessageBox.StandardButton.Yes)
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
-    assert asked == ["Supprimer l'entrée « Guide des modes d'accueil » du lundi 1 juin 2026 ?"]
+    assert len(asked) == 1 and asked[0].startswith(
+        "Supprimer l'entrée « Guide des modes d'accueil » du lundi 1 juin 2026 ?")
     assert page.model.rowCount() == 1 and ctx.statuses[-1] == "Entrée supprimée — Ctrl+Z pour annuler"
     ctx.undo_stack.undo()
     back = page.model.row(page.model.find(lambda r: r.nature == "Guide des modes d'accueil"))

@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from ctgdesk.models import AttendanceStatus, DecisionStatus, MeetingStatus
-from ctgdesk.services import dashboard, meetings
+from ctgdesk.services import meetings
 from ctgdesk.ui.pages.meetings import TAB_CALENDAR, TAB_LIST, MeetingsPage
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     OFFSCREEN_NOISE,
@@ -19,8 +19,11 @@ from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     answer_next_message_box,
     ctx,
     db,
+    reactivate,
     save_screenshot,
+    show_page,
     terr,
+    wire_like_main_window,
 )
 
 pytestmark = OFFSCREEN_NOISE
@@ -29,25 +32,25 @@ pytestmark = OFFSCREEN_NOISE
 @pytest.fixture
 def page(ctx, terr, qtbot):
     widget = MeetingsPage(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1280, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.activateWindow()
-    qtbot.waitUntil(widget.isActiveWindow)
+    wire_like_main_window(ctx, widget)
+    show_page(qtbot, widget)
+    widget.refresh()
     return widget
 
 
-def back_to(page, qtbot) -> None:
-    """The offscreen platform leaves a closed dialog "active" until the window is activated again."""
-    page.activateWindow()
-    qtbot.waitUntil(page.isActiveWindow)
+@pytest.fixture
+def window(ctx, terr, qtbot, settings):
+    from ctgdesk.ui.main_window import MainWindow
+
+    main = MainWindow(ctx, settings)
+    show_page(qtbot, main, 1440, 860)
+    main.load()
+    return main
 
 
-def board_numbers(ctx, copil_id: int) -> tuple[int, int]:
-    """(COPIL meetings held this year, open alerts) as the dashboard computes them."""
-    with ctx.db.transaction() as s:
-        board = dashboard.dashboard(s, ctx.year, ctx.today())
+def board_numbers(window, copil_id: int) -> tuple[int, int]:
+    """(COPIL meetings held this year, open alerts) as the dashboard page shows them."""
+    board = window.show_page("dashboard").board
     copil = next(c for c in board.instances if c.instance_id == copil_id)
     return copil.held, board.open_alerts
 
@@ -88,10 +91,14 @@ def fill_copil_meeting(qtbot, dialog, terr) -> None:
     assert dialog.tabs.tabText(3) == "Décisions (2)" and dialog.tabs.tabText(4) == "Alertes au COPIL (1)"
 
 
-def test_copil_meeting_from_form_to_dashboard_delete_and_undo(page, ctx, terr, qtbot):
-    before = board_numbers(ctx, terr.copil)
+def test_copil_meeting_from_form_to_dashboard_delete_and_undo(window, ctx, terr, qtbot):
+    """The key acceptance test, in the real main window."""
+    before = board_numbers(window, terr.copil)
     assert before == (1, 1)  # the February COPIL, its open alert
 
+    page = window.show_page("meetings")
+    assert isinstance(page, MeetingsPage) and page.model.rowCount() == 2
+    page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     dialog = page.dialog
     assert dialog is not None and dialog.isVisible() and dialog.meeting_id is None
@@ -100,6 +107,7 @@ def test_copil_meeting_from_form_to_dashboard_delete_and_undo(page, ctx, terr, q
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert ctx.statuses[-1].startswith("Réunion enregistrée : 10/06/2026")
+    reactivate(window, qtbot)
 
     # in the list, with its counts, and current
     created = page.selected_row()
@@ -109,43 +117,49 @@ def test_copil_meeting_from_form_to_dashboard_delete_and_undo(page, ctx, terr, q
     assert page.model.rowCount() == 3 and page.count_label.text() == "3 réunions en 2026"
     text = [page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())]
     assert text[0] == "mercredi 10 juin 2026, 14:00"  # newest first
+    save_screenshot(window, "meetings_list")
 
     # in the calendar, June 2026; double-click opens it
     page.views.setCurrentIndex(TAB_CALENDAR)
     assert (page.calendar.year, page.calendar.month) == (2026, 6)
     assert page.calendar.title.text() == "Juin 2026"
     assert [r.id for r in page.calendar.grid.meetings_on(date(2026, 6, 10))] == [created.id]
+    assert page.calendar.selected_meeting() == created.id  # the list's selection follows
     chip = page.calendar.grid.chip_rect(created.id)
     assert not chip.isEmpty()
-    save_screenshot(page, "meetings_calendar")
+    save_screenshot(window, "meetings_calendar")
     qtbot.mouseDClick(page.calendar.grid, Qt.MouseButton.LeftButton, pos=chip.center())
     assert page.dialog is not dialog and page.dialog.meeting_id == created.id
     assert page.dialog.windowTitle() == "Réunion du mercredi 10 juin 2026"
     assert page.dialog.decisions.count() == 2
     page.dialog.reject()
+    reactivate(window, qtbot)
 
     # the dashboard: one more COPIL held, one more open alert
-    after = board_numbers(ctx, terr.copil)
+    after = board_numbers(window, terr.copil)
     assert after == (before[0] + 1, before[1] + 1)
 
     # delete from the list: confirmation, then gone
+    page = window.show_page("meetings")
     page.views.setCurrentIndex(TAB_LIST)
-    save_screenshot(page, "meetings_list")
     assert page.select_meeting(created.id)
-    back_to(page, qtbot)
     page.table.setFocus()
-    asked = answer_next_message_box("Supprimer")
+    asked = answer_next_message_box(QMessageBox.StandardButton.Yes)
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
-    assert asked == ["Supprimer la réunion « Comité de pilotage CTG » du mercredi 10 juin 2026 ?"]
+    assert len(asked) == 1 and asked[0].startswith(
+        "Supprimer la réunion « Comité de pilotage CTG » du mercredi 10 juin 2026 (2 décisions, 1 alerte au COPIL) ?")
     assert ctx.statuses[-1] == "Réunion supprimée — Ctrl+Z pour annuler"
     assert page.model.find(lambda r: r.id == created.id) is None
-    assert board_numbers(ctx, terr.copil) == before
+    reactivate(window, qtbot)
+    assert board_numbers(window, terr.copil) == before
 
     # Ctrl+Z: back, with its decisions, alert and attendance
-    ctx.undo_stack.undo()
-    assert board_numbers(ctx, terr.copil) == after
+    page = window.show_page("meetings")
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     back = page.model.row(page.model.find(lambda r: r.starts_at == datetime(2026, 6, 10, 14)))
     assert (back.present, back.decisions, back.alerts) == (6, 2, 1)
+    assert board_numbers(window, terr.copil) == after
     with ctx.db.transaction() as s:
         data = meetings.meeting_input(s, back.id)
     assert [d.text for d in data.decisions] == ["Lancer le diagnostic petite enfance", "Valider le calendrier 2027"]
@@ -160,19 +174,19 @@ def test_copil_meeting_from_form_to_dashboard_delete_and_undo(page, ctx, terr, q
     assert statuses[terr.persons["Fabrice Carpentier"]] is AttendanceStatus.PRESENT
     # redo deletes it again, undo again restores it (the uid is the key, not the id)
     ctx.undo_stack.redo()
-    assert board_numbers(ctx, terr.copil) == before
+    assert board_numbers(window, terr.copil) == before
     ctx.undo_stack.undo()
-    assert board_numbers(ctx, terr.copil) == after
+    assert board_numbers(window, terr.copil) == after
     # and undoing the creation removes it
     ctx.undo_stack.undo()
-    assert board_numbers(ctx, terr.copil) == before
-    assert page.model.rowCount() == 2
+    assert board_numbers(window, terr.copil) == before
+    assert window.show_page("meetings").model.rowCount() == 2
 
 
 def test_cancelled_confirmation_keeps_the_meeting(page, ctx, qtbot):
     page.table.setFocus()
     page.table.setCurrentIndex(page.proxy.index(0, 0))
-    asked = answer_next_message_box("Annuler")
+    asked = answer_next_message_box(QMessageBox.StandardButton.No)
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
     assert len(asked) == 1
     assert page.model.rowCount() == 2 and ctx.undo_stack.count() == 0

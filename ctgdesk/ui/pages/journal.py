@@ -11,19 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFrame,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ctgdesk.formatting import long_date, short_date
 from ctgdesk.services import journal, people, referential
@@ -31,15 +20,12 @@ from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.journal import DEFAULT_FUNCTION, JournalInput, JournalRow
 from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.dialogs.journal_dialog import JournalEntryDialog, kind_choices
-from ctgdesk.ui.dialogs.meeting_form_widgets import (
-    ChoiceCombo,
-    DateEdit,
-    ERROR_STYLE,
-    ask_confirmation,
-    fit_columns,
-)
-from ctgdesk.ui.table_model import RIGHT, Column, RowsTableModel, SearchProxyModel
+from ctgdesk.ui.dialogs.meeting_form_widgets import ERROR_STYLE, ChoiceCombo, DateEdit
+from ctgdesk.ui.table_model import RIGHT, Column, RowsTableModel
 from ctgdesk.ui.undo import make_delete_command, make_undo_command
+from ctgdesk.ui.widgets.messages import confirm_delete
+from ctgdesk.ui.widgets.page_header import PageHeader, page_action
+from ctgdesk.ui.widgets.search_table import SearchableTable
 
 
 def duration_text(minutes: int | None) -> str:
@@ -153,93 +139,58 @@ class QuickEntryBar(QFrame):
 
 class JournalPage(Page):
     title = "Journal d'activité"
-    icon_name = "fa5s.book"
+    icon_name = "fa5s.edit"
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self.dialog: JournalEntryDialog | None = None
-        self._stale = True
         self._function_titles: dict[str, str] = {}
         self._build()
-        ctx.signals.data_changed.connect(self._data_changed)
         ctx.signals.year_changed.connect(self._year_changed)
         self._year_changed(ctx.year)
 
     def _build(self) -> None:
+        self.header = PageHeader("Journal d'activité", "")
+        self.new_action = page_action(self, "Nouvelle entrée", "fa5s.plus", self.bar_start,
+                                      shortcut=QKeySequence.StandardKey.New)
+        self.edit_action = page_action(self, "Ouvrir", "fa5s.pen", self.edit_selected, hint="Entrée")
+        self.delete_action = page_action(self, "Supprimer", "fa5s.trash-alt", self.delete_selected, hint="Suppr")
+        page_action(self, "Rechercher", "fa5s.search", self.focus_search, shortcut=QKeySequence.StandardKey.Find)
+        self.new_action.setToolTip("Nouvelle entrée : la saisie rapide prend la main (Ctrl+N)")
+        for action in (self.new_action, self.edit_action, self.delete_action):
+            self.header.add_action_button(action)
+
         self.bar = QuickEntryBar()
         self.bar.submitted.connect(self.quick_add)
         self.bar.details_requested.connect(self.open_details_from_bar)
-        self.edit_button = QPushButton("Ouvrir")
-        self.edit_button.setToolTip("Ouvrir l'entrée (Entrée)")
-        self.delete_button = QPushButton("Supprimer")
-        self.delete_button.setToolTip("Supprimer l'entrée (Suppr)")
-        self.edit_button.clicked.connect(self.edit_selected)
-        self.delete_button.clicked.connect(self.delete_selected)
-        self.coordinator_filter = ChoiceCombo(empty_label="Tous les chargé·e·s")
-        self.coordinator_filter.currentIndexChanged.connect(lambda *_: self.refresh())
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Rechercher (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._search_changed)
-        self.count_label = QLabel()
 
         self.model = RowsTableModel(journal_columns(self._function_titles), parent=self)
-        self.proxy = SearchProxyModel(self.model, parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
+        self.list = SearchableTable(self.model, key=lambda r: r.id, placeholder="Rechercher dans le journal…",
+                                    count_words=("entrée", "entrées"))
+        self.proxy = self.list.proxy
+        self.table = self.list.view
+        self.search = self.list.search
+        self.coordinator_filter = ChoiceCombo(empty_label="Tous les chargé·e·s")
+        self.coordinator_filter.currentIndexChanged.connect(lambda *_: self.refresh())
+        self.list.add_tool(QLabel("Chargé·e :"))
+        self.list.add_tool(self.coordinator_filter)
+        self.list.activated.connect(lambda row: self.edit_entry(row.id))
+        self.list.delete_requested.connect(lambda row: self.delete_selected())
+        self.list.current_changed.connect(lambda *_: self._update_buttons())
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
 
-        tools = QHBoxLayout()
-        tools.addWidget(self.edit_button)
-        tools.addWidget(self.delete_button)
-        tools.addWidget(self.coordinator_filter)
-        tools.addWidget(self.search, 1)
-        tools.addWidget(self.count_label)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 12)
+        layout.setSpacing(8)
+        layout.addWidget(self.header)
         layout.addWidget(self.bar)
-        layout.addLayout(tools)
-        layout.addWidget(self.table, 1)
-
-        window = Qt.ShortcutContext.WindowShortcut
-        self._shortcut(QKeySequence.StandardKey.New, self.bar.start, self, window)
-        self._shortcut(QKeySequence.StandardKey.Find, self.focus_search, self, window)
-        self._shortcut(QKeySequence.StandardKey.Delete, self.delete_selected, self.table, Qt.ShortcutContext.WidgetShortcut)
-        self._shortcut(QKeySequence(Qt.Key.Key_Return), self.edit_selected, self.table, Qt.ShortcutContext.WidgetShortcut)
-        self._shortcut(QKeySequence(Qt.Key.Key_Escape), self.search.clear, self.search, Qt.ShortcutContext.WidgetShortcut)
+        layout.addWidget(self.list, 1)
         self._update_buttons()
 
-    def _shortcut(self, keys, slot, widget: QWidget, context: Qt.ShortcutContext) -> QShortcut:
-        shortcut = QShortcut(keys, widget)
-        shortcut.setContext(context)
-        shortcut.activated.connect(lambda: slot())
-        return shortcut
-
     # --- loading ---------------------------------------------------------------------------
-    def showEvent(self, event) -> None:
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)
-
-    def _data_changed(self) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
     def _year_changed(self, year: int) -> None:
+        """The quick entry's date follows the year shown; the main window then calls refresh()."""
         self.bar.date_edit.set_value(self.default_date())
-        self._data_changed()
 
     def default_date(self) -> date:
         """Today, or the nearest day of the year shown when another year is chosen."""
@@ -249,8 +200,6 @@ class JournalPage(Page):
         return date(self.ctx.year, 12, 31) if self.ctx.year < today.year else date(self.ctx.year, 1, 1)
 
     def refresh(self) -> None:
-        self._stale = False
-        selected = self.selected_row()
         with self.ctx.db.transaction() as s:
             functions = referential.function_choices(s)
             coordinators = [(c.id, c.name) for c in people.list_coordinators(s)]
@@ -267,43 +216,32 @@ class JournalPage(Page):
         with self.ctx.db.transaction() as s:
             rows = journal.list_entries(s, year=self.ctx.year, coordinator_id=self.coordinator_filter.current_key())
         self.model.set_rows(rows)
-        fit_columns(self.table)
-        if selected is not None:
-            self.select_entry(selected.id)
-        self._update_count()
+        self.list.fit_columns()
+        minutes = sum(r.duration_minutes or 0 for r in rows)
+        functions_used = len({r.function_code for r in rows})
+        self.header.set_subtitle(
+            f"Ce qui a été fait en {self.ctx.year} en dehors des réunions : {len(rows)} "
+            f"entrée{'s' if len(rows) > 1 else ''}, {functions_used} fonction{'s' if functions_used > 1 else ''} "
+            f"du référentiel" + (f", {duration_text(minutes)} renseignées." if minutes else ".")
+        )
         self._update_buttons()
-
-    def _search_changed(self, text: str) -> None:
-        self.proxy.set_search(text)
-        self._update_count()
-
-    def _update_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
-        text = f"{total} entrée{'s' if total > 1 else ''} en {self.ctx.year}"
-        self.count_label.setText(text if shown == total else f"{shown} sur {text}")
 
     def _update_buttons(self) -> None:
         has = self.selected_row() is not None
-        self.edit_button.setEnabled(has)
-        self.delete_button.setEnabled(has)
+        self.edit_action.setEnabled(has)
+        self.delete_action.setEnabled(has)
 
     def selected_row(self) -> JournalRow | None:
-        index = self.table.currentIndex()
-        return self.model.row_at(self.proxy.mapToSource(index)) if index.isValid() else None
+        return self.list.current_row()
 
     def select_entry(self, entry_id: int) -> bool:
-        number = self.model.find(lambda r: r.id == entry_id)
-        if number is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(number, 0))
-        if index.isValid():
-            self.table.setCurrentIndex(index)
-            self.table.scrollTo(index)
-        return True
+        return self.list.select(lambda r: r.id == entry_id)
 
     def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
+        self.list.focus_search()
+
+    def bar_start(self) -> None:
+        self.bar.start()
 
     # --- quick entry ---------------------------------------------------------------------------
     def quick_add(self) -> int | None:
@@ -334,7 +272,10 @@ class JournalPage(Page):
     # --- dialogs ---------------------------------------------------------------------------------
     def edit_selected(self) -> JournalEntryDialog | None:
         row = self.selected_row()
-        return self._open_dialog(JournalEntryDialog(self.ctx, row.id, parent=self)) if row else None
+        return self.edit_entry(row.id) if row else None
+
+    def edit_entry(self, entry_id: int) -> JournalEntryDialog:
+        return self._open_dialog(JournalEntryDialog(self.ctx, entry_id, parent=self))
 
     def _open_dialog(self, dialog: JournalEntryDialog) -> JournalEntryDialog:
         self.dialog = dialog
@@ -371,9 +312,7 @@ class JournalPage(Page):
         row = self.selected_row()
         if row is None:
             return False
-        if not ask_confirmation(self, "Supprimer l'entrée",
-                                f"Supprimer l'entrée « {row.nature} » du {long_date(row.date)} ?",
-                                "Supprimer", "Ctrl+Z l'annule."):
+        if not confirm_delete(self, f"l'entrée « {row.nature} » du {long_date(row.date)}"):
             return False
         with self.ctx.db.transaction() as s:
             snapshot = journal.delete_entry(s, row.id)

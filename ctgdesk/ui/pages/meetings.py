@@ -11,13 +11,13 @@ from datetime import date, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
+import qtawesome as qta
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -32,15 +32,18 @@ from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.parsing import fold
 from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.dialogs.meeting_dialog import MeetingDialog, MeetingDuplicateDialog
-from ctgdesk.ui.dialogs.meeting_form_widgets import ChoiceCombo, ask_confirmation, fit_columns
+from ctgdesk.ui.dialogs.meeting_form_widgets import ChoiceCombo, fit_columns
 from ctgdesk.ui.table_model import Column, RowsTableModel, SearchProxyModel
 from ctgdesk.ui.undo import make_delete_command, make_undo_command
+from ctgdesk.ui.widgets.messages import confirm_delete
+from ctgdesk.ui.widgets.page_header import PageHeader, page_action
+from ctgdesk.ui.widgets import style
 from ctgdesk.ui.widgets.calendar_view import MeetingCalendar, month_title, shift_month
 
 STATUS_COLORS = {
-    MeetingStatus.PLANNED: QColor("#1f6fb2"),
-    MeetingStatus.HELD: QColor("#2e7d32"),
-    MeetingStatus.CANCELLED: QColor("#8a8a8a"),
+    MeetingStatus.PLANNED: QColor(style.ACCENT),
+    MeetingStatus.HELD: QColor(style.SUCCESS),
+    MeetingStatus.CANCELLED: QColor(style.MUTED),
 }
 TAB_LIST, TAB_CALENDAR = 0, 1
 # Undo and redo put back a meeting exactly as it was saved (and then valid): a "now" far
@@ -84,31 +87,28 @@ def matches(row: MeetingRow, words: list[str]) -> bool:
 
 class MeetingsPage(Page):
     title = "Réunions"
-    icon_name = "fa5s.users"
+    icon_name = "fa5s.calendar-alt"
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self.dialog: MeetingDialog | None = None
-        self._stale = True
+        self._loaded = False
         self._build()
-        ctx.signals.data_changed.connect(self._data_changed)
         ctx.signals.year_changed.connect(self._year_changed)
         self._year_changed(ctx.year)
 
     # --- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
-        self.new_button = QPushButton("Nouvelle réunion")
-        self.new_button.setToolTip("Nouvelle réunion (Ctrl+N)")
-        self.edit_button = QPushButton("Ouvrir")
-        self.edit_button.setToolTip("Ouvrir la réunion (Entrée)")
-        self.duplicate_button = QPushButton("Dupliquer…")
-        self.duplicate_button.setToolTip("Dupliquer la réunion à une autre date (Ctrl+D)")
-        self.delete_button = QPushButton("Supprimer")
-        self.delete_button.setToolTip("Supprimer la réunion (Suppr)")
-        self.new_button.clicked.connect(lambda: self.new_meeting())
-        self.edit_button.clicked.connect(self.edit_selected)
-        self.duplicate_button.clicked.connect(self.duplicate_selected)
-        self.delete_button.clicked.connect(self.delete_selected)
+        self.header = PageHeader("Réunions", "")
+        self.new_action = page_action(self, "Nouvelle réunion", "fa5s.plus", self.new_meeting,
+                                      shortcut=QKeySequence.StandardKey.New)
+        self.edit_action = page_action(self, "Ouvrir", "fa5s.pen", self.edit_selected, hint="Entrée")
+        self.duplicate_action = page_action(self, "Dupliquer…", "fa5s.copy", self.duplicate_selected,
+                                            shortcut="Ctrl+D")
+        self.delete_action = page_action(self, "Supprimer", "fa5s.trash-alt", self.delete_selected, hint="Suppr")
+        page_action(self, "Rechercher", "fa5s.search", self.focus_search, shortcut=QKeySequence.StandardKey.Find)
+        for action in (self.new_action, self.edit_action, self.duplicate_action, self.delete_action):
+            self.header.add_action_button(action)
 
         self.instance_filter = ChoiceCombo(empty_label="Toutes les instances")
         self.commune_filter = ChoiceCombo(empty_label="Toutes les communes")
@@ -116,10 +116,12 @@ class MeetingsPage(Page):
         for combo in (self.instance_filter, self.commune_filter, self.status_filter):
             combo.currentIndexChanged.connect(self._filters_changed)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Rechercher (Ctrl+F)")
+        self.search.setPlaceholderText("Rechercher une réunion… (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(260)
         self.search.textChanged.connect(self._search_changed)
         self.count_label = QLabel()
+        self.count_label.setObjectName("hint")
 
         self.model = RowsTableModel(meeting_columns(), parent=self)
         self.proxy = SearchProxyModel(self.model, parent=self)
@@ -131,10 +133,14 @@ class MeetingsPage(Page):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
         self.table.doubleClicked.connect(lambda index: self.edit_selected())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
 
@@ -145,59 +151,46 @@ class MeetingsPage(Page):
         self.calendar.grid.selection_changed.connect(self._update_buttons)
 
         self.views = QTabWidget()
-        self.views.addTab(self.table, "Liste")
-        self.views.addTab(self.calendar, "Calendrier")
+        self.views.setDocumentMode(True)
+        self.views.addTab(self.table, qta.icon("fa5s.list", color=style.MUTED), "Liste")
+        self.views.addTab(self.calendar, qta.icon("fa5s.calendar-alt", color=style.MUTED), "Calendrier")
         self.views.currentChanged.connect(self._view_changed)
 
-        actions = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.duplicate_button, self.delete_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(self.count_label)
         filters = QHBoxLayout()
+        filters.setSpacing(8)
+        filters.addWidget(self.search, 2)
         filters.addWidget(self.instance_filter, 2)
         filters.addWidget(self.commune_filter, 1)
         filters.addWidget(self.status_filter, 1)
-        filters.addWidget(self.search, 2)
         layout = QVBoxLayout(self)
-        layout.addLayout(actions)
+        layout.setContentsMargins(24, 18, 24, 12)
+        layout.setSpacing(8)
+        layout.addWidget(self.header)
         layout.addLayout(filters)
         layout.addWidget(self.views, 1)
+        layout.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignRight)
 
-        window = Qt.ShortcutContext.WindowShortcut
-        self._shortcut(QKeySequence.StandardKey.New, self.new_meeting, self, window)
-        self._shortcut(QKeySequence.StandardKey.Find, self.focus_search, self, window)
-        self._shortcut(QKeySequence("Ctrl+D"), self.duplicate_selected, self, window)
         for view in (self.table, self.calendar.grid):
-            self._shortcut(QKeySequence.StandardKey.Delete, self.delete_selected, view, Qt.ShortcutContext.WidgetShortcut)
-        self._shortcut(QKeySequence(Qt.Key.Key_Return), self.edit_selected, self.table, Qt.ShortcutContext.WidgetShortcut)
-        self._shortcut(QKeySequence(Qt.Key.Key_Escape), lambda: self.search.clear(), self.search,
-                       Qt.ShortcutContext.WidgetShortcut)
+            self._shortcut(QKeySequence.StandardKey.Delete, self.delete_selected, view)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._shortcut(QKeySequence(key), self.edit_selected, self.table)
+        self._shortcut(QKeySequence(Qt.Key.Key_Escape), self.search.clear, self.search)
         self._update_buttons()
 
-    def _shortcut(self, keys, slot, widget: QWidget, context: Qt.ShortcutContext) -> QShortcut:
+    def _shortcut(self, keys, slot, widget: QWidget) -> QShortcut:
+        """A key working while `widget` has the focus (Suppr in the search field erases text)."""
         shortcut = QShortcut(keys, widget)
-        shortcut.setContext(context)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         shortcut.activated.connect(lambda: slot())
         return shortcut
 
     # --- loading ---------------------------------------------------------------------------
-    def showEvent(self, event) -> None:
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)
-
-    def _data_changed(self) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
     def _year_changed(self, year: int) -> None:
+        """The calendar shows the current month of the year chosen (January for another year);
+        the main window then calls refresh()."""
         today = self.ctx.today()
         self.calendar.set_today(today)
         self.calendar.set_month(year, today.month if year == today.year else 1)
-        self._data_changed()
 
     def _filters(self) -> dict:
         return {
@@ -207,7 +200,7 @@ class MeetingsPage(Page):
         }
 
     def refresh(self) -> None:
-        self._stale = False
+        self._loaded = True
         selected = self.selected_row()
         with self.ctx.db.transaction() as s:
             instances = [(i.id, i.name) for i in meetings.list_instances(s)]
@@ -227,7 +220,7 @@ class MeetingsPage(Page):
         self._update_buttons()
 
     def _load_calendar(self) -> None:
-        if self._stale:
+        if not self._loaded:
             return  # refresh() will load it
         year, month = self.calendar.year, self.calendar.month
         next_year, next_month = shift_month(year, month, 1)
@@ -252,6 +245,12 @@ class MeetingsPage(Page):
         if shown != total:
             text = f"{shown} sur {text}"
         self.count_label.setText(text)
+        held = sum(1 for r in self.model.rows if r.status is MeetingStatus.HELD)
+        planned = sum(1 for r in self.model.rows if r.status is MeetingStatus.PLANNED)
+        self.header.set_subtitle(
+            f"Les réunions des instances de la CTG en {self.ctx.year} : "
+            f"{held} tenue{'s' if held > 1 else ''}, {planned} prévue{'s' if planned > 1 else ''}."
+        )
 
     def _view_changed(self, tab: int) -> None:
         """The meeting selected in one view stays selected in the other."""
@@ -268,8 +267,8 @@ class MeetingsPage(Page):
 
     def _update_buttons(self) -> None:
         has = self.selected_row() is not None
-        for button in (self.edit_button, self.duplicate_button, self.delete_button):
-            button.setEnabled(has)
+        for action in (self.edit_action, self.duplicate_action, self.delete_action):
+            action.setEnabled(has)
 
     # --- selection -------------------------------------------------------------------------
     def selected_row(self) -> MeetingRow | None:
@@ -377,10 +376,7 @@ class MeetingsPage(Page):
             details.append(f"{row.decisions} décision{'s' if row.decisions > 1 else ''}")
         if row.alerts:
             details.append(f"{row.alerts} alerte{'s' if row.alerts > 1 else ''} au COPIL")
-        text = f"Supprimer la réunion {meeting_name(row)} ?"
-        info = "Ses présences" + (f", {', '.join(details)}" if details else "") + " seront supprimées avec elle. " \
-               "Ctrl+Z l'annule."
-        if not ask_confirmation(self, "Supprimer la réunion", text, "Supprimer", info):
+        if not confirm_delete(self, f"la réunion {meeting_name(row)}" + (f" ({', '.join(details)})" if details else "")):
             return False
         with self.ctx.db.transaction() as s:
             snapshot = meetings.delete_meeting(s, row.id)

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QTo
 from ctgdesk.formatting import MONTHS, long_date
 from ctgdesk.models import MeetingStatus
 from ctgdesk.services.meetings import MeetingRow
+from ctgdesk.ui.widgets import style
 
 WEEKDAYS = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
 STATUS_COLORS = {
-    MeetingStatus.PLANNED: QColor("#1f6fb2"),
-    MeetingStatus.HELD: QColor("#2e7d32"),
-    MeetingStatus.CANCELLED: QColor("#8a8a8a"),
+    MeetingStatus.PLANNED: QColor(style.ACCENT),
+    MeetingStatus.HELD: QColor(style.SUCCESS),
+    MeetingStatus.CANCELLED: QColor(style.MUTED),
 }
 HEADER_HEIGHT = 22
 CHIP_SPACING = 2
