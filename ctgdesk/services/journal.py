@@ -145,3 +145,8 @@ def _names(session: Session, link, selected) -> dict[int, list[str]]:
     ):
         names.setdefault(entry_id, []).append(name)
     return names
+
+
+def entry_id_for_uid(session: Session, uid: str) -> int | None:
+    """The current id of an entry known by its uid (ids change when undo re-creates an entry)."""
+    return session.scalar(select(JournalEntry.id).where(JournalEntry.uid == uid))
