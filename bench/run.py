@@ -77,11 +77,20 @@ def log(message: str) -> None:
     print(f"[bench {datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
 
+def isolated_settings() -> dict[str, str]:
+    """A fresh settings folder: the window opens as on a first start (dashboard in front),
+    whatever page or year the developer's own ctgdesk remembers."""
+    folder = OUT_DIR / "settings"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return {"XDG_CONFIG_HOME": str(folder), "HOME": str(folder)} if os.name == "posix" else {}
+
+
 # --- cold starts -------------------------------------------------------------------------------
 
 def probe_once(mode: str, db: Path | None) -> tuple[float, int]:
     """Seconds from process start to the first frame, and the process's peak memory (kB)."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "0"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **isolated_settings()}
     command = [sys.executable, str(PROBE), mode] + ([str(db)] if db is not None else [])
     started = time.monotonic()
     done = subprocess.run(command, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S, env=env, cwd=ROOT)
@@ -120,7 +129,7 @@ def cold_starts(db: Path, repeat: int, app_available: bool) -> dict[str, dict]:
 # --- in-process measures -------------------------------------------------------------------------
 
 def in_process(db: Path, scale: float) -> dict:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **isolated_settings()}
     command = [sys.executable, "-m", "bench.measure", "--db", str(db), "--scale", str(scale)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=MEASURE_TIMEOUT_S, env=env, cwd=ROOT)
     sys.stderr.write(done.stderr)
