@@ -218,8 +218,8 @@ def _expected_tables() -> set[str]:
 def _corrupted(path: Path, problems: list[str]) -> HealthReport:
     return _report(
         path, HealthStatus.CORRUPTED,
-        f"La base « {path} » est endommagée ({'; '.join(problems[:3])}). Elle va être mise de côté, "
-        "sans être effacée, et la sauvegarde en bon état la plus récente vous sera proposée.",
+        f"La base « {path} » est endommagée ({'; '.join(problems[:3])}). Elle doit être mise de côté, "
+        "sans être effacée, et remplacée par la sauvegarde en bon état la plus récente.",
         details=problems,
     )
 
@@ -356,13 +356,15 @@ def storage_findings(path: Path | str) -> list[Finding]:
         return [Finding(Severity.ERROR, report.message)]
     if report.status is HealthStatus.NEW:
         return [Finding(Severity.WARNING, report.message)] if path.exists() else []
+    if report.status is HealthStatus.CORRUPTED:
+        findings.append(Finding(Severity.ERROR, report.message))
     try:
         connection = connect_read_only(path)
     except sqlite3.Error as error:
         return [Finding(Severity.ERROR, f"La base « {path} » ne peut pas être ouverte : {error}.")]
     try:
         for problem in quick_check(connection, full=True, limit=50):
-            findings.append(Finding(Severity.ERROR, f"Intégrité SQLite : {problem}"))
+            findings.append(Finding(Severity.ERROR, f"Détail du contrôle d'intégrité SQLite : {problem}"))
         try:
             rows = connection.execute("PRAGMA foreign_key_check").fetchall()
         except sqlite3.DatabaseError as error:
