@@ -43,7 +43,7 @@ from ctgdesk.db.health import (
     storage_findings,
 )
 from ctgdesk.db.lock import DatabaseLocked, acquire
-from ctgdesk.db.sqlite_files import french_datetime, french_size
+from ctgdesk.db.sqlite_files import erase_freed_space, french_datetime, french_size
 
 
 def register(subparsers) -> None:
@@ -244,16 +244,21 @@ def run_rgpd_anonymise(args: argparse.Namespace) -> int:
     from ctgdesk.services.rgpd import RgpdError, anonymise_person, person_links
 
     path = _existing_db(args)
-    with _locked(path), _opened(path) as db:
-        try:
-            with db.transaction() as session:
-                links = person_links(session, args.person_id)
-                person = anonymise_person(session, args.person_id)
-                name = person.full_name
-        except RgpdError as error:
-            raise CommandError(str(error)) from error
+    with _locked(path):
+        with _opened(path) as db:
+            try:
+                with db.transaction() as session:
+                    links = person_links(session, args.person_id)
+                    name = anonymise_person(session, args.person_id).full_name
+            except RgpdError as error:
+                raise CommandError(str(error)) from error
+        erase_freed_space(path)  # the old name must not linger in free pages or the WAL
     kept = sum(links.values())
     print(f"Personne n°{args.person_id} anonymisée : « {name} » ({kept} enregistrement(s) lié(s) conservé(s)).")
+    print(
+        "Les sauvegardes faites avant contiennent encore ses données : les automatiques "
+        "disparaissent avec la rotation, supprimez les autres si nécessaire."
+    )
     return 0
 
 
@@ -261,12 +266,14 @@ def run_rgpd_erase(args: argparse.Namespace) -> int:
     from ctgdesk.services.rgpd import RgpdError, erase_person
 
     path = _existing_db(args)
-    with _locked(path), _opened(path) as db:
-        try:
-            with db.transaction() as session:
-                erase_person(session, args.person_id)
-        except RgpdError as error:
-            raise CommandError(str(error)) from error
+    with _locked(path):
+        with _opened(path) as db:
+            try:
+                with db.transaction() as session:
+                    erase_person(session, args.person_id)
+            except RgpdError as error:
+                raise CommandError(str(error)) from error
+        erase_freed_space(path)
     print(f"Personne n°{args.person_id} effacée.")
     return 0
 

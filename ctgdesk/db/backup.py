@@ -120,7 +120,8 @@ class BackupName:
 _NAME_RE = re.compile(
     r"^(?P<stem>.+)_(?P<ts>\d{8}-\d{6})(?:-(?P<counter>[1-9]\d{0,3}))?_(?P<kind>"
     + "|".join(re.escape(k.value) for k in BackupKind)
-    + r")\.sqlite$"
+    + r")\.sqlite\Z",
+    re.DOTALL | re.ASCII,
 )
 
 

@@ -133,3 +133,19 @@ def french_size(size: int) -> str:
         if value < 1024 or unit == "Go":
             break
     return f"{value:.1f} {unit}".replace(".", ",")
+
+
+def erase_freed_space(path: Path) -> None:
+    """Rewrite the database so that deleted or overwritten data leave no trace in the file.
+
+    SQLite keeps old content in free pages and in the write-ahead log; after an RGPD
+    anonymisation or erasure, VACUUM rebuilds the file from live rows only and the WAL is
+    emptied. The base must not be in a transaction elsewhere (other idle connections are fine).
+    """
+    connection = sqlite3.connect(path, timeout=5.0)
+    try:
+        connection.execute("PRAGMA secure_delete=ON")
+        connection.execute("VACUUM")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
