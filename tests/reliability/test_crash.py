@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from ctgdesk.db import open_database
+from ctgdesk.db.backup import BackupKind, list_backups, make_backup, restore
 from ctgdesk.models import Organisation, OrganisationKind
 from tests.reliability.helpers import integrity, organisation_names
 
@@ -104,6 +105,7 @@ def test_killed_in_the_middle_of_a_transaction(db_path, committed, mode):
 
     assert integrity(db_path) == "ok"
     assert organisation_names(db_path) == committed
+    assert organisation_names(make_backup(db_path).path) == committed
     db = open_database(db_path)  # the application opens it again and writes
     try:
         with db.transaction() as session:
@@ -115,6 +117,7 @@ def test_killed_in_the_middle_of_a_transaction(db_path, committed, mode):
 
 
 def test_killed_between_and_during_commits(db_path, committed):
+    before_writer = make_backup(db_path)
     writer = start_writer(db_path, "batches", str(BATCH))
     try:
         for _ in range(8):
@@ -131,3 +134,12 @@ def test_killed_between_and_during_commits(db_path, committed):
     # whole batches only: the last report, or one more batch committed just before its report
     assert len(written) in (last_reported, last_reported + BATCH)
     assert written == [f"Lot {i}" for i in range(len(written))]
+
+    # The killed writer left committed pages in its write-ahead log. Restoring the earlier
+    # backup must not let that log be replayed onto the restored base.
+    assert wal_size(db_path) > 0
+    result = restore(before_writer.path, db_path)
+    assert organisation_names(db_path) == committed
+    assert integrity(db_path) == "ok"
+    assert organisation_names(result.pre_restore.path)[30:] == written
+    assert {b.kind for b in list_backups(db_path.parent / "sauvegardes")} == {BackupKind.MANUAL, BackupKind.PRE_RESTORE}
