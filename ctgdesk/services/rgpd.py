@@ -410,6 +410,14 @@ def _last_seen_by_person(session: Session) -> dict[int, date]:
     return seen
 
 
+def years_before(day: date, years: int) -> date:
+    """The same calendar day `years` years earlier; 29 February falls back to the 28th."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def persons_not_seen_since(session: Session, years: int, today: date | None = None) -> list[StalePerson]:
     """People (not yet anonymised) who appear in no record of the last `years` years.
 
@@ -419,10 +427,7 @@ def persons_not_seen_since(session: Session, years: int, today: date | None = No
     of their own record.
     """
     today = today or date.today()
-    try:
-        limit = today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        limit = today.replace(year=today.year - years, day=28)
+    limit = years_before(today, years)
     seen = _last_seen_by_person(session)
     stale: list[StalePerson] = []
     people = session.scalars(

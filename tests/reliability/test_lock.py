@@ -98,19 +98,17 @@ def test_a_released_lock_frees_the_base(tmp_path):
     acquire(db_path).release()
 
 
-@pytest.mark.parametrize("left_behind", [None, "dead"])
-def test_racing_processes_get_exactly_one_lock(tmp_path, left_behind):
+def test_racing_processes_over_an_abandoned_lock_get_exactly_one(tmp_path):
     db_path = tmp_path / "ctgdesk.sqlite"
-    if left_behind == "dead":
-        now = datetime.now(timezone.utc)
-        lock_path(db_path).write_text(format_lock(LockInfo(dead_pid(), this_host(), now, now, "ancien")))
-    racers = [spawn_holder(db_path, hold_seconds=3) for _ in range(4)]
+    now = datetime.now(timezone.utc)
+    lock_path(db_path).write_text(format_lock(LockInfo(dead_pid(), this_host(), now, now, "ancien")))
+    racers = [spawn_holder(db_path, hold_seconds=3) for _ in range(3)]
     try:
         answers = sorted(racer.stdout.readline().strip() for racer in racers)
     finally:
         for racer in racers:
             stop(racer)
-    assert answers == ["REFUS", "REFUS", "REFUS", "VERROU"]
+    assert answers == ["REFUS", "REFUS", "VERROU"]
 
 
 def test_lock_of_another_computer_is_respected_until_its_heartbeat_is_old(tmp_path):
@@ -201,7 +199,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.one_of(st.text(max_size=200), json_values.map(json.dumps), infos.map(format_lock).map(lambda t: t[:-3])))
 def test_any_text_parses_or_raises_value_error(text):
     try:

@@ -25,7 +25,7 @@ def test_backup_names_round_trip(stem, created, kind, counter):
     assert parse_backup_name(name) == BackupName(stem, created, kind, counter)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.one_of(
     st.text(max_size=80),
     st.from_regex(r"\A.{0,10}_\d{8}-\d{6}(-\d{1,5})?_[a-z-]{3,20}\.sqlite\Z"),

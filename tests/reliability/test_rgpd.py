@@ -6,6 +6,8 @@ import json
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import event, func, select, update
 
 from ctgdesk.models import (
@@ -28,6 +30,7 @@ from ctgdesk.services.rgpd import (
     person_links,
     personal_data_inventory,
     persons_not_seen_since,
+    years_before,
 )
 
 
@@ -183,3 +186,11 @@ def test_people_not_seen_for_years(filled):
         anonymise_person(session, ids.loner)
     with db.session() as session:
         assert ids.loner not in [p.person_id for p in persons_not_seen_since(session, 3, today=date(2030, 1, 2))]
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(9999, 12, 31)), st.integers(0, 50))
+def test_years_before(day, years):
+    earlier = years_before(day, years)
+    assert earlier.year == day.year - years and earlier.month == day.month
+    assert earlier.day == day.day or (day.month, day.day, earlier.day) == (2, 29, 28)
+    assert 365 * years <= (day - earlier).days <= 366 * years
