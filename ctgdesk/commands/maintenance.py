@@ -42,7 +42,7 @@ from ctgdesk.db.health import (
     open_with_safety,
     storage_findings,
 )
-from ctgdesk.db.lock import DatabaseLocked, acquire
+from ctgdesk.db.lock import DatabaseLocked, LockUnavailable, acquire
 from ctgdesk.db.sqlite_files import erase_freed_space, french_datetime, french_size
 
 
@@ -97,7 +97,7 @@ def _existing_db(args: argparse.Namespace) -> Path:
 def _locked(path: Path) -> Iterator[None]:
     try:
         lock = acquire(path)
-    except DatabaseLocked as error:
+    except (DatabaseLocked, LockUnavailable) as error:
         raise CommandError(str(error)) from error
     try:
         yield

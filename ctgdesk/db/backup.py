@@ -224,6 +224,9 @@ def write_verified_copy(source: Path | str, target: Path | str) -> int:
     source, target = Path(source), Path(target)
     if not source.is_file():
         raise BackupError(f"La base « {source} » n'existe pas : rien à sauvegarder.")
+    live = {source.resolve(), *(c.resolve() for c in companions(source))}
+    if target.resolve() in live:
+        raise BackupError("Une sauvegarde ne peut pas être écrite sur la base elle-même : choisissez un autre fichier.")
     try:
         make_private_dir(target.parent)
     except OSError as error:

@@ -72,6 +72,10 @@ class DatabaseLocked(Exception):
         super().__init__(message)
 
 
+class LockUnavailable(Exception):
+    """The lock file cannot be written (read-only folder, full disk…). French message."""
+
+
 class LockLost(Exception):
     """Our lock was taken over (it looked abandoned, e.g. after a long sleep)."""
 
@@ -210,8 +214,11 @@ def _write_new(path: Path, text: str) -> bool:
     try:
         os.write(fd, text.encode("utf-8"))
         os.fsync(fd)
-    finally:
+    except OSError:
         os.close(fd)
+        path.unlink(missing_ok=True)  # no half-written lock left behind (disk full…)
+        raise
+    os.close(fd)
     return True
 
 
@@ -313,9 +320,16 @@ def acquire(
     host = host or this_host()
     now = now or utcnow()
     info = LockInfo(pid or os.getpid(), host, now, now, uuid.uuid4().hex)
-    path.parent.mkdir(parents=True, exist_ok=True)
     for _ in range(50):
-        if _write_new(path, format_lock(info)):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            created = _write_new(path, format_lock(info))
+        except OSError as error:
+            raise LockUnavailable(
+                f"Le verrou « {path} » n'a pas pu être créé ({error.strerror or error}) : le dossier "
+                "de la base est-il en lecture seule ? La base ne peut être ouverte qu'en lecture seule."
+            ) from error
+        if created:
             return DbLock(path, info)
         text = _read_text(path)
         if text is None:

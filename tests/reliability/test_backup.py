@@ -281,3 +281,11 @@ def test_copy_to_a_missing_second_folder_is_refused(filled, db_path, tmp_path):
     with pytest.raises(BackupError, match="clé USB"):
         copy_to_second_folder(backup, tmp_path / "absente")
     assert os.path.exists(backup.path)
+
+
+def test_a_backup_never_targets_the_base_itself(filled, db_path):
+    before = organisation_names(db_path)
+    for target in (db_path, db_path.with_name(db_path.name + "-wal")):
+        with pytest.raises(BackupError, match="sur la base elle-même"):
+            backup_to_file(db_path, target)
+    assert organisation_names(db_path) == before and integrity(db_path) == "ok"

@@ -19,6 +19,7 @@ from ctgdesk.db.lock import (
     DatabaseLocked,
     LockInfo,
     LockLost,
+    LockUnavailable,
     acquire,
     format_lock,
     is_stale,
@@ -220,3 +221,10 @@ def test_staleness_rule(info, now, same_host, alive):
         assert stale is (not alive)
     else:
         assert not stale
+
+
+def test_a_lock_that_cannot_be_written_is_a_french_error(tmp_path):
+    blocker = tmp_path / "pas-un-dossier"
+    blocker.write_text("")
+    with pytest.raises(LockUnavailable, match="n'a pas pu être créé .*lecture seule"):
+        acquire(blocker / "ctgdesk.sqlite")
