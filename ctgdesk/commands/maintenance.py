@@ -240,20 +240,30 @@ def run_rgpd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_rgpd_anonymise(args: argparse.Namespace) -> int:
-    from ctgdesk.services.rgpd import RgpdError, anonymise_person, person_links
+def _change_person(path: Path, change):
+    """Run `change(session)` in one transaction under the lock, then wipe the freed space
+    so that the data removed leave no trace in the file (nor in its write-ahead log)."""
+    from ctgdesk.services.rgpd import RgpdError
 
-    path = _existing_db(args)
     with _locked(path):
         with _opened(path) as db:
             try:
                 with db.transaction() as session:
-                    links = person_links(session, args.person_id)
-                    name = anonymise_person(session, args.person_id).full_name
+                    result = change(session)
             except RgpdError as error:
                 raise CommandError(str(error)) from error
-        erase_freed_space(path)  # the old name must not linger in free pages or the WAL
-    kept = sum(links.values())
+        erase_freed_space(path)
+    return result
+
+
+def run_rgpd_anonymise(args: argparse.Namespace) -> int:
+    from ctgdesk.services.rgpd import anonymise_person, person_links
+
+    def anonymise(session):
+        links = person_links(session, args.person_id)
+        return sum(links.values()), anonymise_person(session, args.person_id).full_name
+
+    kept, name = _change_person(_existing_db(args), anonymise)
     print(f"Personne n°{args.person_id} anonymisée : « {name} » ({kept} enregistrement(s) lié(s) conservé(s)).")
     print(
         "Les sauvegardes faites avant contiennent encore ses données : les automatiques "
@@ -263,17 +273,9 @@ def run_rgpd_anonymise(args: argparse.Namespace) -> int:
 
 
 def run_rgpd_erase(args: argparse.Namespace) -> int:
-    from ctgdesk.services.rgpd import RgpdError, erase_person
+    from ctgdesk.services.rgpd import erase_person
 
-    path = _existing_db(args)
-    with _locked(path):
-        with _opened(path) as db:
-            try:
-                with db.transaction() as session:
-                    erase_person(session, args.person_id)
-            except RgpdError as error:
-                raise CommandError(str(error)) from error
-        erase_freed_space(path)
+    _change_person(_existing_db(args), lambda session: erase_person(session, args.person_id))
     print(f"Personne n°{args.person_id} effacée.")
     return 0
 

@@ -481,6 +481,8 @@ def restore(
 
     backup_path, db_path = Path(backup_path), Path(db_path)
     report = check_database(backup_path)
+    if report.status is HealthStatus.NEW:
+        raise BackupError(f"La sauvegarde « {backup_path} » est vide ou absente : rien à restaurer.")
     if report.status not in (HealthStatus.OK, HealthStatus.NEEDS_MIGRATION):
         raise BackupError(
             f"La sauvegarde « {backup_path} » ne peut pas être restaurée : {report.message}"

@@ -202,8 +202,9 @@ def check_database(path: Path | str) -> HealthReport:
         details = [f"table absente : {t}" for t in missing] + [f"table inconnue : {t}" for t in unknown]
         return _report(
             path, HealthStatus.NOT_CTGDESK,
-            f"{not_ours} ou elle a été modifiée par un autre programme ("
-            + "; ".join(details[:5]) + "). Elle n'a pas été modifiée.",
+            f"La base {name} ne correspond pas au schéma de ctgdesk ("
+            + "; ".join(details[:5]) + ") : un autre programme l'a peut-être modifiée. "
+            "ctgdesk n'y a rien changé.",
             revision, details,
         )
     return _report(path, HealthStatus.OK, f"La base {name} est en bon état (schéma « {revision} »).", revision)
