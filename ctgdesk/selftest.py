@@ -18,7 +18,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -50,7 +50,6 @@ class SelfTestContext:
     app: Any = None  # QApplication
     window: Any = None  # the main window, once built
     bilan: Any = None  # what compute_bilan returned
-    keep_alive: list[Any] = field(default_factory=list)
 
 
 def load(module: str, attribute: str) -> Any:
@@ -145,11 +144,9 @@ def step_qt(ctx: SelfTestContext) -> str:
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     ctx.app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "ctgdesk"])
-    translator = QTranslator(ctx.app)
     translations = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if not translator.load("qtbase_fr", translations):
+    if not QTranslator().load("qtbase_fr", translations):
         raise StepFailed(f"traduction française de Qt introuvable (qtbase_fr.qm dans {translations})")
-    ctx.keep_alive.append(translator)
     placeholder = QMainWindow()
     placeholder.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     placeholder.show()
