@@ -1,5 +1,5 @@
 ﻿; Inno Setup 6 script: the Windows installer of ctgdesk.
-;   iscc /DAppVersion=0.1.0 installers\windows\ctgdesk.iss
+;   iscc /DAppVersion=X.Y.Z installers\windows\ctgdesk.iss
 ; (installers\windows\build-windows.ps1 passes the version read from ctgdesk\__init__.py.)
 ; Installs for the current user only, without administrator rights, into
 ; %LOCALAPPDATA%\Programs\ctgdesk, in French, with Start-menu and desktop shortcuts.
