@@ -32,6 +32,17 @@ grep -q "^Exec=\"$INSTALLED/ctgdesk\"$" "$HOME/.local/share/applications/ctgdesk
     { echo "ÉCHEC : icône absente" >&2; exit 1; }
 echo "   programme : $INSTALLED ($(du -sh "$INSTALLED" | cut -f1))"
 
+echo "== bibliothèques : chacune trouvée dans le paquet ou le système"
+# Only Wayland's client libraries may come from the desktop (Qt uses them there alone).
+missing="$(cd "$INSTALLED/_internal" && find . -name '*.so*' -type f -print0 |
+    LD_LIBRARY_PATH="$PWD:$PWD/PySide6/Qt/lib" xargs -0 ldd 2>/dev/null |
+    awk '/not found/ {print $1}' | sort -u | grep -v '^libwayland-' || true)"
+if [ -n "$missing" ]; then
+    echo "ÉCHEC : bibliothèques introuvables : $missing" >&2; exit 1
+fi
+dangling="$(find "$INSTALLED" -xtype l)"
+[ -z "$dangling" ] || { echo "ÉCHEC : liens cassés : $dangling" >&2; exit 1; }
+
 echo "== exécution hors des sources, sans environnement virtuel"
 rm -rf "$PACKAGE_DIR"  # the installed copy must stand alone
 "$PYTHON" "$ROOT/installers/check_bundle.py" "$INSTALLED/ctgdesk"
