@@ -231,9 +231,9 @@ STEPS: list[tuple[str, Callable[[SelfTestContext], str]]] = [
 ]
 
 
-def run_steps(ctx: SelfTestContext, steps=None) -> list[StepResult]:
+def run_steps(ctx: SelfTestContext) -> list[StepResult]:
     results = []
-    for name, step in STEPS if steps is None else steps:
+    for name, step in STEPS:
         try:
             detail = step(ctx)
         except StepFailed as failure:

@@ -314,4 +314,4 @@ def test_build_scripts_are_executable_and_valid_shell():
         assert os.access(path, os.X_OK), script
         subprocess.run(["bash", "-n", str(path)], check=True)
     assert "build/" in (ROOT / ".gitignore").read_text().split() and "dist/" in (ROOT / ".gitignore").read_text().split()
-    assert "installers" not in (ROOT / ".ci" / "run").read_text()  # too long for every CI run
+    assert "build-linux.sh" not in (ROOT / ".ci" / "run").read_text()  # too long for every CI run
