@@ -184,24 +184,23 @@ def step_bilan(ctx: SelfTestContext) -> str:
     return type(ctx.bilan).__name__
 
 
-def step_xlsx(ctx: SelfTestContext) -> str:
-    write_bilan_xlsx = load(*WRITE_BILAN_XLSX)
+def export_bilan(ctx: SelfTestContext, writer: tuple[str, str], filename: str, label: str,
+                 magic: bytes) -> str:
+    write = load(*writer)
     if ctx.bilan is None:
         raise StepFailed("pas de bilan à exporter (étape « bilan » en échec)")
-    path = ctx.workdir / "bilan.xlsx"
-    write_bilan_xlsx(ctx.bilan, path)
-    check_file(path, "Excel", starts_with=b"PK")
+    path = ctx.workdir / filename
+    write(ctx.bilan, path)
+    check_file(path, label, starts_with=magic)
     return f"{path.stat().st_size} octets"
+
+
+def step_xlsx(ctx: SelfTestContext) -> str:
+    return export_bilan(ctx, WRITE_BILAN_XLSX, "bilan.xlsx", "Excel", magic=b"PK")
 
 
 def step_pdf(ctx: SelfTestContext) -> str:
-    write_bilan_pdf = load(*WRITE_BILAN_PDF)
-    if ctx.bilan is None:
-        raise StepFailed("pas de bilan à exporter (étape « bilan » en échec)")
-    path = ctx.workdir / "bilan.pdf"
-    write_bilan_pdf(ctx.bilan, path)
-    check_file(path, "PDF", starts_with=b"%PDF")
-    return f"{path.stat().st_size} octets"
+    return export_bilan(ctx, WRITE_BILAN_PDF, "bilan.pdf", "PDF", magic=b"%PDF")
 
 
 # --- Hooks: how the self-test calls the pieces written elsewhere -----------------------
