@@ -159,6 +159,22 @@ def step_qt(ctx: SelfTestContext) -> str:
     return f"plateforme {ctx.app.platformName()}"
 
 
+def step_icons(ctx: SelfTestContext) -> str:
+    if ctx.app is None:
+        raise StepFailed("pas d'application Qt (étape précédente en échec)")
+    import qtawesome
+    from PySide6.QtGui import QIcon
+
+    from ctgdesk.resources import resource_path
+
+    app_icon = QIcon(str(resource_path("icons", "ctgdesk-256.png")))
+    if app_icon.isNull():
+        raise StepFailed("icône de l'application introuvable (resources/icons)")
+    if qtawesome.icon("fa5s.users").pixmap(32, 32).isNull():
+        raise StepFailed("les polices d'icônes de qtawesome ne se chargent pas")
+    return "application et qtawesome"
+
+
 def step_main_window(ctx: SelfTestContext) -> str:
     from PySide6.QtCore import Qt
 
@@ -223,6 +239,7 @@ STEPS: list[tuple[str, Callable[[SelfTestContext], str]]] = [
     ("formats français (babel)", step_babel_french),
     ("commandes", step_commands),
     ("Qt hors écran et traduction française", step_qt),
+    ("icônes", step_icons),
     ("fenêtre principale", step_main_window),
     ("bilan", step_bilan),
     ("export Excel du bilan", step_xlsx),

@@ -83,7 +83,7 @@ def test_missing_pieces_are_failed_steps_with_their_names(qapp, pieces_missing):
     assert "Traceback" not in output
     lines = output.splitlines()
     for step in ("ressources de l'application", "base de données temporaire", "migrations du schéma",
-                 "formats français (babel)", "Qt hors écran et traduction française"):
+                 "formats français (babel)", "Qt hors écran et traduction française", "icônes"):
         assert any(line.startswith(f"  [OK   ] {step}") for line in lines), step
     assert "  [OK   ] migrations du schéma : schéma 0001" in lines
     assert "  [ÉCHEC] fenêtre principale : module manquant : ctgdesk.pas_encore_livre.main_window" in lines
@@ -92,7 +92,7 @@ def test_missing_pieces_are_failed_steps_with_their_names(qapp, pieces_missing):
             "ctgdesk.pas_encore_livre.write_bilan_xlsx") in lines
     assert "  [ÉCHEC] export PDF du bilan : module manquant : ctgdesk.pas_encore_livre.write_bilan_pdf" in lines
     assert "  [ÉCHEC] commandes : module manquant : ctgdesk.pas_encore_livre.commande" in lines
-    assert lines[-1] == ("Auto-test en échec : 5 étape(s) sur 10 — commandes, fenêtre principale, "
+    assert lines[-1] == ("Auto-test en échec : 5 étape(s) sur 11 — commandes, fenêtre principale, "
                          "bilan, export Excel du bilan, export PDF du bilan.")
 
 
@@ -101,7 +101,7 @@ def test_all_pieces_present_passes(qapp, pieces_present):
     assert code == 0, output
     assert "  [OK   ] fenêtre principale : ctgdesk — fenêtre de test" in output
     assert "  [OK   ] export PDF du bilan : 16 octets" in output
-    assert output.splitlines()[-1] == "Auto-test réussi : 10 étapes sur 10."
+    assert output.splitlines()[-1] == "Auto-test réussi : 11 étapes sur 11."
 
 
 def test_an_empty_export_fails_its_step(qapp, pieces_present):
