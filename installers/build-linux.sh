@@ -25,7 +25,8 @@ log "ctgdesk $VERSION ($ARCH)"
 # The X11 libraries Qt's xcb platform needs: present at build time, PyInstaller ships them,
 # so the bundle starts on desktops that lack them. Debian/Ubuntu only; only what is missing.
 XCB_PACKAGES="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
-libxcb-randr0 libxcb-render-util0 libxcb-image0 libxkbcommon-x11-0 libegl1 libfontconfig1"
+libxcb-randr0 libxcb-render-util0 libxcb-image0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
+libdbus-1-3 libglib2.0-0"
 if command -v dpkg-query >/dev/null 2>&1; then
     missing=""
     for pkg in $XCB_PACKAGES; do
