@@ -153,7 +153,7 @@ def test_read_only_opening_of_a_closed_base(filled, db_path):
 NEXT_MIGRATION = '''"""test revision"""
 from alembic import op
 
-revision = "0002"
+revision = "0999"
 down_revision = "{head}"
 branch_labels = None
 depends_on = None
@@ -177,7 +177,7 @@ def next_revision(tmp_path, monkeypatch):
         folder = tmp_path / "migrations"
         shutil.copytree(migrate.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
         head = migrate.head_revision()
-        (folder / "versions" / "0002_essai.py").write_text(
+        (folder / "versions" / "0999_essai.py").write_text(
             NEXT_MIGRATION.format(head=head, extra=extra), encoding="utf-8"
         )
         monkeypatch.setattr(migrate, "MIGRATIONS_DIR", folder)
@@ -198,9 +198,9 @@ def test_upgrade_is_preceded_by_a_pre_migration_backup(filled, db_path, next_rev
 
     backup = opened.pre_migration_backup
     assert backup is not None and backup.kind is BackupKind.PRE_MIGRATION
-    assert scalar(backup.path, "SELECT version_num FROM alembic_version") != "0002"
+    assert scalar(backup.path, "SELECT version_num FROM alembic_version") != "0999"
     assert organisation_names(backup.path) == before_names
-    assert scalar(db_path, "SELECT version_num FROM alembic_version") == "0002"
+    assert scalar(db_path, "SELECT version_num FROM alembic_version") == "0999"
     assert organisation_names(db_path) == before_names
     assert scalar(db_path, "SELECT count(*) FROM organisation WHERE notes LIKE '%(migrée)'") == len(before_names)
     assert table_counts(db_path) == before_counts
