@@ -159,6 +159,20 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
         self.columns: list[Column[R]] = list(columns)
         self._rows: list[R] = list(rows)
         self._pinned = pinned
+        self._forget_cached()
+
+    def _forget_cached(self) -> None:
+        # Sort keys per column and search texts per row, computed once per set_rows: sorting
+        # and searching 2 000 meetings called the getters and babel's formatting for every
+        # comparison and every keystroke (bench/run: 0,2–0,5 s each).
+        self._keys: dict[int, list[tuple]] = {}
+        self._search_texts: list[str | None] = [None] * len(self._rows)
+        if getattr(self, "_sort", None) is None:
+            self._sort: tuple[int, Qt.SortOrder] | None = None
+        elif self._sort[0] < len(self.columns):
+            self._permute(self._order(*self._sort))  # a reload keeps the order chosen
+        else:
+            self._sort = None
 
     # --- data in and out -----------------------------------------------------------------
     def set_rows(self, rows: Iterable[R], columns: Sequence[Column[R]] | None = None) -> None:
@@ -167,6 +181,7 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
         self._rows = list(rows)
         if columns is not None:
             self.columns = list(columns)
+        self._forget_cached()
         self.endResetModel()
 
     def is_pinned(self, number: int) -> bool:
@@ -194,7 +209,60 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
         return self.columns[column].text(self._rows[row])
 
     def sort_key(self, index: AnyIndex) -> tuple:
-        return self.columns[index.column()].key(self._rows[index.row()])
+        return self._column_keys(index.column())[index.row()]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows on a column's raw values — one key per row and Python's sort, not one
+        Python call per comparison (a year of the journal, 5 000 lines: 0,6 s → a few ms).
+        Empty cells, then pinned rows, come last in either order; equal keys keep their order.
+        set_rows keeps the order chosen; column -1 gives back the service's order at the next load."""
+        if not 0 <= column < len(self.columns):
+            self._sort = None
+            return
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        permutation = self._order(column, order)
+        new_number = [0] * len(permutation)
+        for new, old in enumerate(permutation):
+            new_number[old] = new
+        self._permute(permutation)
+        self.changePersistentIndexList(
+            persistent, [self.index(new_number[i.row()], i.column()) if i.isValid() else i for i in persistent])
+        self.layoutChanged.emit()
+
+    def _order(self, column: int, order: Qt.SortOrder) -> list[int]:
+        keys = self._column_keys(column)
+        pinned = [n for n in range(len(self._rows)) if self.is_pinned(n)]
+        pinned_set = set(pinned)
+        filled = [n for n in range(len(self._rows)) if n not in pinned_set and not keys[n][0]]
+        empty = [n for n in range(len(self._rows)) if n not in pinned_set and keys[n][0]]
+        descending = order == Qt.SortOrder.DescendingOrder
+        try:
+            filled.sort(key=lambda n: keys[n][1], reverse=descending)
+        except TypeError:
+            filled.sort(key=lambda n: str(keys[n]), reverse=descending)
+        return filled + empty + pinned
+
+    def _permute(self, permutation: list[int]) -> None:
+        self._rows = [self._rows[n] for n in permutation]
+        self._search_texts = [self._search_texts[n] for n in permutation]
+        self._keys = {column: [keys[n] for n in permutation] for column, keys in self._keys.items()}
+
+    def _column_keys(self, column: int) -> list[tuple]:
+        keys = self._keys.get(column)
+        if keys is None:
+            spec = self.columns[column]
+            keys = self._keys[column] = [spec.key(row) for row in self._rows]
+        return keys
+
+    def search_text(self, number: int) -> str:
+        """The shown text of every column of a row, folded (no case, no accents)."""
+        text = self._search_texts[number]
+        if text is None:
+            row = self._rows[number]
+            text = self._search_texts[number] = fold(" ".join(column.text(row) for column in self.columns))
+        return text
 
     # --- QAbstractTableModel -------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
@@ -283,6 +351,15 @@ class SearchProxyModel(QSortFilterProxyModel):
     def search_text(self) -> str:
         return " ".join(self._words)
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A RowsTableModel sorts itself (see RowsTableModel.sort); the proxy keeps its order."""
+        model = self.sourceModel()
+        if isinstance(model, RowsTableModel):
+            super().sort(-1, Qt.SortOrder.AscendingOrder)  # the model's order as it is (-1 descending reverses it)
+            model.sort(column, order)
+            return
+        super().sort(column, order)  # pragma: no cover - any other model
+
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         if not self._words:
             return True
@@ -290,13 +367,13 @@ class SearchProxyModel(QSortFilterProxyModel):
         if isinstance(model, RowsTableModel):
             if model.is_pinned(source_row):
                 return True
-            texts = [model.cell_text(source_row, c) for c in range(model.columnCount())]
+            haystack = model.search_text(source_row)
         else:  # pragma: no cover - any other model
             texts = [
                 str(model.index(source_row, c, source_parent).data() or "")
                 for c in range(model.columnCount(source_parent))
             ]
-        haystack = fold(" ".join(texts))
+            haystack = fold(" ".join(texts))
         return all(word in haystack for word in self._words)
 
     def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:

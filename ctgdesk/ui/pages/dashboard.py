@@ -124,6 +124,15 @@ class WarningRow(QFrame):
         super().mouseReleaseEvent(event)
 
 
+MAX_ROWS_PER_KIND = 20
+HIDDEN_KINDS = {
+    "meeting": "décisions en retard",
+    "instance": "instances sous leur fréquence minimale",
+    "fiche": "fiches bloquées sans alerte",
+    "coordinator": "chargé·e·s au-delà d'un temps plein",
+}
+
+
 class WarningList(QScrollArea):
     """The dashboard's warnings, each leading to its record."""
 
@@ -151,11 +160,23 @@ class WarningList(QScrollArea):
         self.rows = rows
 
     def set_warnings(self, warnings: list[DashboardWarning]) -> None:
+        # At most MAX_ROWS_PER_KIND rows of each kind, then one line saying how many more: a
+        # territory with years of history can have 1 500 overdue decisions, and one widget
+        # each took 1,5 s to build (bench/run) for a list nobody reads to the end.
         rows = []
+        shown: dict[str, int] = {}
+        hidden: dict[str, int] = {}
         for warning in warnings:
+            shown[warning.record_kind] = shown.get(warning.record_kind, 0) + 1
+            if shown[warning.record_kind] > MAX_ROWS_PER_KIND:
+                hidden[warning.record_kind] = hidden.get(warning.record_kind, 0) + 1
+                continue
             row = WarningRow(warning.message, "fa5s.exclamation-triangle", style.WARNING, True)
             row.clicked.connect(lambda w=warning: self.open_record.emit(w.page, w.record_kind, w.record_id))
             rows.append(row)
+        for kind, count in hidden.items():
+            rows.append(WarningRow(f"… et {count} de plus ({HIDDEN_KINDS.get(kind, 'même type')}).",
+                                   "fa5s.ellipsis-h", style.WARNING, False))
         if not rows:
             rows.append(WarningRow("Rien à signaler : instances réunies, décisions et fiches à jour.",
                                    "fa5s.check-circle", style.SUCCESS, False))

@@ -93,6 +93,7 @@ class MeetingsPage(Page):
         super().__init__(ctx, parent)
         self.dialog: MeetingDialog | None = None
         self._loaded = False
+        self._columns_fitted = False
         self._build()
         ctx.signals.year_changed.connect(self._year_changed)
         self._year_changed(ctx.year)
@@ -212,7 +213,9 @@ class MeetingsPage(Page):
         with self.ctx.db.transaction() as s:
             rows = meetings.list_meetings(s, year=self.ctx.year, **self._filters())
         self.model.set_rows(rows)
-        fit_columns(self.table)
+        if not self._columns_fitted:  # once: then the user's widths stay, and a reload costs no sizing
+            fit_columns(self.table)
+            self._columns_fitted = self.model.rowCount() > 0
         self._load_calendar()
         if selected is not None:
             self.select_meeting(selected.id)
@@ -236,7 +239,8 @@ class MeetingsPage(Page):
 
     def _search_changed(self, text: str) -> None:
         self.proxy.set_search(text)
-        self._load_calendar()
+        if self.views.currentIndex() == TAB_CALENDAR:  # else when the calendar is shown: no query per keystroke
+            self._load_calendar()
         self._update_count()
 
     def _update_count(self) -> None:
@@ -255,6 +259,7 @@ class MeetingsPage(Page):
     def _view_changed(self, tab: int) -> None:
         """The meeting selected in one view stays selected in the other."""
         if tab == TAB_CALENDAR:
+            self._load_calendar()  # the search may have changed while the list was shown
             index = self.table.currentIndex()
             row = self.model.row_at(self.proxy.mapToSource(index)) if index.isValid() else None
             if row is not None:
