@@ -1,0 +1,67 @@
+"""The performance changes of the table model and the dashboard keep their behaviour: the
+model sorts itself (the order survives a reload, the selection follows its row), the search
+cache is renewed on reload, the dashboard shows at most 20 warnings of a kind and says how
+many more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QTableView
+
+from ctgdesk.services.dashboard import DashboardWarning
+from ctgdesk.ui.pages.dashboard import MAX_ROWS_PER_KIND, WarningList
+from ctgdesk.ui.table_model import Column, RowsTableModel, SearchProxyModel
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    amount: int | None
+
+
+def shown(proxy, column=0):
+    return [proxy.index(r, column).data() for r in range(proxy.rowCount())]
+
+
+def test_sort_survives_a_reload_and_selection_follows_its_row(qtbot):
+    model = RowsTableModel([Column("Nom", lambda r: r.name), Column.number("Montant", lambda r: r.amount)])
+    proxy = SearchProxyModel(model)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    model.set_rows([Line("b", 2), Line("a", None), Line("c", 1)])
+    view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert shown(proxy) == ["b", "c", "a"]  # empty amount last, in either order
+    view.selectionModel().setCurrentIndex(proxy.index(1, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert shown(proxy) == ["a", "b", "c"]
+    assert view.currentIndex().data() == "c"  # the selection moved with its row
+    model.set_rows([Line("z", 1), Line("y", 3), Line("x", 2)])
+    assert shown(proxy) == ["x", "y", "z"]  # the chosen order is kept on reload
+    view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    assert shown(proxy) == ["z", "x", "y"]
+
+
+def test_search_cache_is_renewed_on_reload():
+    model = RowsTableModel([Column("Nom", lambda r: r.name)], [Line("École", 1), Line("Mairie", 2)])
+    proxy = SearchProxyModel(model)
+    proxy.set_search("ecole")
+    assert shown(proxy) == ["École"]
+    model.set_rows([Line("Collège", 1), Line("Petite école", 2)])
+    assert shown(proxy) == ["Petite école"]
+
+
+def test_dashboard_shows_at_most_twenty_warnings_of_a_kind(qtbot):
+    warnings = WarningList()
+    qtbot.addWidget(warnings)
+    late = [DashboardWarning(f"Décision en retard n°{n}", "meetings", "meeting", n) for n in range(1, 1501)]
+    other = [DashboardWarning("Fiche 1.1 bloquée sans alerte", "plan", "fiche", 7)]
+    warnings.set_warnings(late + other)
+    texts = [row.text.text() for row in warnings.rows]
+    assert texts[:MAX_ROWS_PER_KIND] == [w.message for w in late[:MAX_ROWS_PER_KIND]]
+    assert "Fiche 1.1 bloquée sans alerte" in texts
+    assert texts[-1] == f"… et {1500 - MAX_ROWS_PER_KIND} de plus (décisions en retard)."
+    assert len(texts) == MAX_ROWS_PER_KIND + 2
