@@ -422,3 +422,81 @@ def remove_fiche(session: Session, fiche_id: int) -> FicheInput:
 
 def fiche_id_for_uid(session: Session, uid: str) -> int | None:
     return session.scalar(select(FicheAction.id).where(FicheAction.uid == uid))
+
+
+def late_for(data: FicheInput, today: date) -> bool:
+    """Whether a fiche as its form holds it is "en retard" — the model's own rule
+    (FicheAction.is_late), applied to the unsaved values."""
+    draft = FicheAction(status=FicheStatus(data.status), end_date=data.end_date,
+                        steps=[FicheStep(title=s.title, end_date=s.end_date, done=s.done) for s in data.steps])
+    return draft.is_late(today)
+
+
+def next_fiche_number(objectif_number: str, existing: list[str]) -> str:
+    """The number a new fiche of an objectif would take: "1.2" with 1.2.1 and 1.2.2 → "1.2.3"."""
+    prefix = f"{objectif_number}." if objectif_number else ""
+    last = 0
+    for number in existing:
+        tail = number[len(prefix):] if number.startswith(prefix) else ""
+        if tail.isdigit():
+            last = max(last, int(tail))
+    return f"{prefix}{last + 1}" if prefix else str(max(len(existing) + 1, last + 1))
+
+
+# --- enjeux and objectifs: delete (when empty) and restore, for undo ---------------------------
+
+@dataclass(frozen=True)
+class AxisSnapshot:
+    """An enjeu (parent_id: its convention) or an objectif (parent_id: its enjeu), to restore."""
+
+    parent_id: int
+    number: str
+    title: str
+    description: str
+    position: int
+    uid: str
+
+
+def delete_enjeu(session: Session, enjeu_id: int) -> AxisSnapshot:
+    enjeu = get_or_fail(session, Enjeu, enjeu_id, "L'enjeu")
+    if enjeu.objectifs:
+        raise ValidationError(
+            f"L'enjeu « {enjeu.title} » a {len(enjeu.objectifs)} objectif(s) : supprimez-les d'abord.")
+    snapshot = AxisSnapshot(enjeu.convention_id, enjeu.number, enjeu.title, enjeu.description, enjeu.position, enjeu.uid)
+    session.delete(enjeu)
+    session.flush()
+    return snapshot
+
+
+def delete_objectif(session: Session, objectif_id: int) -> AxisSnapshot:
+    objectif = get_or_fail(session, Objectif, objectif_id, "L'objectif")
+    if objectif.fiches:
+        raise ValidationError(
+            f"L'objectif « {objectif.title} » a {len(objectif.fiches)} fiche(s) action : supprimez-les d'abord.")
+    snapshot = AxisSnapshot(objectif.enjeu_id, objectif.number, objectif.title, "", objectif.position, objectif.uid)
+    session.delete(objectif)
+    session.flush()
+    return snapshot
+
+
+def restore_enjeu(session: Session, snapshot: AxisSnapshot) -> Enjeu:
+    enjeu = create_enjeu(session, snapshot.parent_id, snapshot.title, number=snapshot.number,
+                         description=snapshot.description)
+    enjeu.uid, enjeu.position = snapshot.uid, snapshot.position
+    session.flush()
+    return enjeu
+
+
+def restore_objectif(session: Session, snapshot: AxisSnapshot) -> Objectif:
+    objectif = create_objectif(session, snapshot.parent_id, snapshot.title, number=snapshot.number)
+    objectif.uid, objectif.position = snapshot.uid, snapshot.position
+    session.flush()
+    return objectif
+
+
+def enjeu_id_for_uid(session: Session, uid: str) -> int | None:
+    return session.scalar(select(Enjeu.id).where(Enjeu.uid == uid))
+
+
+def objectif_id_for_uid(session: Session, uid: str) -> int | None:
+    return session.scalar(select(Objectif.id).where(Objectif.uid == uid))

@@ -127,3 +127,39 @@ def test_plan_outline_lists_empty_objectifs_and_fiche_ids(db, base):
     assert [o.number for o in objectifs] == ["1.1", "1.2"]
     assert objectifs[0].fiche_ids == (second, first)
     assert objectifs[1].fiche_ids == ()
+
+
+def test_late_for_applies_the_model_rule_to_form_values():
+    data = plan.FicheInput(objectif_id=1, number="1", title="t", status=FicheStatus.IN_PROGRESS,
+                           end_date=date(2026, 12, 31))
+    assert not plan.late_for(data, date(2026, 6, 15))
+    assert plan.late_for(data, date(2027, 1, 1))
+    data.steps = [plan.StepInput("Cadrage", end_date=date(2026, 3, 31))]
+    assert plan.late_for(data, date(2026, 6, 15))  # an unfinished step past its end
+    data.steps[0].done = True
+    assert not plan.late_for(data, date(2026, 6, 15))
+    data.status = FicheStatus.DONE
+    assert not plan.late_for(data, date(2030, 1, 1))
+
+
+def test_next_fiche_number():
+    assert plan.next_fiche_number("1.2", ["1.2.1", "1.2.2"]) == "1.2.3"
+    assert plan.next_fiche_number("1.2", ["1.2.9", "1.2.10", "1.2.b"]) == "1.2.11"
+    assert plan.next_fiche_number("1.2", []) == "1.2.1"
+    assert plan.next_fiche_number("", ["A", "B"]) == "3"
+
+
+def test_empty_enjeu_and_objectif_delete_and_restore(db, base):
+    with db.transaction() as s:
+        with pytest.raises(ValidationError, match="a 2 objectif"):
+            plan.delete_enjeu(s, base["enjeu"])
+    with db.transaction() as s:
+        snapshot = plan.delete_objectif(s, base["empty"])
+        assert plan.objectif_id_for_uid(s, snapshot.uid) is None
+        restored = plan.restore_objectif(s, snapshot)
+        assert (restored.title, restored.number, restored.position) == ("Objectif sans fiche", "1.2", 1)
+        assert plan.objectif_id_for_uid(s, snapshot.uid) == restored.id
+    with db.transaction() as s:
+        plan.save_fiche(s, full_input(base))
+        with pytest.raises(ValidationError, match="a 1 fiche"):
+            plan.delete_objectif(s, base["objectif"])

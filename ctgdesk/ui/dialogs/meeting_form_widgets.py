@@ -358,9 +358,14 @@ class LinesTable(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        if stretch is not None:
-            header.setSectionResizeMode(self.column_names.index(stretch), QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(stretch is None)
+        self._stretch = self.column_names.index(stretch) if stretch is not None else None
+        if self._stretch is not None:
+            header.setSectionResizeMode(self._stretch, QHeaderView.ResizeMode.Stretch)
+        for column in range(len(columns)):
+            if column != self._stretch:
+                header.resizeSection(column, header.sectionSizeFromContents(column).width() + 8)
         self._lines: list[Line] = []
         self.add_button = QPushButton(add_label)
         self.remove_button = QPushButton("Retirer la ligne")
@@ -384,6 +389,13 @@ class LinesTable(QWidget):
             if widget is not None:
                 self.table.setCellWidget(row, column, widget)
         self._lines.append(line)
+        header = self.table.horizontalHeader()
+        for column, name in enumerate(self.column_names):
+            widget = line.widgets.get(name)
+            if widget is not None and column != self._stretch:
+                wanted = max(widget.sizeHint().width(), widget.minimumWidth()) + 4
+                if header.sectionSize(column) < wanted:
+                    header.resizeSection(column, wanted)
         for widget in line.widgets.values():
             widget.installEventFilter(self)
         self.table.resizeRowToContents(row)
