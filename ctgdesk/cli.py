@@ -15,6 +15,7 @@ from ctgdesk import __version__
 
 COMMAND_MODULES = [
     "ctgdesk.commands.basics",
+    "ctgdesk.commands.export",
 ]
 
 
