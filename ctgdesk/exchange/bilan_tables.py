@@ -6,6 +6,7 @@ chooser (UI, CLI `--columns`) all use these definitions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Callable, Iterable, Sequence
 
 from ctgdesk.models import DecisionStatus, FicheStatus, InstanceKind, MeetingStatus
@@ -42,6 +43,13 @@ class Table:
         for row in self.rows:
             yield [get(row) for get in getters]
 
+    def text_values(self) -> Iterable[list[Any]]:
+        """Values for a text format (CSV): ETP and money with two decimals, French comma."""
+        two_decimals = [c.kind in ("etp", "money") for c in self.columns]
+        for values in self.values():
+            yield [_two_decimals(v) if fixed and isinstance(v, Decimal) else v
+                   for v, fixed in zip(values, two_decimals)]
+
     def with_columns(self, wanted: Sequence[str] | None) -> "Table":
         """Keep the columns named (by key or header, any order given is kept); None keeps all."""
         if not wanted or not self.choosable:
@@ -64,6 +72,10 @@ class Table:
         if not chosen:
             raise ValueError(f"Choisissez au moins une colonne pour « {self.sheet} ».")
         return Table(self.sheet, self.name, tuple(chosen), self.rows, self.choosable)
+
+
+def _two_decimals(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.01")), "f").replace(".", ",")
 
 
 def _yes_no(flag: bool) -> str:
@@ -93,12 +105,12 @@ INDICATOR_COLUMNS = (
 MEETING_COLUMNS = (
     Column("date", "Date", 11, lambda m: m.starts_at.date(), "date"),
     Column("heure", "Heure", 7, lambda m: m.starts_at.strftime("%H:%M"), "time"),
-    Column("instance", "Instance", 24, lambda m: m.instance),
-    Column("type_instance", "Type d'instance", 20, lambda m: m.kind.label, choices=_labels(InstanceKind)),
+    Column("instance", "Instance", 30, lambda m: m.instance),
+    Column("type_instance", "Type d'instance", 24, lambda m: m.kind.label, choices=_labels(InstanceKind)),
     Column("intitule", "Intitulé", 28, lambda m: m.title, "wrap"),
     Column("statut", "Statut", 10, lambda m: m.status.label, choices=_labels(MeetingStatus)),
     Column("communes", "Commune(s)", 28, lambda m: m.communes, "wrap"),
-    Column("lieu", "Lieu", 18, lambda m: m.place),
+    Column("lieu", "Lieu", 26, lambda m: m.place),
     Column("anime_par", "Animée par", 20, lambda m: m.animator),
     Column("participants", "Participants présents", 12, lambda m: m.present, "int"),
     Column("decisions", "Décisions", 10, lambda m: m.decisions, "int"),
@@ -183,7 +195,7 @@ def _etp(value, pending: bool):
 def etp_columns(bilan: Bilan) -> tuple[Column, ...]:
     before, after = bilan.etp.year_before, bilan.etp.year_after
     return (
-        Column("structure", "Commune / structure", 30, lambda e: e.name),
+        Column("structure", "Commune / structure", 38, lambda e: e.name),
         Column("etp_avant", f"ETP {before}", 10, lambda e: _etp(e.etp_before, e.pending_before), "etp"),
         Column("personnes_avant", f"Personnes {before}", 10, lambda e: e.people_before, "int"),
         Column("etp_apres", f"ETP {after}", 10, lambda e: _etp(e.etp_after, e.pending_after), "etp"),

@@ -42,13 +42,15 @@ from ctgdesk.formatting import short_date
 from ctgdesk.services.bilan import Bilan
 
 HEADER_FILL = PatternFill("solid", start_color="1F4E79", end_color="1F4E79")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-TITLE_FONT = Font(bold=True, size=16, color="1F4E79")
-SECTION_FONT = Font(bold=True, size=12, color="1F4E79")
-BOLD = Font(bold=True)
-NOTE_FONT = Font(italic=True, size=9, color="595959")
+FONT_NAME = "Calibri"  # the default body font; a Font without a name makes LibreOffice use a serif
+HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True, color="FFFFFF")
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=16, color="1F4E79")
+SECTION_FONT = Font(name=FONT_NAME, bold=True, size=12, color="1F4E79")
+BOLD = Font(name=FONT_NAME, size=11, bold=True)
+NOTE_FONT = Font(name=FONT_NAME, italic=True, size=9, color="595959")
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
+TOP = Alignment(vertical="top")
 TOTAL_BORDER = Border(top=Side(style="thin", color="1F4E79"))
 TABLE_STYLE = TableStyleInfo(name="TableStyleLight9", showRowStripes=True, showColumnStripes=False)
 
@@ -132,28 +134,69 @@ def _plain(sheet, value: Any) -> Any:
     return value
 
 
+LINE_HEIGHT = 15.0  # points, Calibri 11
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+CHARS_PER_WIDTH_UNIT = 1.2  # a column width counts "0" characters; French text is a little narrower
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines a wrapped text takes in a column of this width (an estimate: neither Excel
+    nor LibreOffice fits row heights by itself when it opens a file)."""
+    per_line = max(int(width * CHARS_PER_WIDTH_UNIT) - 1, 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def row_height(lines: int) -> float | None:
+    return None if lines <= 1 else min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
+
+
+def set_row_height(sheet, row: int, height: float | None) -> None:
+    """Before the row is appended (write-only mode writes each row as it comes)."""
+    if height:
+        sheet.row_dimensions[row].height = height
+
+
 class _RowMaker:
     """Turns a row of values into what `append` takes, with one reusable styled cell per column
-    that needs a style (dates, ETP, money, wrapped text) and plain values elsewhere."""
+    that needs a style (dates, ETP, money, wrapped text) and plain values elsewhere; gives the
+    row the height its wrapped texts need. In a tall row the plain cells are top-aligned too
+    (styling them in every row would double the writing time)."""
 
     def __init__(self, sheet, columns: Sequence[Column]):
         self.sheet = sheet
+        self.wrapped = [(i, c.width) for i, c in enumerate(columns) if c.kind == "wrap"]
+        self.wrap_width = [c.width if c.kind == "wrap" else None for c in columns]
         self.prototypes: list[WriteOnlyCell | None] = []
+        self.top: list[WriteOnlyCell] = []
         for column in columns:
             number_format = NUMBER_FORMATS.get(column.kind)
-            alignment = WRAP if column.kind == "wrap" else None
+            alignment = WRAP if column.kind == "wrap" else (TOP if number_format else None)
             if number_format or alignment:
                 self.prototypes.append(_styled(sheet, number_format=number_format, alignment=alignment))
             else:
                 self.prototypes.append(None)
+            self.top.append(_styled(sheet, alignment=TOP))
 
-    def __call__(self, values: list[Any]) -> list[Any]:
+    def height(self, values: list[Any]) -> float | None:
+        lines = 1
+        for index, width in self.wrapped:
+            value = values[index]
+            if isinstance(value, str) and (len(value) > width or "\n" in value):
+                lines = max(lines, text_lines(value, width))
+        return row_height(lines)
+
+    def __call__(self, values: list[Any], tall: bool = False) -> list[Any]:
         out = values
         for index, value in enumerate(values):
             if value is None or value == "":
                 out[index] = None
                 continue
             prototype = self.prototypes[index]
+            width = self.wrap_width[index]
+            if width is not None and isinstance(value, str) and len(value) <= width and "\n" not in value:
+                prototype = None  # a short text needs no wrapping: a plain cell is much cheaper
+            if prototype is None and tall:
+                prototype = self.top[index]
             if prototype is not None:
                 _set(prototype, value)
                 out[index] = prototype
@@ -181,7 +224,8 @@ def _print_setup(sheet, bilan: Bilan, *, title_rows: str | None) -> None:
         sheet.print_title_rows = title_rows
     sheet.oddHeader.left.text = f"{bilan.title} — {bilan.scope_label}".replace("&", "&&")
     sheet.oddHeader.left.size = 8
-    sheet.oddFooter.left.text = bilan.source.replace("&", "&&")
+    sheet.oddFooter.left.text = (f"Produit le {short_date(bilan.produced_at)} à {bilan.produced_at:%H:%M} avec "
+                                 "ctgdesk — source : feuille « Synthèse »")
     sheet.oddFooter.left.size = 7
     sheet.oddFooter.right.text = "Page &P / &N"
     sheet.oddFooter.right.size = 8
@@ -193,12 +237,15 @@ def _table_sheet(sheet, table: Table, bilan: Bilan) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "B2" if table.sheet != SHEET_ETP else "A2"
     _print_setup(sheet, bilan, title_rows="1:1")
+    set_row_height(sheet, 1, row_height(max(text_lines(c.header, c.width) for c in columns)))
     sheet.append([_styled(sheet, c.header, font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
                   for c in columns])
     make = _RowMaker(sheet, columns)
     count = 0
-    for values in table.values():
-        sheet.append(make(values))
+    for row_number, values in enumerate(table.values(), start=2):
+        height = make.height(values)
+        set_row_height(sheet, row_number, height)
+        sheet.append(make(values, tall=height is not None))
         count += 1
     last_row = max(count + 1, 2)  # an Excel table has at least one (possibly empty) data row
     last_column = get_column_letter(len(columns))
@@ -245,15 +292,33 @@ def _etp_totals(sheet, table: Table, bilan: Bilan) -> None:
                           font=NOTE_FONT)])
 
 
+class _Lines:
+    """Appends rows to the summary sheet, keeping count of them (for merges and row heights)."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        self.count = 0
+
+    def add(self, values: list, height: float | None = None) -> int:
+        self.count += 1
+        if height:
+            set_row_height(self.sheet, self.count, height)
+        self.sheet.append(values)
+        return self.count
+
+
+SUMMARY_WIDTHS = (34, 14, 62, 14, 30)  # A … E
+
+
 def _summary_sheet(workbook: Workbook, bilan: Bilan) -> None:
     sheet = workbook.create_sheet(SHEET_SUMMARY)
-    for letter, width in zip("ABCDE", (38, 16, 60, 14, 40)):
+    for letter, width in zip("ABCDE", SUMMARY_WIDTHS):
         sheet.column_dimensions[letter].width = width
     _print_setup(sheet, bilan, title_rows=None)
-    sheet.page_setup.orientation = "portrait"
-    sheet.append([_styled(sheet, bilan.title, font=TITLE_FONT)])
-    sheet.append([_styled(sheet, bilan.subtitle, font=SECTION_FONT)])
-    sheet.append([])
+    lines = _Lines(sheet)
+    lines.add([_styled(sheet, bilan.title, font=TITLE_FONT)], height=24)
+    lines.add([_styled(sheet, bilan.subtitle, font=SECTION_FONT)], height=18)
+    lines.add([])
     convention = bilan.convention
     facts: list[tuple[str, Any]] = [("Période", bilan.period_label), ("Périmètre", bilan.scope_label)]
     if convention is not None:
@@ -265,36 +330,48 @@ def _summary_sheet(workbook: Workbook, bilan: Bilan) -> None:
         ]
     facts += [("Référentiel", bilan.referential_title), ("Produit le", bilan.produced_at),
               ("Source", bilan.source)]
+    merged_width = sum(SUMMARY_WIDTHS[1:])
     for label, value in facts:
         number_format = "dd/mm/yyyy hh:mm" if isinstance(value, datetime) else None
-        sheet.append([_styled(sheet, label, font=BOLD),
-                      _styled(sheet, value, alignment=Alignment(horizontal="left", wrap_text=False),
-                              number_format=number_format)])
-    sheet.append([])
-    sheet.append([_styled(sheet, "Chiffres clés", font=SECTION_FONT)])
-    sheet.append([_styled(sheet, h, font=HEADER_FONT, fill=HEADER_FILL) for h in ("Indicateur", "Valeur", "Détail")])
+        height = row_height(text_lines(value, merged_width)) if isinstance(value, str) else None
+        row = lines.add([_styled(sheet, label, font=BOLD, alignment=WRAP),
+                         _styled(sheet, value, number_format=number_format,
+                                 alignment=Alignment(horizontal="left", vertical="top", wrap_text=True))],
+                        height=height)
+        sheet.merged_cells.add(f"B{row}:E{row}")
+    lines.add([])
+    lines.add([_styled(sheet, "Chiffres clés", font=SECTION_FONT)], height=18)
+    lines.add([_styled(sheet, h, font=HEADER_FONT, fill=HEADER_FILL) for h in ("Indicateur", "Valeur", "Détail")])
     for figure in bilan.key_figures:
         number_format = ETP_FORMAT if isinstance(figure.value, Decimal) else None
-        sheet.append([_plain(sheet, figure.label), _styled(sheet, figure.value, number_format=number_format,
-                                            alignment=Alignment(horizontal="right")),
-                      _styled(sheet, figure.detail, alignment=WRAP)])
-    sheet.append([])
-    sheet.append([_styled(sheet, "Chargé·e·s de coopération", font=SECTION_FONT)])
-    sheet.append([_styled(sheet, h, font=HEADER_FONT, fill=HEADER_FILL)
-                  for h in ("Nom", f"ETP {bilan.year_to}", "Structures", "Chef·fe de projet", "Employeur")])
+        lines.add([_styled(sheet, figure.label, alignment=WRAP),
+                   _styled(sheet, figure.value, number_format=number_format,
+                           alignment=Alignment(horizontal="right", vertical="top")),
+                   _styled(sheet, figure.detail, alignment=WRAP)],
+                  height=row_height(text_lines(figure.detail, SUMMARY_WIDTHS[2])))
+    lines.add([])
+    lines.add([_styled(sheet, "Chargé·e·s de coopération", font=SECTION_FONT)], height=18)
+    lines.add([_styled(sheet, h, font=HEADER_FONT, fill=HEADER_FILL)
+               for h in ("Nom", f"ETP {bilan.year_to}", "Communes / structures", "Chef·fe de projet", "Employeur")])
     for coordinator in bilan.coordinators:
-        sheet.append([_plain(sheet, coordinator.name), _styled(sheet, coordinator.etp, number_format=ETP_FORMAT),
-                      _styled(sheet, coordinator.structures, alignment=WRAP),
-                      "Oui" if coordinator.is_project_lead else "Non", _plain(sheet, coordinator.employer)])
-    sheet.append([])
-    sheet.append([_styled(sheet, "Indicateurs du référentiel national", font=SECTION_FONT)])
-    sheet.append([_styled(sheet, h, font=HEADER_FONT, fill=HEADER_FILL)
-                  for h in ("Fonction", "Nombre", "Indicateur", "Code")])
+        lines.add([_plain(sheet, coordinator.name), _styled(sheet, coordinator.etp, number_format=ETP_FORMAT),
+                   _styled(sheet, coordinator.structures, alignment=WRAP),
+                   "Oui" if coordinator.is_project_lead else "Non",
+                   _styled(sheet, coordinator.employer, alignment=WRAP)],
+                  height=row_height(max(text_lines(coordinator.structures, SUMMARY_WIDTHS[2]),
+                                        text_lines(coordinator.employer, SUMMARY_WIDTHS[4]))))
+    lines.add([])
+    lines.add([_styled(sheet, "Indicateurs du référentiel national", font=SECTION_FONT)], height=18)
+    lines.add([_styled(sheet, h, font=HEADER_FONT, fill=HEADER_FILL)
+               for h in ("Fonction", "Nombre", "Indicateur", "Code")])
     for _, _, code, title, results in bilan.functions():
         for result in results:
-            sheet.append([_styled(sheet, f"{code} : {title}", alignment=WRAP),
-                          _styled(sheet, result.value, alignment=Alignment(horizontal="right", vertical="top")),
-                          _styled(sheet, result.text, alignment=WRAP), result.code])
+            function = f"{code} : {title}"
+            lines.add([_styled(sheet, function, alignment=WRAP),
+                       _styled(sheet, result.value, alignment=Alignment(horizontal="right", vertical="top")),
+                       _styled(sheet, result.text, alignment=WRAP), result.code],
+                      height=row_height(max(text_lines(function, SUMMARY_WIDTHS[0]),
+                                            text_lines(result.text, SUMMARY_WIDTHS[2]))))
 
 
 def _properties(workbook: Workbook, bilan: Bilan) -> None:

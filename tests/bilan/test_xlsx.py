@@ -219,8 +219,12 @@ def test_empty_bilan_still_makes_valid_tables(tmp_path):
 
 
 def _synthetic(bilan, meetings_count: int):
-    base_meeting, base_decision = bilan.meetings[1], bilan.decisions[0]
-    lines = [replace(base_meeting, id=i, title=f"Réunion {i}", starts_at=datetime(2026, 1 + i % 12, 1 + i % 28, 9))
+    """Like the benchmark territory: mostly one-line rows, one meeting in ten with long texts."""
+    short, long = bilan.meetings[0], bilan.meetings[1]
+    assert len(long.communes) > 28 and len(short.communes) < 28
+    base_decision = bilan.decisions[0]
+    lines = [replace(long if i % 10 == 0 else short, id=i, title=f"Réunion {i}",
+                     starts_at=datetime(2026, 1 + i % 12, 1 + i % 28, 9))
              for i in range(meetings_count)]
     decisions = [replace(base_decision, id=i, text=f"Décision {i}", on=date(2026, 1 + i % 12, 1))
                  for i in range(2 * meetings_count)]
@@ -228,7 +232,7 @@ def _synthetic(bilan, meetings_count: int):
 
 
 def test_speed_close_to_raw_write_only_openpyxl(bilan, tmp_path):
-    big = _synthetic(bilan, 400)
+    big = _synthetic(bilan, 600)
     tables = [(t.sheet, t.headers, list(t.values())) for t in bilan_tables(big)]
 
     def raw():

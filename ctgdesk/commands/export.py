@@ -1,0 +1,182 @@
+"""export bilan | ics | csv: the annual bilan (Excel for the CAF, PDF for the COPIL), the
+meetings calendar, any table as CSV."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from ctgdesk.cli import CommandError, db_path
+from ctgdesk.db import open_database
+from ctgdesk.db.migrate import SchemaTooNew
+from ctgdesk.exchange.atomic import ExportError
+from ctgdesk.models import Convention, Meeting, Organisation
+from ctgdesk.services.bilan import Scope, compute_bilan, meeting_lines
+from ctgdesk.services.errors import ValidationError
+from ctgdesk.services.parsing import name_key
+
+FORMATS = ("xlsx", "pdf")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("export", help="bilan annuel (Excel, PDF), calendrier .ics, tables CSV")
+    kinds = parser.add_subparsers(dest="export_kind", metavar="QUOI", required=True)
+
+    bilan = kinds.add_parser("bilan", help="le bilan annuel : Excel pour la CAF, PDF pour le COPIL")
+    bilan.add_argument("--year", type=int, required=True, help="année du bilan (ou première année)")
+    bilan.add_argument("--to-year", type=int, default=None, help="dernière année d'un bilan pluriannuel")
+    who = bilan.add_mutually_exclusive_group()
+    who.add_argument("--coordinator", metavar="NOM", help="bilan d'un·e chargé·e de coopération (Prénom Nom)")
+    who.add_argument("--commune", metavar="INSEE", help="bilan d'une commune (code INSEE ou nom)")
+    bilan.add_argument("--format", choices=FORMATS, default=None, help="xlsx ou pdf (par défaut : extension du fichier)")
+    bilan.add_argument("--out", type=Path, required=True, help="fichier à écrire")
+    bilan.add_argument("--columns", action="append", default=[], metavar="FEUILLE=COL,COL",
+                       help="colonnes d'une feuille longue du classeur, ex. « Réunions=date,instance,statut » "
+                            "(répétable)")
+    bilan.set_defaults(handler=run_bilan)
+
+    ics = kinds.add_parser("ics", help="les réunions en calendrier .ics (Outlook, Thunderbird)")
+    ics.add_argument("--out", type=Path, required=True)
+    ics.add_argument("--year", type=int, default=None, help="une année (par défaut : toutes)")
+    ics.set_defaults(handler=run_ics)
+
+    from ctgdesk.exchange.bilan_tables import CSV_TABLES
+
+    csv = kinds.add_parser("csv", help="une table en CSV (séparateur ;, UTF-8 avec BOM pour Excel)")
+    csv.add_argument("table", choices=CSV_TABLES)
+    csv.add_argument("--out", type=Path, required=True)
+    csv.add_argument("--year", type=int, default=None, help="une année (par défaut : toutes)")
+    csv.set_defaults(handler=run_csv)
+
+
+def _open(args):
+    try:
+        return open_database(db_path(args))
+    except SchemaTooNew as error:
+        raise CommandError(f"La base {db_path(args)} a été écrite par une version plus récente de ctgdesk "
+                           f"(schéma {error}). Mettez ctgdesk à jour.") from None
+
+
+def parse_columns(items: list[str]) -> dict[str, list[str]]:
+    """["Réunions=date,instance", …] → {"Réunions": ["date", "instance"]}."""
+    columns: dict[str, list[str]] = {}
+    for item in items:
+        sheet, sep, names = item.partition("=")
+        wanted = [n.strip() for n in names.split(",") if n.strip()]
+        if not sep or not sheet.strip() or not wanted:
+            raise CommandError(f"--columns « {item} » : écrivez FEUILLE=colonne,colonne (ex. Réunions=date,instance).")
+        columns[sheet.strip()] = wanted
+    return columns
+
+
+def find_scope(session, args) -> Scope:
+    if getattr(args, "coordinator", None):
+        from ctgdesk.services.people import find_coordinator
+
+        coordinator = find_coordinator(session, args.coordinator)
+        if coordinator is None:
+            raise CommandError(f"Aucun·e chargé·e de coopération ne s'appelle « {args.coordinator} ».")
+        return Scope.coordinator(coordinator.id)
+    if getattr(args, "commune", None):
+        wanted = args.commune.strip()
+        commune = session.scalar(select(Organisation).where(Organisation.insee_code == wanted.upper()))
+        if commune is None:
+            matches = [o for o in session.scalars(select(Organisation)) if name_key(o.name) == name_key(wanted)]
+            commune = matches[0] if len(matches) == 1 else None
+        if commune is None:
+            raise CommandError(f"Aucune commune n'a le code INSEE (ou le nom) « {wanted} ».")
+        return Scope.commune(commune.id)
+    return Scope.territory()
+
+
+def _format(args) -> str:
+    if args.format:
+        return args.format
+    suffix = args.out.suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    raise CommandError("Précisez --format xlsx ou --format pdf (ou une extension .xlsx / .pdf).")
+
+
+def run_bilan(args) -> int:
+    from ctgdesk.exchange.bilan_pdf import write_bilan_pdf
+    from ctgdesk.exchange.bilan_xlsx import BilanXlsxOptions, write_bilan_xlsx
+    from ctgdesk.services.referential import ensure_referential
+
+    kind = _format(args)
+    columns = parse_columns(args.columns)
+    if columns and kind != "xlsx":
+        raise CommandError("--columns ne concerne que le classeur Excel (--format xlsx).")
+    if args.to_year is not None and args.to_year < args.year:
+        raise CommandError(f"--to-year {args.to_year} précède --year {args.year}.")
+    db = _open(args)
+    try:
+        with db.transaction() as session:
+            ensure_referential(session)
+            scope = find_scope(session, args)
+            bilan = compute_bilan(session, args.year, args.to_year, scope=scope)
+        if kind == "xlsx":
+            write_bilan_xlsx(bilan, args.out, BilanXlsxOptions(columns=columns))
+        else:
+            write_bilan_pdf(bilan, args.out)
+    except (ExportError, ValidationError) as error:
+        raise CommandError(error.message) from None
+    except ValueError as error:  # an unknown column
+        raise CommandError(str(error)) from None
+    finally:
+        db.dispose()
+    held = sum(1 for m in bilan.meetings if m.status.value == "tenue")
+    print(f"{bilan.title} ({bilan.scope_label}) écrit dans {args.out} : {len(bilan.indicators)} indicateurs, "
+          f"{held} réunions tenues.")
+    return 0
+
+
+def _all_years(session) -> tuple[int, int]:
+    first, last = session.execute(select(func.min(Meeting.starts_at), func.max(Meeting.starts_at))).one()
+    years = [d.year for d in (first, last) if d is not None]
+    conventions = session.execute(select(func.min(Convention.first_year), func.max(Convention.last_year))).one()
+    years += [y for y in conventions if y is not None]
+    if not years:
+        return date.today().year, date.today().year
+    return min(years), max(years)
+
+
+def run_ics(args) -> int:
+    from ctgdesk.exchange.ics import write_ics
+
+    db = _open(args)
+    try:
+        with db.transaction() as session:
+            meetings = meeting_lines(session, args.year, args.year) if args.year else meeting_lines(session)
+        name = f"Réunions CTG {args.year}" if args.year else "Réunions CTG"
+        write_ics(meetings, args.out, name=name)
+    except ExportError as error:
+        raise CommandError(error.message) from None
+    finally:
+        db.dispose()
+    print(f"{len(meetings)} réunion(s) écrite(s) dans {args.out}.")
+    return 0
+
+
+def run_csv(args) -> int:
+    from ctgdesk.exchange.bilan_tables import csv_table
+    from ctgdesk.exchange.csv_export import write_csv
+    from ctgdesk.services.referential import ensure_referential
+
+    db = _open(args)
+    try:
+        with db.transaction() as session:
+            ensure_referential(session)
+            first, last = (args.year, args.year) if args.year else _all_years(session)
+            bilan = compute_bilan(session, first, last)
+        table = csv_table(bilan, args.table)
+        count = write_csv(args.out, table.headers, table.text_values())
+    except ExportError as error:
+        raise CommandError(error.message) from None
+    finally:
+        db.dispose()
+    print(f"{count} ligne(s) écrite(s) dans {args.out}.")
+    return 0
