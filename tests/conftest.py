@@ -1,0 +1,61 @@
+"""Fixtures shared by every test: a fresh database file per test, and the demo territory."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from ctgdesk.db import open_database  # noqa: E402
+from ctgdesk.services.referential import ensure_referential  # noqa: E402
+
+DEMO_TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(tmp_path / "test.sqlite")
+    with database.transaction() as session:
+        ensure_referential(session)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def session(db):
+    with db.transaction() as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """The demo database, built once per test run and copied for each test that needs it."""
+    from ctgdesk.services.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    database = open_database(path)
+    with database.transaction() as s:
+        build_demo(s, today=DEMO_TODAY)
+    with database.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template, tmp_path):
+    import sqlite3
+
+    target = tmp_path / "demo.sqlite"
+    source = sqlite3.connect(demo_template)
+    destination = sqlite3.connect(target)
+    with destination:
+        source.backup(destination)
+    source.close()
+    destination.close()
+    database = open_database(target)
+    yield database
+    database.dispose()
