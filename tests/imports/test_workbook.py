@@ -99,11 +99,8 @@ def test_round_trip_is_lossless(demo_db, tmp_path):
     assert before["etp_allocation"][1][etp_column] == "0.333"
 
 
-def test_readme_documents_every_column(demo_db, tmp_path):
-    path = tmp_path / "base.xlsx"
-    with demo_db.session() as session:
-        export_workbook(session, path, exported_at=EXPORTED_AT)
-    sheets = cells(path)
+def test_readme_documents_every_column(demo_workbook):
+    sheets = cells(demo_workbook)
     readme = sheets[README_SHEET]
     documented = {(r[0], r[1]) for r in readme if r and len(r) > 2 and r[2] and r[0] in sheets}
     for name, rows in sheets.items():
@@ -114,12 +111,9 @@ def test_readme_documents_every_column(demo_db, tmp_path):
     assert any("Exporté le 23/11/2026" in (r[0] or "") for r in readme if r)
 
 
-def test_import_refuses_a_database_that_is_not_empty(demo_db, tmp_path):
-    path = tmp_path / "base.xlsx"
-    with demo_db.session() as session:
-        export_workbook(session, path)
+def test_import_refuses_a_database_that_is_not_empty(demo_db, demo_workbook):
     before = dump(demo_db)
-    report = run_import(demo_db, "workbook", path)
+    report = run_import(demo_db, "workbook", demo_workbook)
     assert len(report.errors) == 1
     assert "ne s'importe que dans une base vide" in report.errors[0].detail
     assert dump(demo_db) == before
@@ -179,7 +173,7 @@ def test_a_workbook_from_elsewhere_is_refused(db, tmp_path):
     assert "n'est pas un classeur complet exporté par ctgdesk" in report.errors[0].detail
 
 
-def test_export_to_a_locked_file_says_so_in_french(demo_db, tmp_path, monkeypatch):
+def test_export_to_a_locked_file_says_so_in_french(db, tmp_path, monkeypatch):
     import os
 
     from ctgdesk.exchange.workbook import WorkbookWriteError
@@ -188,16 +182,13 @@ def test_export_to_a_locked_file_says_so_in_french(demo_db, tmp_path, monkeypatc
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(os, "replace", locked)
-    with demo_db.session() as session, pytest.raises(WorkbookWriteError, match="ouvert dans un autre programme"):
+    with db.session() as session, pytest.raises(WorkbookWriteError, match="ouvert dans un autre programme"):
         export_workbook(session, tmp_path / "base.xlsx")
     assert list(tmp_path.glob("*.tmp")) == []
 
 
-def test_dates_and_booleans_are_plain_text(demo_db, tmp_path):
-    path = tmp_path / "base.xlsx"
-    with demo_db.session() as session:
-        export_workbook(session, path)
-    sheets = cells(path)
+def test_dates_and_booleans_are_plain_text(demo_workbook):
+    sheets = cells(demo_workbook)
     organisation = sheets["organisation"]
     header = organisation[0]
     signed = {r[header.index("engagement_signed")] for r in organisation[1:]}

@@ -65,6 +65,37 @@ TABLE_TITLES = {
 }
 
 
+# What one row of each table is, for the reports.
+RECORD_LABELS = {
+    "convention": "Convention", "organisation": "Commune ou structure", "convention_perimeter": "Périmètre",
+    "signatory": "Signataire", "person": "Personne", "coordinator": "Chargé·e de coopération",
+    "etp_allocation": "ETP", "etp_share": "Part d'ETP", "instance": "Instance", "instance_member": "Membre d'instance",
+    "meeting": "Réunion", "meeting_commune": "Commune de réunion", "attendance": "Présence", "decision": "Décision",
+    "alert": "Alerte au COPIL", "expertise": "Expertise", "enjeu": "Enjeu", "objectif": "Objectif",
+    "fiche_action": "Fiche action", "fiche_partner": "Partenaire de fiche", "fiche_commune": "Commune de fiche",
+    "funding": "Financement", "fiche_step": "Étape", "fiche_indicator": "Indicateur de fiche",
+    "fiche_indicator_value": "Réalisé d'indicateur", "follow_up": "Suivi de fiche",
+    "indicator_entry": "Saisie d'indicateur", "journal_entry": "Entrée du journal",
+    "journal_partner": "Partenaire du journal", "journal_commune": "Commune du journal",
+}
+
+
+# An aggregate: a record and the rows that belong to it (table → column pointing at the owner).
+# Editing a meeting replaces its attendances, decisions…: they are compared and merged with it.
+AGGREGATES: dict[str, dict[str, str]] = {
+    "meeting": {"attendance": "meeting_id", "decision": "meeting_id", "alert": "meeting_id",
+                "expertise": "meeting_id", "meeting_commune": "meeting_id"},
+    "journal_entry": {"journal_partner": "entry_id", "journal_commune": "entry_id"},
+    "etp_allocation": {"etp_share": "allocation_id"},
+    "instance": {"instance_member": "instance_id"},
+    "convention": {"convention_perimeter": "convention_id"},
+    "fiche_action": {"fiche_partner": "fiche_id", "fiche_commune": "fiche_id"},
+}
+CHILD_OWNER: dict[str, tuple[str, str]] = {
+    child: (owner, column) for owner, children in AGGREGATES.items() for child, column in children.items()
+}
+
+
 @dataclass(frozen=True)
 class Field:
     """One column of a table as the files carry it."""
@@ -249,10 +280,13 @@ def uid_maps(session: Session) -> dict[str, dict[int, str]]:
     }
 
 
-def dump_dataset(session: Session, selection: dict[str, set[int]] | None = None) -> Dataset:
+def dump_dataset(
+    session: Session, selection: dict[str, set[int]] | None = None, complete: set[str] | None = None,
+) -> Dataset:
     """The database (or only the selected ids per uid table) as text rows, in id order.
 
-    Association rows are kept when both ends are kept."""
+    With a selection, an association row is kept when both ends are selected and its owner
+    aggregate is `complete` (all its rows are in the data set)."""
     session.flush()
     uids = uid_maps(session)
     dataset = Dataset()
@@ -268,7 +302,7 @@ def dump_dataset(session: Session, selection: dict[str, set[int]] | None = None)
                 if has_uid(table):
                     if record["id"] not in selection.get(table.name, ()):
                         continue
-                elif not all(
+                elif CHILD_OWNER.get(table.name, ("",))[0] not in (complete or ()) or not all(
                     record[f.column.name] in selection.get(f.target, ()) for f in fields if f.kind == "ref"
                 ):
                     continue

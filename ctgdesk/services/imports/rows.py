@@ -25,6 +25,10 @@ class RowError(Exception):
         self.message = message
 
 
+class SkipRow(Exception):
+    """A row that cannot go in because a row it depends on was refused (already reported)."""
+
+
 def open_transaction(session: Session) -> None:
     """Make sure the database transaction is really open before a savepoint.
 
@@ -47,6 +51,12 @@ def row_savepoint(session: Session, report: ImportReport, location: Location | N
     try:
         yield
         nested.commit()
+    except SkipRow:
+        nested.rollback()
+        for name, length in marks.items():
+            del getattr(report, name)[length:]
+        if resolver is not None:
+            resolver.restore(snapshot)
     except (RowError, ValidationError) as error:
         nested.rollback()
         for name, length in marks.items():
