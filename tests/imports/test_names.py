@@ -73,5 +73,6 @@ def test_splitting_names():
     assert split_names("") == []
     assert split_person_name("DUPONT Marie") == ("Marie", "DUPONT")
     assert split_person_name("Marie-Claire DE LA TOUR") == ("Marie-Claire", "DE LA TOUR")
-    assert split_person_name("Dupont Marie") == ("Marie", "Dupont")
+    assert split_person_name("Dupont Marie", last_name_first=True) == ("Marie", "Dupont")
+    assert split_person_name("Marie Dupont") == ("Marie", "Dupont")
     assert split_person_name("Dupont") == ("", "Dupont")

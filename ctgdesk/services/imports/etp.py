@@ -140,7 +140,7 @@ def _import_period(session: Session, resolver: Resolver, report: ImportReport, o
     shares = []
     if names_cell is not None and not names_cell.is_empty:
         for name in split_names(names_cell.text):
-            coordinator = resolver.coordinator(name, names_cell.location)
+            coordinator = resolver.coordinator(name, names_cell.location, last_name_first=True)
             shares.append(etp_service.ShareInput(coordinator.id, None))
     value = etp_cell.value
     if isinstance(value, str) and etp_cell.is_empty:

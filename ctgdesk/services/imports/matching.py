@@ -69,16 +69,18 @@ def split_names(text: str) -> list[str]:
     return [" ".join(p.split()) for p in parts if p and p.strip()]
 
 
-def split_person_name(full_name: str) -> tuple[str, str]:
-    """(first name, last name) of 'DUPONT Marie', 'Marie DUPONT' or 'Dupont Marie' (nom prénom)."""
+def split_person_name(full_name: str, *, last_name_first: bool = False) -> tuple[str, str]:
+    """(first name, last name) of 'DUPONT Marie' or 'Marie DUPONT' (capitals tell the last name);
+    without capitals, 'Marie Dupont', or 'Dupont Marie' from a « Nom prénom » column."""
     tokens = full_name.split()
     if len(tokens) == 1:
         return "", tokens[0]
     upper = [t for t in tokens if t.isupper() and len(t.replace("-", "")) > 1]
     if upper and len(upper) < len(tokens):
         return " ".join(t for t in tokens if t not in upper), " ".join(upper)
-    # No capitals to tell: a "Nom prénom" column lists the last name first.
-    return " ".join(tokens[1:]), tokens[0]
+    if last_name_first:
+        return " ".join(tokens[1:]), tokens[0]
+    return " ".join(tokens[:-1]), tokens[-1]
 
 
 class Resolver:
@@ -112,7 +114,7 @@ class Resolver:
         self._organisations[key] = found
         return found
 
-    def person(self, full_name: str, location: Location | None) -> Person:
+    def person(self, full_name: str, location: Location | None, *, last_name_first: bool = False) -> Person:
         key = name_key(full_name)
         if key in self._people:
             return self._people[key]
@@ -120,13 +122,13 @@ class Resolver:
         if found is not None:
             self.report.add_matched("Personne", found.full_name, location)
         else:
-            first, last = split_person_name(full_name)
+            first, last = split_person_name(full_name, last_name_first=last_name_first)
             found = people.create_person(self.session, last_name=last, first_name=first)
             self.report.add_created("Personne", found.full_name, location)
         self._people[key] = found
         return found
 
-    def coordinator(self, full_name: str, location: Location | None) -> Coordinator:
+    def coordinator(self, full_name: str, location: Location | None, *, last_name_first: bool = False) -> Coordinator:
         key = name_key(full_name)
         if key in self._coordinators:
             return self._coordinators[key]
@@ -139,7 +141,7 @@ class Resolver:
             self.report.add_created("Chargé·e de coopération", person.full_name, location,
                                     "personne déjà connue, devient chargé·e de coopération")
         else:
-            first, last = split_person_name(full_name)
+            first, last = split_person_name(full_name, last_name_first=last_name_first)
             person = people.create_person(self.session, last_name=last, first_name=first)
             coordinator = people.create_coordinator(self.session, person.id)
             self.report.add_created("Chargé·e de coopération", person.full_name, location)
