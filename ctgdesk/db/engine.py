@@ -22,6 +22,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_read_only_pragmas(dbapi_connection, _record) -> None:
+    # No journal_mode here: switching a base to WAL is a write, refused in read-only mode.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
+
+
 def create_private_file(path: Path) -> None:
     """Create an empty file readable by its owner only (the database holds personal data)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -38,7 +47,7 @@ def make_engine(path: Path | str, *, read_only: bool = False) -> Engine:
         create_private_file(path)
         url = f"sqlite:///{path.as_posix()}"
     engine = create_engine(url)
-    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "connect", _sqlite_read_only_pragmas if read_only else _sqlite_pragmas)
     return engine
 
 
