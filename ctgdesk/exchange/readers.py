@@ -249,8 +249,7 @@ def sniff_kind(path: Path) -> str:
         )
     head = _read_bytes(path, 8)
     if head.startswith(OLE_MAGIC):
-        data = _read_bytes(path, 4 * 1024 * 1024)
-        if _ENCRYPTED_STREAM in data:
+        if _ENCRYPTED_STREAM in _read_bytes(path):  # the directory entry may lie anywhere
             raise ImportFileError(
                 f"Le fichier « {name} » est protégé par un mot de passe. Ouvrez-le dans Excel, "
                 "retirez la protection (Fichier › Informations › Protéger le classeur) et enregistrez-le à nouveau."

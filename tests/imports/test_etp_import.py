@@ -218,3 +218,34 @@ def test_reimporting_the_same_table_updates_instead_of_duplicating(db, tmp_path)
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(EtpAllocation)) == 18 + 19
         assert session.scalar(select(func.count()).select_from(Organisation)) == 19
+
+
+def test_rows_after_the_total_and_empty_rows_are_not_imported(db, tmp_path):
+    path = write_csv(tmp_path / "etp.csv", [
+        ["Commune", "ETP", "Nom prénom"],
+        ["Divion", "0,5", "LEROY Sophie"],
+        ["Houdain", "", ""],
+        ["TOTAL", "0,5", ""],
+        ["* ETP financés à 50 % par la Caf", "", ""],
+        ["Source : annexe 4", "1", ""],
+    ])
+    report = run_import(db, "etp", path, year=2026)
+    assert report.ok, report.text()
+    with db.session() as session:
+        assert [o.name for o in session.scalars(select(Organisation))] == ["Divion"]
+    assert [(e.location.row, e.detail) for e in report.refused] == [
+        (3, "aucun ETP, nombre ni nom : non importée"),
+        (4, "vérifiée, non importée"),
+        (5, "sous la ligne TOTAL (note ?) : non importée"),
+        (6, "sous la ligne TOTAL (note ?) : non importée"),
+    ]
+
+
+def test_a_wholly_wrong_file_lists_a_bounded_number_of_errors(db, tmp_path, monkeypatch):
+    from ctgdesk.services.imports import report as report_module
+
+    monkeypatch.setattr(report_module, "MAX_ERRORS", 3)
+    path = write_csv(tmp_path / "etp.csv", [["Commune", "ETP"], *[[f"Commune {i}", "x"] for i in range(10)]])
+    report = run_import(db, "etp", path, year=2026)
+    assert len(report.errors) == 3 and report.more_errors == 7 and not report.ok
+    assert "10 erreur(s) (les 7 dernières ne sont pas détaillées)" in report.headline()

@@ -208,6 +208,7 @@ def import_etp(session: Session, table: Table, report: ImportReport, *, year: in
             raise ImportFileError(error.message, table.location) from None
     resolver = Resolver(session, report)
     seen: dict[str, int] = {}
+    after_total = False
     for row in table.rows:
         if row.is_blank():
             continue
@@ -219,19 +220,26 @@ def import_etp(session: Session, table: Table, report: ImportReport, *, year: in
         if is_total_row(name):
             if fold(name).startswith("total"):
                 _check_total(report, row, periods)
+                after_total = True
             report.add_refused("Ligne de total", name, row.location, "vérifiée, non importée")
+            continue
+        if after_total:
+            report.add_refused("Ligne", name, row.location, "sous la ligne TOTAL (note ?) : non importée")
+            continue
+        if all(c is None or c.is_empty for period in periods for c in _cells(row, period)):
+            report.add_refused("Ligne", name, row.location, "aucun ETP, nombre ni nom : non importée")
             continue
         key = name_key(name)
         if key in seen:
             report.add_error(name_cell.location, f"« {name} » figure déjà ligne {seen[key]}.")
             continue
         seen[key] = row.number
-        errors_before = len(report.errors)
+        errors_before = report.error_count
         with row_savepoint(session, report, row.location, resolver):
             organisation = resolver.organisation(name, name_cell.location)
             for period in periods:
                 _import_period(session, resolver, report, organisation, row, period)
-        if len(report.errors) > errors_before:
+        if report.error_count > errors_before:
             for period in periods:
                 period.failed = True
 

@@ -496,10 +496,10 @@ class Merger:
                         continue  # merged with its owner
                 if not has_uid(table):
                     continue  # association rows of an incomplete owner: not carried
-                errors = len(self.report.errors)
+                errors = self.report.error_count
                 with row_savepoint(self.session, self.report, row.location):
                     self.plain_row(table, row)
-                if len(self.report.errors) > errors and row.uid:
+                if self.report.error_count > errors and row.uid:
                     self.broken[table.name].add(row.uid)
         self.merge_aggregates(dataset)
         for name, count in self.same.items():

@@ -13,6 +13,9 @@ from pathlib import Path
 from ctgdesk.exchange.readers import Location
 
 
+MAX_ERRORS = 1000  # beyond, only counted: a wholly wrong file need not list 40 000 lines
+
+
 class Outcome(str, enum.Enum):
     CREATED = "créé"
     MATCHED = "retrouvé"
@@ -67,6 +70,7 @@ class ImportReport:
     refused: list[ReportEntry] = field(default_factory=list)
     conflicts: list[ReportEntry] = field(default_factory=list)
     errors: list[ReportEntry] = field(default_factory=list)
+    more_errors: int = 0
 
     # --- recording -----------------------------------------------------------------
 
@@ -91,6 +95,9 @@ class ImportReport:
         self.add(Outcome.CONFLICT, what, name, location, detail)
 
     def add_error(self, location: Location | None, message: str, *, what: str = "Erreur", name: str = "") -> None:
+        if len(self.errors) >= MAX_ERRORS:
+            self.more_errors += 1
+            return
         self.add(Outcome.ERROR, what, name, location, message)
 
     def _list(self, outcome: Outcome) -> list[ReportEntry]:
@@ -106,8 +113,12 @@ class ImportReport:
     # --- reading --------------------------------------------------------------------
 
     @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.more_errors
+
+    @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.more_errors
 
     def entries(self) -> list[ReportEntry]:
         """Errors first, then conflicts, refusals, creations, updates and matches."""
@@ -119,8 +130,11 @@ class ImportReport:
     def headline(self) -> str:
         counts = (
             f"{len(self.created)} créé(s), {len(self.updated)} mis à jour, {len(self.matched)} retrouvé(s), "
-            f"{len(self.refused)} écarté(s), {len(self.conflicts)} conflit(s), {len(self.errors)} erreur(s)"
+            f"{len(self.refused)} écarté(s), {len(self.conflicts)} conflit(s), "
+            f"{len(self.errors) + self.more_errors} erreur(s)"
         )
+        if self.more_errors:
+            counts += f" (les {self.more_errors} dernières ne sont pas détaillées)"
         if self.errors:
             state = "Rien n'a été importé : corrigez les erreurs puis recommencez."
         elif self.dry_run:
