@@ -154,3 +154,13 @@ def test_zip_bomb_guard(tmp_path, monkeypatch):
     monkeypatch.setattr(readers, "MAX_UNZIPPED_BYTES", 1000)
     with pytest.raises(ImportFileError, match="trop volumineux"):
         read_table(path, SPECS)
+
+
+def test_a_real_password_protected_workbook(tmp_path):
+    """Encrypted with msoffcrypto-tool (password « secret »), as Excel does: an OLE container."""
+    from pathlib import Path
+
+    path = Path(__file__).with_name("fixtures") / "etp_mot_de_passe.xlsx"
+    assert path.read_bytes().startswith(readers.OLE_MAGIC)
+    with pytest.raises(ImportFileError, match="« etp_mot_de_passe.xlsx » est protégé par un mot de passe"):
+        read_table(path, SPECS)
