@@ -64,7 +64,7 @@ from ctgdesk.services.imports.dataset import (
     table_fields,
 )
 from ctgdesk.services.imports.report import ImportReport
-from ctgdesk.services.imports.rows import RowError, SkipRow, open_transaction, row_savepoint
+from ctgdesk.services.imports.rows import RowError, SkipRow, row_savepoint
 from ctgdesk.services.parsing import name_key
 from ctgdesk.services.records import get_or_fail
 
@@ -476,7 +476,6 @@ class Merger:
     # -- the whole package ---------------------------------------------------------------
 
     def run(self, dataset: Dataset) -> None:
-        open_transaction(self.session)
         for table in exported_tables():
             data = dataset.tables.get(table.name)
             if data is None:

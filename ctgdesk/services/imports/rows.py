@@ -7,11 +7,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from sqlalchemy import false
 from sqlalchemy.orm import Session
 
 from ctgdesk.exchange.readers import Location
-from ctgdesk.models import Organisation
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.imports.report import ImportReport
 
@@ -29,24 +27,12 @@ class SkipRow(Exception):
     """A row that cannot go in because a row it depends on was refused (already reported)."""
 
 
-def open_transaction(session: Session) -> None:
-    """Make sure the database transaction is really open before a savepoint.
-
-    The sqlite3 driver only sends BEGIN before its first write: a SAVEPOINT issued before
-    that starts a transaction of its own, and releasing it would COMMIT the row — the
-    whole-or-nothing rule would be lost. A write that changes nothing opens it portably.
-    """
-    table = Organisation.__table__
-    session.connection().execute(table.update().where(false()).values(name=table.c.name))
-
-
 @contextmanager
 def row_savepoint(session: Session, report: ImportReport, location: Location | None, resolver=None) -> Iterator[None]:
     """Run one row in a savepoint; on a RowError or ValidationError, undo the row, forget what it
     reported as created or matched, and report the error instead."""
     marks = {name: len(getattr(report, name)) for name in ("created", "matched", "updated", "refused", "conflicts")}
     snapshot = resolver.snapshot() if resolver is not None else None
-    open_transaction(session)
     nested = session.begin_nested()
     try:
         yield

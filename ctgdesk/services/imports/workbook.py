@@ -28,7 +28,7 @@ from ctgdesk.services.imports.dataset import (
     table_fields,
 )
 from ctgdesk.services.imports.report import ImportReport
-from ctgdesk.services.imports.rows import RowError, open_transaction, row_savepoint
+from ctgdesk.services.imports.rows import RowError, row_savepoint
 
 
 @dataclass(frozen=True)
@@ -259,6 +259,5 @@ def import_workbook_file(session: Session, path: Path, report: ImportReport) -> 
         )
     sheets = read_workbook(path)
     dataset = dataset_from_sheets(path.name, sheets, report)
-    open_transaction(session)
     insert_dataset(session, dataset, report, path.name)
 
