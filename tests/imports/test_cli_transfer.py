@@ -60,7 +60,7 @@ def test_an_import_with_errors_exits_with_1_and_says_where(db, tmp_path, capsys)
     assert main(["--db", str(db.path), "import", "etp", str(path), "--year", "2026"]) == 1
     output = capsys.readouterr().out
     assert "Rien n'a été importé" in output
-    assert "Erreur : Erreur : L'ETP « beaucoup » n'est pas un nombre (ex. 0,40). [fichier « etp.csv », ligne 2, colonne B (« ETP »)]" in output
+    assert "Erreur : L'ETP « beaucoup » n'est pas un nombre (ex. 0,40). [fichier « etp.csv », ligne 2, colonne B (« ETP »)]" in output
 
 
 def test_package_export_and_consolidation(demo_template, tmp_path, capsys):

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from ctgdesk.exchange.readers import header_key
 from ctgdesk.models import OrganisationKind
-from ctgdesk.services.imports.matching import guess_kind, split_names, split_person_name
+from ctgdesk.services.imports.matching import clean_name, guess_kind, split_names, split_person_name
 from ctgdesk.services.parsing import name_key
 
 FRENCH_LETTERS = "abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûüÿœæ"
@@ -76,3 +76,14 @@ def test_splitting_names():
     assert split_person_name("Dupont Marie", last_name_first=True) == ("Marie", "Dupont")
     assert split_person_name("Marie Dupont") == ("Marie", "Dupont")
     assert split_person_name("Dupont") == ("", "Dupont")
+
+
+def test_clean_name_joins_loose_hyphens_only():
+    assert clean_name(" Bruay-la- Buissière ") == "Bruay-la-Buissière"
+    assert clean_name("Hénin -Beaumont") == "Hénin-Beaumont"
+    assert clean_name("Centre social - Les Mines") == "Centre social - Les Mines"
+
+
+@given(names)
+def test_clean_name_keeps_the_name_key(name):
+    assert name_key(clean_name(name)) == name_key(name)

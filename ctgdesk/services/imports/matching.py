@@ -63,6 +63,14 @@ def guess_kind(name: str) -> OrganisationKind:
     return OrganisationKind.COMMUNE
 
 
+def clean_name(text: str) -> str:
+    """'Bruay-la- Buissière ' → 'Bruay-la-Buissière': single spaces, none stuck to one side of a
+    hyphen (a spaced ' - ' stays)."""
+    text = " ".join(text.split())
+    text = re.sub(r"(?<=\w)-\s+(?=\w)", "-", text)
+    return re.sub(r"(?<=\w)\s+-(?=\w)", "-", text)
+
+
 def split_names(text: str) -> list[str]:
     """'Marie DUPONT, Paul Martin ; Léa Roux' → three names (commas, semicolons, slashes, lines)."""
     parts = re.split(r"[,;/\n\r]+|\s+et\s+", text or "")
@@ -109,7 +117,7 @@ class Resolver:
             self.report.add_matched(found.kind.label, found.name, location)
         else:
             kind = kind or guess_kind(name)
-            found = territory.create_organisation(self.session, name=" ".join(name.split()), kind=kind)
+            found = territory.create_organisation(self.session, name=clean_name(name), kind=kind)
             self.report.add_created(kind.label, found.name, location)
         self._organisations[key] = found
         return found

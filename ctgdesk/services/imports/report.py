@@ -51,7 +51,7 @@ class ReportEntry:
     def __str__(self) -> str:
         text = f"{self.what} « {self.name} »" if self.name else self.what
         if self.detail:
-            text += f" : {self.detail}"
+            text = f"{text} : {self.detail}" if text else self.detail
         if self.location:
             text += f" [{self.location}]"
         return text
@@ -94,7 +94,7 @@ class ImportReport:
     def add_conflict(self, what: str, name: str, location: Location | None = None, detail: str = "") -> None:
         self.add(Outcome.CONFLICT, what, name, location, detail)
 
-    def add_error(self, location: Location | None, message: str, *, what: str = "Erreur", name: str = "") -> None:
+    def add_error(self, location: Location | None, message: str, *, what: str = "", name: str = "") -> None:
         if len(self.errors) >= MAX_ERRORS:
             self.more_errors += 1
             return
