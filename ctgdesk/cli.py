@@ -16,6 +16,7 @@ from ctgdesk import __version__
 COMMAND_MODULES = [
     "ctgdesk.commands.basics",
     "ctgdesk.commands.maintenance",
+    "ctgdesk.commands.transfer",
 ]
 
 
