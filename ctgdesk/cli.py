@@ -69,6 +69,9 @@ def db_path(args: argparse.Namespace) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    from ctgdesk.commands import argparse_fr
+
+    argparse_fr.install()
     if global_options().parse_known_args(argv)[0].self_test:
         from ctgdesk.selftest import run_self_test
 
