@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "ctgdesk.commands.basics",
     "ctgdesk.commands.maintenance",
     "ctgdesk.commands.export",
+    "ctgdesk.commands.transfer",
 ]
 
 
@@ -78,6 +79,9 @@ def _gui_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]] | No
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    from ctgdesk.commands import argparse_fr
+
+    argparse_fr.install()
     if global_options().parse_known_args(argv)[0].self_test:
         from ctgdesk.selftest import run_self_test
 

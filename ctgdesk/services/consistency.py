@@ -28,7 +28,7 @@ from ctgdesk.models import (
     MeetingStatus,
 )
 
-MAX_ETP_PER_COORDINATOR = Decimal("1.0")
+from ctgdesk.services.etp import MAX_ETP_PER_PERSON as MAX_ETP_PER_COORDINATOR  # one place for the rule
 
 
 def _etp(value: Decimal) -> str:

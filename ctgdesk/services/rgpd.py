@@ -21,6 +21,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ctgdesk import __version__
+from ctgdesk.services.errors import ValidationError
 from ctgdesk.models import (
     Alert,
     Attendance,
@@ -38,7 +39,7 @@ from ctgdesk.models import (
 )
 
 
-class RgpdError(ValueError):
+class RgpdError(ValidationError):
     """A request that cannot be carried out; the message is French, for the user."""
 
 
