@@ -186,9 +186,10 @@ def dashboard(session: Session, year: int, today: date) -> Dashboard:
             ))
 
     # Decisions and alerts (open whatever the year they were taken).
-    open_decisions = list(session.scalars(
-        select(Decision).where(Decision.status.in_(OPEN_DECISION)).order_by(Decision.due_date, Decision.id)
-    ))
+    open_decisions = session.execute(  # plain columns: a big territory has thousands still open
+        select(Decision.meeting_id, Decision.text, Decision.due_date)
+        .where(Decision.status.in_(OPEN_DECISION)).order_by(Decision.due_date, Decision.id)
+    ).all()
     board.open_decisions = len(open_decisions)
     overdue = [d for d in open_decisions if d.due_date is not None and d.due_date < today]
     board.overdue_decisions = len(overdue)
