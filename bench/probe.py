@@ -11,9 +11,9 @@ just before starting the process (CLOCK_MONOTONIC is system-wide), so each figur
 process start (interpreter start-up included) to the first frame.
 
 "Shown": the first QEvent.Paint delivered to a top-level QMainWindow (or its children),
-stamped once that paint pass is over (a zero timer). "Dashboard filled": the first paint
-after `ctgdesk.services.dashboard.dashboard()` has returned (in whatever thread), once the
-events it posted are processed.
+stamped once that paint pass is over (a zero timer). "Dashboard filled": the same, for the
+first paint after `ctgdesk.services.dashboard.dashboard()` has returned (in whatever thread).
+The line also says which heavy modules were loaded at that moment.
 """
 
 from __future__ import annotations
@@ -38,17 +38,15 @@ def _report(**extra) -> None:
     if _state["reported"]:
         return
     _state["reported"] = True
-    line = {"frame": time.monotonic(), "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, **extra}
+    loaded = [m for m in ("sqlalchemy", "alembic", "qtawesome", "ctgdesk.models") if m in sys.modules]
+    line = {"frame": time.monotonic(), "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            "loaded": loaded, **extra}
     sys.stdout.write("BENCH " + json.dumps(line) + "\n")
     sys.stdout.flush()
     os._exit(0)
 
 
 def _finish() -> None:
-    if MODE == "dashboard":
-        app = QtWidgets.QApplication.instance()
-        app.processEvents()
-        app.processEvents()
     _report()
 
 

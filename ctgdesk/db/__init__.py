@@ -42,13 +42,16 @@ class Database:
 def open_database(path: Path | str, *, migrate: bool = True, read_only: bool = False) -> Database:
     """Open (creating if needed) the database file and bring its schema to the current version."""
     from ctgdesk.db.engine import make_engine, make_session_factory
-    from ctgdesk.db.migrate import upgrade
+    from ctgdesk.db.schema_head import is_at_head
 
     path = Path(path)
     engine = make_engine(path, read_only=read_only)
     if migrate and not read_only:
         try:
-            upgrade(engine)
+            if not is_at_head(engine):  # Alembic is loaded only when there is something to do
+                from ctgdesk.db.migrate import upgrade
+
+                upgrade(engine)
         except BaseException:
             engine.dispose()  # no pooled connection may outlive a failed upgrade
             raise

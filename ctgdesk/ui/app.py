@@ -1,21 +1,27 @@
-"""Starting the window: Qt in French, the database opened, the window shown, then the data.
+"""Starting the window: Qt in French, the window shown, then the database and the data.
 
 `ctgdesk` without a command calls `run_gui(db_path, argv)` (ctgdesk/cli.py).
+
+The order is what users feel (bench/run measures it): the window's first frame needs Qt
+only; SQLAlchemy, the migrations check, the pages and the services load after that frame,
+then the page in front is filled, and the icons (qtawesome) come last. Nothing heavy is
+imported at the top of this module.
 """
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator, Qt
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ctgdesk import APP_DISPLAY_NAME, APP_NAME, __version__
 from ctgdesk.db import Database, open_database
-from ctgdesk.db.migrate import SchemaTooNew
-from ctgdesk.services.referential import ensure_referential
 from ctgdesk.ui.context import UiContext
 from ctgdesk.ui.main_window import MainWindow
 from ctgdesk.ui.widgets.style import apply_style
@@ -55,34 +61,73 @@ def create_application(argv: list[str]) -> QApplication:
 
 def open_for_gui(db_path: Path) -> Database:
     """Open (or create) the database and make sure the national referential is in it."""
+    from ctgdesk.services.referential import ensure_referential
+
     db = open_database(db_path)
     with db.transaction() as session:
         ensure_referential(session)
     return db
 
 
-def run_gui(db_path: Path, argv: list[str]) -> int:
-    app = create_application(argv)
+class AfterFirstFrame(QObject):
+    """Calls back once a window's first frame is on screen (its first Expose and the paint
+    it causes are over), or after `fallback_ms` if it is never exposed (minimised start)."""
+
+    def __init__(self, window: QWidget, callback: Callable[[], None], fallback_ms: int = 1000):
+        super().__init__(window)
+        self._callback: Callable[[], None] | None = callback
+        self._handle = window.windowHandle()
+        self._handle.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self._fire)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Expose and self._handle.isExposed():
+            # Two hops: the first runs after the Expose (and its paint) is delivered, the second
+            # after whatever that paint queued.
+            QTimer.singleShot(0, lambda: QTimer.singleShot(0, self._fire))
+        return False
+
+    def _fire(self) -> None:
+        if self._callback is None:
+            return
+        callback, self._callback = self._callback, None
+        self._handle.removeEventFilter(self)
+        callback()
+
+
+def _open_and_fill(app: QApplication, window: MainWindow, db_path: Path) -> None:
     try:
         db = open_for_gui(db_path)
-    except SchemaTooNew as error:
-        QMessageBox.critical(
-            None, APP_DISPLAY_NAME,
-            f"La base {db_path} a été écrite par une version plus récente de ctgdesk (schéma {error}).\n"
-            "Mettez ctgdesk à jour pour l'ouvrir.",
-        )
-        return 1
     except Exception as error:  # noqa: BLE001 - said to the user in French, never a traceback
-        QMessageBox.critical(
-            None, APP_DISPLAY_NAME,
-            f"Impossible d'ouvrir la base de données {db_path} :\n{error}",
-        )
-        return 1
-    ctx = UiContext(db=db)
-    window = MainWindow(ctx)
+        from ctgdesk.db.migrate import SchemaTooNew  # Alembic only on this path
+
+        if isinstance(error, SchemaTooNew):
+            message = (f"La base {db_path} a été écrite par une version plus récente de ctgdesk "
+                       f"(schéma {error}).\nMettez ctgdesk à jour pour l'ouvrir.")
+        else:
+            message = f"Impossible d'ouvrir la base de données {db_path} :\n{error}"
+        QMessageBox.critical(window, APP_DISPLAY_NAME, message)
+        app.exit(1)
+        return
+    window.attach_database(db)
+    # Everything imported and built so far lives as long as the window: out of the garbage
+    # collector's scans (each full scan walked SQLAlchemy's and Qt's objects again).
+    gc.freeze()
+    window.statusBar().clearMessage()
+    window.load()
+    window.repaint()  # the filled page on screen now, before the icons are drawn
+    QTimer.singleShot(0, window.apply_icons)
+
+
+def run_gui(db_path: Path, argv: list[str]) -> int:
+    app = create_application(argv)
+    ctx = UiContext(db=None)  # type: ignore[arg-type]  # opened once the window is on screen
+    window = MainWindow(ctx, db_path=db_path)
+    window.statusBar().showMessage(f"Ouverture de {db_path.name}…")
     window.show()
-    QTimer.singleShot(0, window.load)  # the window first, then its data
+    AfterFirstFrame(window, lambda: _open_and_fill(app, window, db_path))
     try:
         return app.exec()
     finally:
-        db.dispose()
+        if ctx.db is not None:
+            ctx.db.dispose()

@@ -3,11 +3,19 @@
 Pages come from ctgdesk.ui.pages.PAGES (pages not written yet are left out). A page is
 loaded when first shown and reloaded when shown again after the data or the year changed,
 so that only the page in front does work.
+
+Start-up (ctgdesk.ui.app.run_gui): the window is built and shown before the database is
+opened — `MainWindow(UiContext(db=None), db_path=…)` needs neither SQLAlchemy nor the pages
+nor qtawesome — then `attach_database(db)` builds the pages, `load()` fills the page in front
+and `apply_icons()` draws the icons last (bench/run: cold start to the window ≤ 1,5× a bare
+Qt window).
 """
 
 from __future__ import annotations
 
-import qtawesome as qta
+from pathlib import Path
+from typing import Callable
+
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -32,18 +40,31 @@ from ctgdesk.ui.pages import PAGES, PageSpec, available_pages
 
 UNDO_BUTTON_MS = 15_000
 MIN_YEAR, MAX_YEAR = 2000, 2100
+NAV_ICON = {"color": "#c9d4df", "color_active": "#ffffff", "color_selected": "#ffffff"}
+
+
+def _icon(name: str, **options):
+    """A Font Awesome icon; qtawesome (a fifth of a second to import) loads on first use."""
+    import qtawesome
+
+    return qtawesome.icon(name, **options)
 
 
 class MainWindow(QMainWindow):
     def __init__(self, ctx: UiContext, settings: QSettings | None = None,
-                 page_specs: list[PageSpec] | None = None, parent: QWidget | None = None):
+                 page_specs: list[PageSpec] | None = None, parent: QWidget | None = None,
+                 *, db_path: Path | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.settings = settings if settings is not None else QSettings()
         self.pages: dict[str, Page] = {}
         self._stale: set[str] = set()
-        self.setWindowTitle(f"ctgdesk — {ctx.db.path.name}")
-        self.setWindowIcon(qta.icon("fa5s.hands-helping", color="#2f6fb0"))
+        self._specs = PAGES if page_specs is None else page_specs
+        # Without a database yet (start-up), icons wait for apply_icons() and pages for attach_database().
+        self._pending_icons: list[tuple[Callable, str, dict]] | None = [] if ctx.db is None else None
+        self.db_path = Path(db_path) if db_path is not None else ctx.db.path
+        self.setWindowTitle(f"ctgdesk — {self.db_path.name}")
+        self._set_icon(self.setWindowIcon, "fa5s.hands-helping", color="#2f6fb0")
         self.setMinimumSize(QSize(980, 620))
 
         self.stack = QStackedWidget()
@@ -51,7 +72,8 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setIconSize(QSize(18, 18))
         self.navigation.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self._build_pages(PAGES if page_specs is None else page_specs)
+        if ctx.db is not None:
+            self._build_pages(self._specs)
         self.navigation.currentRowChanged.connect(self._on_page_changed)
 
         self._build_central()
@@ -63,6 +85,30 @@ class MainWindow(QMainWindow):
         ctx.signals.year_changed.connect(self._on_year_changed)
         ctx.signals.status_message.connect(self._show_status)
         self._restore_settings()
+        if ctx.db is not None:
+            self._build_view_menu()
+            self._restore_page()
+
+    def attach_database(self, db) -> None:
+        """Start-up: the database is open once the window is on screen; now the pages."""
+        self.ctx.db = db
+        self.navigation.blockSignals(True)
+        self._build_pages(self._specs)
+        self.navigation.blockSignals(False)
+        self._build_view_menu()
+        self._restore_page()
+
+    def apply_icons(self) -> None:
+        """Start-up: the icons, once the page in front is filled."""
+        pending, self._pending_icons = self._pending_icons or [], None
+        for setter, name, options in pending:
+            setter(_icon(name, **options))
+
+    def _set_icon(self, setter: Callable, name: str, **options) -> None:
+        if self._pending_icons is None:
+            setter(_icon(name, **options))
+        else:
+            self._pending_icons.append((setter, name, options))
 
     # --- building -----------------------------------------------------------------------
     def _build_pages(self, specs: list[PageSpec]) -> None:
@@ -71,8 +117,8 @@ class MainWindow(QMainWindow):
             page.setObjectName(f"page_{key}")
             self.pages[key] = page
             self.stack.addWidget(page)
-            item = QListWidgetItem(qta.icon(page.icon_name, color="#c9d4df", color_active="#ffffff",
-                                            color_selected="#ffffff"), page.title)
+            item = QListWidgetItem(page.title)
+            self._set_icon(item.setIcon, page.icon_name, **NAV_ICON)
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setSizeHint(QSize(0, 38))
             self.navigation.addItem(item)
@@ -112,10 +158,10 @@ class MainWindow(QMainWindow):
     def _build_toolbar(self) -> None:
         stack = self.ctx.undo_stack
         self.undo_action = stack.createUndoAction(self, "Annuler")
-        self.undo_action.setIcon(qta.icon("fa5s.undo", color="#34495e"))
+        self._set_icon(self.undo_action.setIcon, "fa5s.undo", color="#34495e")
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
         self.redo_action = stack.createRedoAction(self, "Rétablir")
-        self.redo_action.setIcon(qta.icon("fa5s.redo", color="#34495e"))
+        self._set_icon(self.redo_action.setIcon, "fa5s.redo", color="#34495e")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence(QKeySequence.StandardKey.Redo)])
         # The toolbar shows short texts; the menu keeps "Annuler Supprimer « … »".
         toolbar = QToolBar("Barre d'outils")
@@ -139,9 +185,11 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(year_label)
         toolbar.addWidget(self.year_spin)
         toolbar.addSeparator()
-        self.toolbar_undo = QAction(qta.icon("fa5s.undo", color="#34495e"), "Annuler", self)
+        self.toolbar_undo = QAction("Annuler", self)
+        self._set_icon(self.toolbar_undo.setIcon, "fa5s.undo", color="#34495e")
         self.toolbar_undo.triggered.connect(stack.undo)
-        self.toolbar_redo = QAction(qta.icon("fa5s.redo", color="#34495e"), "Rétablir", self)
+        self.toolbar_redo = QAction("Rétablir", self)
+        self._set_icon(self.toolbar_redo.setIcon, "fa5s.redo", color="#34495e")
         self.toolbar_redo.triggered.connect(stack.redo)
         stack.canUndoChanged.connect(self.toolbar_undo.setEnabled)
         stack.canRedoChanged.connect(self.toolbar_redo.setEnabled)
@@ -156,7 +204,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menus = self.menuBar()
         file_menu = menus.addMenu("&Fichier")
-        quit_action = QAction(qta.icon("fa5s.sign-out-alt", color="#34495e"), "&Quitter", self)
+        quit_action = QAction("&Quitter", self)
+        self._set_icon(quit_action.setIcon, "fa5s.sign-out-alt", color="#34495e")
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         quit_action.triggered.connect(self.close)
@@ -167,14 +216,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.redo_action)
 
         view_menu = menus.addMenu("&Affichage")
-        for number in range(self.navigation.count()):
-            item = self.navigation.item(number)
-            action = QAction(item.icon(), item.text(), self)
-            if number < 9:
-                action.setShortcut(QKeySequence(f"Ctrl+{number + 1}"))
-            action.triggered.connect(lambda _checked=False, n=number: self.navigation.setCurrentRow(n))
-            view_menu.addAction(action)
-        view_menu.addSeparator()
+        self.view_menu = view_menu
+        self._view_menu_top = view_menu.addSeparator()  # the pages go above (_build_view_menu)
         previous_year = QAction("Année précédente", self)
         previous_year.setShortcut(QKeySequence("Ctrl+PgUp"))
         previous_year.triggered.connect(lambda: self.year_spin.setValue(self.year_spin.value() - 1))
@@ -188,14 +231,27 @@ class MainWindow(QMainWindow):
         shortcuts = QAction("Raccourcis clavier", self)
         shortcuts.triggered.connect(self.show_shortcuts)
         help_menu.addAction(shortcuts)
-        about = QAction(qta.icon("fa5s.info-circle", color="#34495e"), "À &propos de ctgdesk", self)
+        about = QAction("À &propos de ctgdesk", self)
+        self._set_icon(about.setIcon, "fa5s.info-circle", color="#34495e")
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
+    def _build_view_menu(self) -> None:
+        """One entry per page in the Affichage menu (Ctrl+1 …), once the pages exist."""
+        for number in range(self.navigation.count()):
+            item = self.navigation.item(number)
+            action = QAction(item.text(), self)
+            self._set_icon(action.setIcon, self.pages[item.data(Qt.ItemDataRole.UserRole)].icon_name, color="#34495e")
+            if number < 9:
+                action.setShortcut(QKeySequence(f"Ctrl+{number + 1}"))
+            action.triggered.connect(lambda _checked=False, n=number: self.navigation.setCurrentRow(n))
+            self.view_menu.insertAction(self._view_menu_top, action)
+
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.undo_button = QPushButton(qta.icon("fa5s.undo", color="#34495e"), "Annuler")
+        self.undo_button = QPushButton("Annuler")
+        self._set_icon(self.undo_button.setIcon, "fa5s.undo", color="#34495e")
         self.undo_button.setFlat(False)
         self.undo_button.hide()
         self.undo_button.clicked.connect(self.ctx.undo_stack.undo)
@@ -204,7 +260,7 @@ class MainWindow(QMainWindow):
         self._undo_button_timer.setSingleShot(True)
         self._undo_button_timer.timeout.connect(self.undo_button.hide)
         self.ctx.undo_stack.indexChanged.connect(self._on_undo_index)
-        self.db_label = QLabel(str(self.ctx.db.path))
+        self.db_label = QLabel(str(self.db_path))
         self.db_label.setObjectName("hint")
         self.db_label.setToolTip("Fichier de la base de données")
         bar.addPermanentWidget(self.db_label)
@@ -284,7 +340,7 @@ class MainWindow(QMainWindow):
             f"<h3>{APP_DISPLAY_NAME}</h3><p>Version {__version__}</p>"
             "<p>L'outil des chargé·e·s de coopération territoriale CTG : territoire, ETP, réunions, "
             "plan d'action, journal et bilan annuel.</p>"
-            f"<p>Base de données :<br/><code>{self.ctx.db.path}</code></p>",
+            f"<p>Base de données :<br/><code>{self.db_path}</code></p>",
         )
 
     def show_shortcuts(self) -> None:
@@ -318,6 +374,8 @@ class MainWindow(QMainWindow):
             self.year_spin.blockSignals(True)
             self.year_spin.setValue(year)
             self.year_spin.blockSignals(False)
+
+    def _restore_page(self) -> None:
         key = self.settings.value("window/page")
         self.navigation.blockSignals(True)
         if not (isinstance(key, str) and self._select_nav(key)) and self.navigation.count():

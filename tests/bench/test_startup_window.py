@@ -1,0 +1,126 @@
+"""Start-up order (bench/run measures it): the window's first frame needs Qt only; the
+database, the pages and the icons come after; the migrations check skips Alembic when the
+database is already at the newest schema."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from ctgdesk.db import open_database
+from ctgdesk.db.migrate import head_revision
+from ctgdesk.db.schema_head import head_from_files, is_at_head
+from ctgdesk.services.referential import ensure_referential
+from ctgdesk.ui import app as app_module
+from ctgdesk.ui.context import UiContext
+from ctgdesk.ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = ROOT / "bench" / "probe.py"
+
+
+@pytest.fixture
+def ready_db(tmp_path):
+    path = tmp_path / "ready.sqlite"
+    database = open_database(path)
+    with database.transaction() as session:
+        ensure_referential(session)
+    database.dispose()
+    return path
+
+
+def test_head_is_read_from_the_version_files_as_alembic_reads_it(tmp_path):
+    assert head_from_files() == head_revision()
+    (tmp_path / "a.py").write_text('revision = "a"\ndown_revision = None\n')
+    (tmp_path / "b.py").write_text("revision = 'b'\ndown_revision = 'a'\n")
+    assert head_from_files(tmp_path) == "b"
+    (tmp_path / "c.py").write_text("revision = 'c'\ndown_revision = 'a'\n")  # two heads
+    assert head_from_files(tmp_path) is None
+    (tmp_path / "c.py").write_text("revision = 'c'\ndown_revision = ('a', 'b')\n")  # a merge: not sure
+    assert head_from_files(tmp_path) is None
+
+
+def test_is_at_head_only_when_the_recorded_revision_is_the_head(tmp_path, ready_db):
+    from ctgdesk.db.engine import make_engine
+
+    empty = make_engine(tmp_path / "empty.sqlite")
+    assert not is_at_head(empty)  # no alembic_version table
+    empty.dispose()
+    engine = make_engine(ready_db)
+    assert is_at_head(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
+    assert not is_at_head(engine)
+    engine.dispose()
+
+
+def test_opening_an_up_to_date_database_does_not_load_alembic(ready_db):
+    code = ("import sys; from ctgdesk.db import open_database; "
+            f"open_database({str(ready_db)!r}).dispose(); print('alembic' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
+def _probe(mode: str, db: Path, tmp_path: Path) -> dict:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, str(PROBE), mode, str(db)], capture_output=True, text=True,
+                          timeout=120, env=env, cwd=ROOT)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
+    assert lines, done.stderr[-2000:]
+    return json.loads(lines[0][len("BENCH "):])
+
+
+def test_the_real_start_shows_the_window_before_the_orm_then_fills_the_dashboard(ready_db, tmp_path):
+    first_frame = _probe("window", ready_db, tmp_path)
+    assert not first_frame.get("timeout")
+    assert first_frame["loaded"] == []  # no SQLAlchemy, Alembic, qtawesome or models before the window
+    filled = _probe("dashboard", ready_db, tmp_path)
+    assert not filled.get("timeout")
+    assert "sqlalchemy" in filled["loaded"] and "alembic" not in filled["loaded"]
+
+
+def test_deferred_window_gets_its_pages_then_its_icons(ready_db, qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    ctx = UiContext(db=None)  # type: ignore[arg-type]
+    window = MainWindow(ctx, settings, db_path=ready_db)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.pages == {} and window.navigation.count() == 0
+    assert window.windowTitle() == f"ctgdesk — {ready_db.name}"
+    database = app_module.open_for_gui(ready_db)
+    try:
+        window.attach_database(database)
+        keys = list(window.pages)
+        assert keys[0] == "dashboard" and window.navigation.count() == len(keys)
+        page_actions = [a.text() for a in window.view_menu.actions()][:len(keys)]
+        assert page_actions == [window.pages[k].title for k in keys]
+        window.load()
+        assert window.current_key() == "dashboard" and "dashboard" not in window._stale
+        assert window.navigation.item(0).icon().isNull()
+        window.apply_icons()
+        assert not window.navigation.item(0).icon().isNull() and not window.windowIcon().isNull()
+    finally:
+        window.close()
+        database.dispose()
+
+
+def test_a_database_that_cannot_open_is_said_in_french(tmp_path, qtbot, monkeypatch):
+    bogus = tmp_path / "notes.sqlite"
+    bogus.write_text("ceci n'est pas une base")
+    said, exits = [], []
+    monkeypatch.setattr(app_module.QMessageBox, "critical", lambda parent, title, text: said.append(text))
+    application = app_module.create_application([])
+    monkeypatch.setattr(application, "exit", lambda code=0: exits.append(code))
+    window = MainWindow(UiContext(db=None), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),  # type: ignore[arg-type]
+                        db_path=bogus)
+    qtbot.addWidget(window)
+    app_module._open_and_fill(application, window, bogus)
+    assert exits == [1] and said and said[0].startswith(f"Impossible d'ouvrir la base de données {bogus}")
+    assert window.pages == {}
