@@ -235,7 +235,7 @@ def render(rows: list[Row], header: list[str]) -> str:
 def summary(rows: list[Row]) -> str:
     judged = [r for r in rows if r.ok is not None]
     met = sum(1 for r in judged if r.ok)
-    missing = [r.measure.strip(" ·") for r in judged if not r.ok]
+    missing = [r.measure.strip(" ·").split(" (")[0] for r in judged if not r.ok]
     na = sum(1 for r in rows if r.note.startswith("not available"))
     text = f"SUMMARY: {met}/{len(judged)} targets met"
     if na:
@@ -246,14 +246,20 @@ def summary(rows: list[Row]) -> str:
 
 
 def merged_branches() -> str:
-    names = []
+    """HEAD, and for each branch whether all of it is merged (or how many commits are not)."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    parts = []
     for branch in ("main", "ui-shell", "ui-work", "bilan"):
-        done = subprocess.run(["git", "merge-base", "--is-ancestor", branch, "HEAD"], cwd=ROOT,
-                              capture_output=True)
-        if done.returncode == 0:
-            names.append(branch)
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    return f"{head.stdout.strip() or '?'} (contains: {', '.join(names) or '?'})"
+        missing = git("rev-list", "--count", f"HEAD..{branch}")
+        if not missing:
+            parts.append(f"{branch}: ?")
+        elif missing == "0":
+            parts.append(f"{branch}: merged")
+        else:
+            parts.append(f"{branch}: {missing} commit(s) not merged")
+    return f"{git('rev-parse', '--short', 'HEAD') or '?'} ({'; '.join(parts)})"
 
 
 def main(argv: list[str] | None = None) -> int:
