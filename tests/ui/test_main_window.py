@@ -20,7 +20,20 @@ ENGLISH = {"save", "cancel", "delete", "search", "edit", "new", "yes", "no", "fi
 
 
 @pytest.fixture
-def window(demo_ctx, settings, qtbot):
+def styled(qapp):
+    """The application's own look, as users see it (then Qt's default again)."""
+    from ctgdesk.ui.widgets.style import apply_style
+
+    palette, style_name = qapp.palette(), qapp.style().name()
+    apply_style(qapp)
+    yield qapp
+    qapp.setStyleSheet("")
+    qapp.setPalette(palette)
+    qapp.setStyle(style_name)
+
+
+@pytest.fixture
+def window(demo_ctx, settings, qtbot, styled):
     win = MainWindow(demo_ctx, settings)
     qtbot.addWidget(win)
     win.resize(1366, 820)
