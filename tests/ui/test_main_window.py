@@ -218,3 +218,33 @@ def test_cli_without_command_opens_the_window(monkeypatch, tmp_path):
     monkeypatch.setattr(app, "run_gui", lambda path, argv: calls.append((path, argv)) or 0)
     assert cli.main(["--db", str(tmp_path / "x.sqlite"), "-reverse"]) == 0  # Qt's own options pass through
     assert calls == [(tmp_path / "x.sqlite", ["-reverse"])]
+
+
+def test_file_menu_opens_import_and_backups(window, qtbot):
+    from ctgdesk.ui.backup_dialog import BackupDialog
+    from ctgdesk.ui.dialogs.import_wizard import ImportWizard
+
+    assert [a.text() for a in window.file_menu.actions() if a.text()] == [
+        "&Importer des données…", "&Sauvegardes…", "&Quitter"]
+    window.import_action.trigger()
+    assert isinstance(window.dialog, ImportWizard) and window.dialog.isVisible()
+    window.dialog.reject()
+    window.backup_action.trigger()
+    assert isinstance(window.dialog, BackupDialog) and window.dialog.isVisible()
+    window.dialog.reject()
+    assert not window.windowIcon().isNull()
+
+
+def test_reopening_after_a_restore_clears_undo_and_reloads(window, demo_ctx, accept_questions):
+    window.show_page("territory")
+    page = window.pages["territory"]
+    page.table.select(lambda r: r.name == "Collège Jean Macé")
+    page.delete_action.trigger()
+    assert demo_ctx.undo_stack.count() == 1
+    old_db = demo_ctx.db
+    window._close_database()
+    window._reopen_database()
+    assert demo_ctx.db is not old_db and demo_ctx.db.path == old_db.path
+    assert demo_ctx.undo_stack.count() == 0
+    assert "Collège Jean Macé" not in [r.name for r in page.table.visible_rows()]  # reloaded from the file
+    assert window.statusBar().currentMessage() == "Base restaurée depuis la sauvegarde."
