@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctgdesk import APP_DISPLAY_NAME, __version__
+from ctgdesk.resources import resource_path
 from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.pages import PAGES, PageSpec, available_pages
 
@@ -50,6 +51,15 @@ def _icon(name: str, **options):
     return qtawesome.icon(name, **options)
 
 
+def app_icon() -> QIcon:
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        path = resource_path("icons", f"ctgdesk-{size}.png")
+        if path.exists():
+            icon.addFile(str(path), QSize(size, size))
+    return icon if not icon.isNull() else _icon("fa5s.hands-helping", color="#2f6fb0")
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: UiContext, settings: QSettings | None = None,
                  page_specs: list[PageSpec] | None = None, parent: QWidget | None = None,
@@ -59,12 +69,13 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self.pages: dict[str, Page] = {}
         self._stale: set[str] = set()
+        self.dialog = None  # the dialog opened from the menus, if any
         self._specs = PAGES if page_specs is None else page_specs
         # Without a database yet (start-up), icons wait for apply_icons() and pages for attach_database().
         self._pending_icons: list[tuple[Callable, str, dict]] | None = [] if ctx.db is None else None
         self.db_path = Path(db_path) if db_path is not None else ctx.db.path
         self.setWindowTitle(f"ctgdesk — {self.db_path.name}")
-        self._set_icon(self.setWindowIcon, "fa5s.hands-helping", color="#2f6fb0")
+        self.setWindowIcon(app_icon())
         self.setMinimumSize(QSize(980, 620))
 
         self.stack = QStackedWidget()
@@ -203,7 +214,17 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menus = self.menuBar()
-        file_menu = menus.addMenu("&Fichier")
+        file_menu = self.file_menu = menus.addMenu("&Fichier")
+        self.import_action = QAction("&Importer des données…", self)
+        self._set_icon(self.import_action.setIcon, "fa5s.file-import", color="#34495e")
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.open_import)
+        file_menu.addAction(self.import_action)
+        self.backup_action = QAction("&Sauvegardes…", self)
+        self._set_icon(self.backup_action.setIcon, "fa5s.history", color="#34495e")
+        self.backup_action.triggered.connect(self.open_backups)
+        file_menu.addAction(self.backup_action)
+        file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         self._set_icon(quit_action.setIcon, "fa5s.sign-out-alt", color="#34495e")
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -332,6 +353,34 @@ class MainWindow(QMainWindow):
             self._undo_button_timer.start(UNDO_BUTTON_MS)
         else:
             self.undo_button.hide()
+
+    # --- file menu --------------------------------------------------------------------
+    def open_import(self) -> None:
+        from ctgdesk.ui.dialogs.import_wizard import ImportWizard
+
+        self.dialog = ImportWizard(self.ctx, self)
+        self.dialog.finished.connect(self.dialog.deleteLater)
+        self.dialog.open()
+
+    def open_backups(self) -> None:
+        from ctgdesk.ui.backup_dialog import BackupDialog
+
+        self.dialog = BackupDialog(self.ctx.db.path, close_database=self._close_database,
+                                   reopen_database=self._reopen_database, parent=self)
+        self.dialog.finished.connect(self.dialog.deleteLater)
+        self.dialog.open()
+
+    def _close_database(self) -> None:
+        self.ctx.db.dispose()
+
+    def _reopen_database(self) -> None:
+        """After a restore: the same file, other contents; what could be undone is gone."""
+        from ctgdesk.ui.app import open_for_gui
+
+        self.ctx.db = open_for_gui(self.ctx.db.path)
+        self.ctx.undo_stack.clear()
+        self.ctx.notify_changed()
+        self._show_status("Base restaurée depuis la sauvegarde.", 8000)
 
     # --- help -------------------------------------------------------------------------
     def show_about(self) -> None:
