@@ -72,16 +72,36 @@ def settings(tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def no_unexpected_message_box(monkeypatch):
-    """A modal message box nobody answers would hang the test: fail instead, loudly.
-    Tests expecting one ask for `accept_questions` or `warnings_shown`."""
-    from PySide6.QtWidgets import QMessageBox
+def forgotten_message_boxes(qapp):
+    """A modal message box nobody answers would hang the test: after a few seconds it is
+    closed and the test fails, saying which box it was. (Tests answer boxes by patching
+    QMessageBox — `accept_questions`, `warnings_shown` — or by clicking them for real.)"""
+    import time
 
-    def unexpected(_parent, title, text, *_args, **_kwargs):
-        raise AssertionError(f"unexpected message box « {title} » : {text}")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
-    for name in ("question", "warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, unexpected)
+    forgotten: list[str] = []
+    first_seen: dict[int, float] = {}
+
+    def check() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            return
+        seen = first_seen.setdefault(id(box), time.monotonic())
+        if time.monotonic() - seen > FORGOTTEN_BOX_SECONDS:
+            forgotten.append(f"« {box.windowTitle()} » : {box.text()}")
+            box.reject()
+
+    timer = QTimer()
+    timer.timeout.connect(check)
+    timer.start(200)
+    yield forgotten
+    timer.stop()
+    assert not forgotten, f"message box left unanswered: {forgotten}"
+
+
+FORGOTTEN_BOX_SECONDS = 5
 
 
 @pytest.fixture

@@ -248,3 +248,31 @@ def test_reopening_after_a_restore_clears_undo_and_reloads(window, demo_ctx, acc
     assert demo_ctx.undo_stack.count() == 0
     assert "Collège Jean Macé" not in [r.name for r in page.table.visible_rows()]  # reloaded from the file
     assert window.statusBar().currentMessage() == "Base restaurée depuis la sauvegarde."
+
+
+def test_keyboard_shortcuts_of_the_page_in_front(window, qtbot, accept_questions):
+    window.show_page("territory")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    page = window.pages["territory"]
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.table.search.hasFocus()
+    qtbot.keyClicks(page.table.search, "college")
+    assert [r.name for r in page.table.visible_rows()] == ["Collège Jean Macé"]
+    qtbot.keyClick(page.table.search, Qt.Key.Key_Return)  # to the first line
+    assert page.table.view.hasFocus() and page.table.current_row().name == "Collège Jean Macé"
+    qtbot.keyClick(page.table.view, Qt.Key.Key_Delete)  # Suppr
+    assert accept_questions and "Collège Jean Macé" in accept_questions[0]
+    assert page.table.visible_rows() == []
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [r.name for r in page.table.visible_rows()] == ["Collège Jean Macé"]
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert page.dialog is not None and page.dialog.isVisible()
+    assert page.dialog.windowTitle() == "Nouvelle commune ou structure"
+    page.dialog.reject()
+    # Ctrl+3 goes to the third page; the hidden page's Ctrl+N no longer answers.
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key() == "staff"
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages["staff"].dialog.windowTitle() == "Nouveau/nouvelle chargé·e de coopération"
+    window.pages["staff"].dialog.reject()

@@ -130,3 +130,15 @@ def test_columns_can_change_with_the_data(qtmodeltester):
     qtmodeltester.check(model, force_py=True)
     model.set_rows(ROWS[:1], columns=[Column("Nom", lambda r: r.name)])
     assert model.columnCount() == 1 and model.index(0, 0).data() == "Écoust-Saint-Mein"
+
+
+def test_a_forgotten_message_box_is_closed_not_left_hanging(forgotten_message_boxes, monkeypatch):
+    """The guard of tests/ui/conftest.py: an unanswered box ends, and is reported."""
+    import tests.ui.conftest as ui_conftest
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(ui_conftest, "FORGOTTEN_BOX_SECONDS", 0.3)
+    answer = QMessageBox.question(None, "Question", "Personne ne répond ?")
+    assert answer != QMessageBox.StandardButton.Yes
+    assert forgotten_message_boxes == ["« Question » : Personne ne répond ?"]
+    forgotten_message_boxes.clear()  # expected here: do not fail this test

@@ -5,6 +5,12 @@ Each entry names a module and a class following the contract of ctgdesk.ui.conte
 quietly, so that the window runs while pages are being written on other branches; an error
 *inside* a page module is not hidden.
 
+The main window loads a page (`refresh()`) when it is first shown, and again when it is
+shown after `ctx.notify_changed()` or a change of year: pages need not reload themselves.
+Page actions made with `ctgdesk.ui.widgets.page_header.page_action(page, …, shortcut=…)`
+answer only while their page is in front (Ctrl+N, Ctrl+F…); `SearchableTable` gives the
+search field, sorting, Entrée (activated) and Suppr (delete_requested).
+
 Optional hooks a page may offer (the main window uses them when present):
 - `show_record(kind: str, record_id: int) -> None` — select a record the dashboard points at
   (kinds: "instance", "meeting", "fiche", "coordinator", "organisation");

@@ -180,6 +180,9 @@ class FormDialog(QDialog):
             self.save()
         except ValidationError as error:
             self.errors.show(error)
+            hint = self.sizeHint()
+            if hint.height() > self.height():  # room for the message, nothing squeezed
+                self.resize(self.width(), hint.height())
             return False
         self.accept()
         return True
