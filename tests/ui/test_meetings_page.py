@@ -300,3 +300,16 @@ def test_calendar_navigation_and_keyboard(page, qtbot):
 def test_meetings_table_model_passes_qt_checks(page, qtmodeltester):
     qtmodeltester.check(page.model)
     qtmodeltester.check(page.proxy)
+
+
+def test_show_record_from_the_dashboard(page, ctx, terr):
+    with ctx.db.transaction() as s:
+        old = meetings.save_meeting(s, meetings.MeetingInput(
+            instance_id=terr.cotech, starts_at=datetime(2025, 11, 4, 10), status=MeetingStatus.HELD),
+            now=datetime(2026, 6, 15)).id
+    page.search.setText("siege")
+    page.show_record("meeting", old)  # in 2025: the year follows
+    assert ctx.year == 2025 and page.selected_row().id == old and page.search.text() == ""
+    ctx.set_year(2026)
+    page.show_record("instance", terr.copil)
+    assert [r.instance for r in page.model.rows] == ["Comité de pilotage CTG"]
