@@ -203,8 +203,7 @@ def save_meeting(
         session.add(meeting)
     else:
         meeting = get_or_fail(session, Meeting, meeting_id, "La réunion")
-        # The lines are replaced by those of the form, which keep their uids: the old rows
-        # go first, or the new ones would collide with them on the unique uid.
+        # the old lines go first: the new ones keep their uids (unique)
         for lines in (meeting.attendances, meeting.decisions, meeting.alerts, meeting.expertises):
             lines.clear()
         session.flush()
