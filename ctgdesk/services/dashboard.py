@@ -2,7 +2,8 @@
 
 Everything the dashboard page shows is computed here (no Qt), so the CLI and tests read the
 same figures:
-- meetings held per instance against its minimum per year ("COTECH : 1 / 2");
+- meetings held per instance against its minimum per year ("COTECH : 1 / 2"), for the
+  instances of the year's convention;
 - decisions still open (à faire, en cours) and those past their due date — whatever year
   they were taken, an open decision stays open;
 - alerts to the COPIL not yet resolved;
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from ctgdesk.formatting import decimal2, short_date
 from ctgdesk.models import (
     Alert,
+    Convention,
     Decision,
     DecisionStatus,
     Coordinator,
@@ -126,11 +128,15 @@ def _instance_counts(session: Session, year: int, today: date) -> list[InstanceC
         .where(Meeting.starts_at >= from_today, Meeting.starts_at < end, Meeting.status == MeetingStatus.PLANNED)
         .group_by(Meeting.instance_id)
     ).all())
-    instances = session.scalars(select(Instance).order_by(Instance.kind, Instance.name))
+    instances = list(session.scalars(select(Instance).order_by(Instance.kind, Instance.name)))
+    # An instance of no particular convention sits in the years some convention covers
+    # (in every year while no convention is recorded at all).
+    conventions = list(session.scalars(select(Convention)))
+    territory_year = not conventions or any(c.covers(year) for c in conventions)
     return [
         InstanceCount(i.id, i.name, held.get(i.id, 0), planned.get(i.id, 0), i.min_per_year or 0)
         for i in instances
-        if i.convention is None or i.convention.covers(year)
+        if (i.convention.covers(year) if i.convention is not None else territory_year)
     ]
 
 
@@ -199,7 +205,7 @@ def dashboard(session: Session, year: int, today: date) -> Dashboard:
     ) or 0
 
     # Plan d'action of the year's convention.
-    fiches = list_fiches(session, today, convention.id if convention else None)
+    fiches = list_fiches(session, today, convention.id) if convention is not None else []
     board.fiches_by_status = {status: 0 for status in FicheStatus}
     for fiche in fiches:
         board.fiches_by_status[fiche.status] += 1

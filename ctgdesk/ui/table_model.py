@@ -129,11 +129,13 @@ class Column(Generic[R]):
         return "" if raw is None else (self.display or default_display)(raw)
 
     def key(self, row: R) -> tuple:
-        """(is_empty, key): empty cells sort after the others, in either order."""
+        """(is_empty, key): empty cells (and those whose sort key is None) sort after the
+        others, in either order."""
         raw = self.value(row)
         if raw is None or raw == "":
             return (1, 0)
-        return (0, (self.sort_key or default_sort_key)(raw))
+        key = (self.sort_key or default_sort_key)(raw)
+        return (1, 0) if key is None else (0, key)
 
 
 def _qt_friendly(key: tuple) -> Any:

@@ -193,3 +193,15 @@ def test_demo_dashboard_reads_the_demo_territory(demo_db):
     assert board.etp_total > 0 and board.coordinators == 10
     assert all(m.starts_at.date() >= DEMO_TODAY for m in board.next_meetings)
     assert board.fiches_total > 0
+
+
+def test_instances_outside_the_conventions_years_are_left_out(db):
+    with db.transaction() as s:
+        convention = territory.create_convention(s, name="CTG", territory="T", first_year=2025, last_year=2029)
+        meetings.create_instance(s, name="COPIL", kind=InstanceKind.COPIL, min_per_year=2,
+                                 convention_id=convention.id)
+        meetings.create_instance(s, name="Veille", kind=InstanceKind.VEILLE, min_per_year=4)
+    with db.transaction() as s:
+        assert [c.name for c in dashboard(s, 2026, TODAY).instances] == ["COPIL", "Veille"]
+        early = dashboard(s, 2019, TODAY)
+    assert early.instances == [] and early.warnings == []

@@ -86,23 +86,26 @@ class EtpDialog(FormDialog):
         self._load_allocation()
 
     def _load_allocation(self) -> None:
-        """Show what is recorded for the structure and year chosen (nothing: an empty form)."""
+        """Show what is recorded for the structure and year chosen; where nothing is, keep
+        what the form holds (a year's figures are often next year's starting point)."""
         organisation_id = self.organisation.currentData()
         snapshot = None
         if organisation_id is not None:
             with self.ctx.db.transaction() as session:
                 snapshot = allocation_snapshot(session, organisation_id, self.year.value())
         self.before = snapshot
-        self.pending.setChecked(snapshot is not None and snapshot.status is EtpStatus.PENDING)
-        self.etp.setText(decimal2(snapshot.etp) if snapshot and snapshot.etp is not None else "")
-        self.people_count.setValue((snapshot.people_count or 0) if snapshot else 0)
-        shares = {s.coordinator_id: s.etp for s in snapshot.shares} if snapshot else {}
+        self.setWindowTitle("Modifier l'ETP de coordination" if snapshot else "Saisir un ETP de coordination")
+        if snapshot is None:
+            return
+        self.pending.setChecked(snapshot.status is EtpStatus.PENDING)
+        self.etp.setText(decimal2(snapshot.etp) if snapshot.etp is not None else "")
+        self.people_count.setValue(snapshot.people_count or 0)
+        shares = {s.coordinator_id: s.etp for s in snapshot.shares}
         for coordinator_id, (check, part) in self.share_rows.items():
             check.setChecked(coordinator_id in shares)
             value = shares.get(coordinator_id)
             part.setText(decimal2(value) if value is not None else "")
-        self.notes.setPlainText(snapshot.notes if snapshot else "")
-        self.setWindowTitle("Modifier l'ETP de coordination" if snapshot else "Saisir un ETP de coordination")
+        self.notes.setPlainText(snapshot.notes)
 
     def shares(self) -> list[ShareInput]:
         return [ShareInput(cid, part.text().strip() or None)

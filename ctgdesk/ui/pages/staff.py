@@ -82,7 +82,7 @@ def _cell_tooltip(row: GridRow, year: int) -> str | None:
 def year_column(year: int) -> Column[GridRow]:
     return Column(
         str(year), lambda r: r.cells.get(year), display=_cell_text,
-        sort_key=lambda c: (c.etp is None, c.etp or Decimal("0")), align=RIGHT,
+        sort_key=lambda c: c.etp, align=RIGHT,  # "En cours" sorts with the empty cells
         tooltip=lambda r: _cell_tooltip(r, year),
         background=lambda r: QColor(style.PENDING_BACKGROUND)
         if (c := r.cells.get(year)) is not None and c.status is EtpStatus.PENDING else None,
