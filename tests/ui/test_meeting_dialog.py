@@ -15,15 +15,11 @@ from ctgdesk.ui.dialogs.meeting_dialog import MeetingDialog, MeetingDuplicateDia
 from ctgdesk.ui.dialogs.meeting_form_widgets import ChoiceCombo, OptionalDateEdit
 from ctgdesk.ui.widgets.calendar_view import chip_label, first_shown_day, month_title, shift_month
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
-    OFFSCREEN_NOISE,
     TODAY,
-    _template_db,
     ctx,
     db,
     terr,
 )
-
-pytestmark = OFFSCREEN_NOISE
 
 
 @pytest.fixture

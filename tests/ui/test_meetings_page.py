@@ -13,9 +13,7 @@ from ctgdesk.models import AttendanceStatus, DecisionStatus, MeetingStatus
 from ctgdesk.services import meetings
 from ctgdesk.ui.pages.meetings import TAB_CALENDAR, TAB_LIST, MeetingsPage
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
-    OFFSCREEN_NOISE,
     TODAY,
-    _template_db,
     answer_next_message_box,
     ctx,
     db,
@@ -25,8 +23,6 @@ from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     terr,
     wire_like_main_window,
 )
-
-pytestmark = OFFSCREEN_NOISE
 
 
 @pytest.fixture
