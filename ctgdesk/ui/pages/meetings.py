@@ -93,6 +93,7 @@ class MeetingsPage(Page):
         super().__init__(ctx, parent)
         self.dialog: MeetingDialog | None = None
         self._loaded = False
+        self._columns_fitted = False
         self._build()
         ctx.signals.year_changed.connect(self._year_changed)
         self._year_changed(ctx.year)
@@ -212,7 +213,9 @@ class MeetingsPage(Page):
         with self.ctx.db.transaction() as s:
             rows = meetings.list_meetings(s, year=self.ctx.year, **self._filters())
         self.model.set_rows(rows)
-        fit_columns(self.table)
+        if not self._columns_fitted and rows:
+            fit_columns(self.table)  # once: the widths the user sets are kept after
+            self._columns_fitted = True
         self._load_calendar()
         if selected is not None:
             self.select_meeting(selected.id)
