@@ -67,7 +67,7 @@ class QuickEntryBar(QFrame):
         self.date_edit.setToolTip("Date de l'action")
         self.kind_combo = ChoiceCombo(kind_choices())
         self.kind_combo.setToolTip("Type d'action : tapez quelques lettres (ex. « relais », « conseil »)")
-        self.kind_combo.setMinimumContentsLength(20)
+        self.kind_combo.setMinimumContentsLength(27)
         self.nature_edit = QLineEdit()
         self.nature_edit.setPlaceholderText("Saisie rapide : nature de l'action, puis Entrée")
         self.nature_edit.setMinimumWidth(260)
