@@ -224,7 +224,12 @@ def step_pdf(ctx: SelfTestContext) -> str:
 
 
 def open_main_window(main_window_class: Callable[..., Any], ctx: SelfTestContext) -> Any:
-    return main_window_class(ctx.database)
+    from ctgdesk.ui.context import UiContext
+
+    window = main_window_class(UiContext(db=ctx.database))
+    if hasattr(window, "load"):  # the real window: load the page in front too
+        window.load()
+    return window
 
 
 def make_bilan(compute_bilan: Callable[..., Any], ctx: SelfTestContext) -> Any:

@@ -34,6 +34,7 @@ from ctgdesk.models import (
     JournalEntry,
     Meeting,
     MeetingStatus,
+    Organisation,
 )
 from ctgdesk.services.etp import coordinator_loads, etp_grid
 from ctgdesk.services.plan import list_fiches
@@ -103,6 +104,7 @@ class Dashboard:
     etp_pending: int = 0
     coordinators: int = 0
     journal_entries: int = 0
+    organisations: int = 0  # none: a new, empty database
     next_meetings: list[UpcomingMeeting] = field(default_factory=list)
     warnings: list[DashboardWarning] = field(default_factory=list)
 
@@ -238,6 +240,7 @@ def dashboard(session: Session, year: int, today: date) -> Dashboard:
                 PAGE_STAFF, "coordinator", load.coordinator_id,
             ))
 
+    board.organisations = session.scalar(select(func.count()).select_from(Organisation)) or 0
     board.journal_entries = session.scalar(
         select(func.count()).select_from(JournalEntry)
         .where(JournalEntry.date >= date(year, 1, 1), JournalEntry.date <= date(year, 12, 31))

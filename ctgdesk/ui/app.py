@@ -50,6 +50,9 @@ def create_application(argv: list[str]) -> QApplication:
     app.setDesktopFileName(APP_NAME)
     install_french(app)
     apply_style(app)
+    from ctgdesk.ui.main_window import app_icon
+
+    app.setWindowIcon(app_icon())
     return app
 
 

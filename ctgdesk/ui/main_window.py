@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import qtawesome as qta
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -27,11 +27,21 @@ from PySide6.QtWidgets import (
 )
 
 from ctgdesk import APP_DISPLAY_NAME, __version__
+from ctgdesk.resources import resource_path
 from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.pages import PAGES, PageSpec, available_pages
 
 UNDO_BUTTON_MS = 15_000
 MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def app_icon() -> QIcon:
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        path = resource_path("icons", f"ctgdesk-{size}.png")
+        if path.exists():
+            icon.addFile(str(path), QSize(size, size))
+    return icon if not icon.isNull() else qta.icon("fa5s.hands-helping", color="#2f6fb0")
 
 
 class MainWindow(QMainWindow):
@@ -42,8 +52,9 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self.pages: dict[str, Page] = {}
         self._stale: set[str] = set()
+        self.dialog = None  # the dialog opened from the menus, if any
         self.setWindowTitle(f"ctgdesk — {ctx.db.path.name}")
-        self.setWindowIcon(qta.icon("fa5s.hands-helping", color="#2f6fb0"))
+        self.setWindowIcon(app_icon())
         self.setMinimumSize(QSize(980, 620))
 
         self.stack = QStackedWidget()
@@ -155,7 +166,15 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menus = self.menuBar()
-        file_menu = menus.addMenu("&Fichier")
+        file_menu = self.file_menu = menus.addMenu("&Fichier")
+        self.import_action = QAction(qta.icon("fa5s.file-import", color="#34495e"), "&Importer des données…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.open_import)
+        file_menu.addAction(self.import_action)
+        self.backup_action = QAction(qta.icon("fa5s.history", color="#34495e"), "&Sauvegardes…", self)
+        self.backup_action.triggered.connect(self.open_backups)
+        file_menu.addAction(self.backup_action)
+        file_menu.addSeparator()
         quit_action = QAction(qta.icon("fa5s.sign-out-alt", color="#34495e"), "&Quitter", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -276,6 +295,34 @@ class MainWindow(QMainWindow):
             self._undo_button_timer.start(UNDO_BUTTON_MS)
         else:
             self.undo_button.hide()
+
+    # --- file menu --------------------------------------------------------------------
+    def open_import(self) -> None:
+        from ctgdesk.ui.dialogs.import_wizard import ImportWizard
+
+        self.dialog = ImportWizard(self.ctx, self)
+        self.dialog.finished.connect(self.dialog.deleteLater)
+        self.dialog.open()
+
+    def open_backups(self) -> None:
+        from ctgdesk.ui.backup_dialog import BackupDialog
+
+        self.dialog = BackupDialog(self.ctx.db.path, close_database=self._close_database,
+                                   reopen_database=self._reopen_database, parent=self)
+        self.dialog.finished.connect(self.dialog.deleteLater)
+        self.dialog.open()
+
+    def _close_database(self) -> None:
+        self.ctx.db.dispose()
+
+    def _reopen_database(self) -> None:
+        """After a restore: the same file, other contents; what could be undone is gone."""
+        from ctgdesk.ui.app import open_for_gui
+
+        self.ctx.db = open_for_gui(self.ctx.db.path)
+        self.ctx.undo_stack.clear()
+        self.ctx.notify_changed()
+        self._show_status("Base restaurée depuis la sauvegarde.", 8000)
 
     # --- help -------------------------------------------------------------------------
     def show_about(self) -> None:

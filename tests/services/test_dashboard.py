@@ -148,6 +148,7 @@ def test_etp_totals_and_over_allocated_coordinator(db, territory_ids):
     assert board.etp_total == Decimal("0.400")
     assert board.etp_previous_total == Decimal("0.300")
     assert (board.etp_structures, board.etp_pending, board.coordinators) == (2, 1, 1)
+    assert board.organisations == 2
     assert not [w for w in board.warnings if w.page == PAGE_STAFF]
 
     # An import of older data can leave a coordinator above a full time: the dashboard says so.
@@ -171,6 +172,7 @@ def test_empty_database_gives_an_empty_board(db):
     assert board.instances == [] and board.warnings == [] and board.next_meetings == []
     assert board.etp_total == 0 and board.etp_previous_total is None
     assert board.fiches_total == 0 and set(board.fiches_by_status) == set(FicheStatus)
+    assert board.organisations == 0
 
 
 def test_coordinators_counted_when_in_post_during_the_year(db):

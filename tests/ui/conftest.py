@@ -71,6 +71,19 @@ def settings(tmp_path):
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
+@pytest.fixture(autouse=True)
+def no_unexpected_message_box(monkeypatch):
+    """A modal message box nobody answers would hang the test: fail instead, loudly.
+    Tests expecting one ask for `accept_questions` or `warnings_shown`."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def unexpected(_parent, title, text, *_args, **_kwargs):
+        raise AssertionError(f"unexpected message box « {title} » : {text}")
+
+    for name in ("question", "warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, unexpected)
+
+
 @pytest.fixture
 def accept_questions(monkeypatch):
     """Every QMessageBox.question answers "Oui"; the questions asked are recorded."""

@@ -79,11 +79,24 @@ def test_year_before_the_territory(page, demo_ctx, board):
     assert [row.text.text() for row in page.warnings.rows] == late
 
 
-def test_nothing_to_report_on_an_empty_database(ctx, qtbot):
+def test_empty_database_says_where_to_start(ctx, qtbot):
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    [row] = page.warnings.rows
+    assert row.text.text().startswith("La base est vide. Commencez par la page Territoire")
+    assert page.cards["etp"].value.text() == "0,00"
+    assert page.cards["etp"].detail.text() == "0 structure"
+
+
+def test_nothing_to_report(ctx, qtbot):
+    from ctgdesk.models import OrganisationKind
+    from ctgdesk.services import territory
+
+    with ctx.db.transaction() as s:
+        territory.create_organisation(s, name="Frévent", kind=OrganisationKind.COMMUNE)
     page = DashboardPage(ctx)
     qtbot.addWidget(page)
     page.refresh()
     assert [row.text.text() for row in page.warnings.rows] == [
         "Rien à signaler : instances réunies, décisions et fiches à jour."]
-    assert page.cards["etp"].value.text() == "0,00"
-    assert page.cards["etp"].detail.text() == "0 structure"

@@ -161,6 +161,12 @@ class WarningList(QScrollArea):
                                    "fa5s.check-circle", style.SUCCESS, False))
         self._set_content(rows)
 
+    def set_empty_database(self) -> None:
+        self._set_content([WarningRow(
+            "La base est vide. Commencez par la page Territoire (convention, communes et structures), "
+            "ou essayez ctgdesk sur le territoire de démonstration : « ctgdesk demo » en ligne de commande.",
+            "fa5s.info-circle", style.ACCENT, False)])
+
 
 def _compact_table(model: RowsTableModel) -> QTableView:
     view = QTableView()
@@ -287,7 +293,10 @@ class DashboardPage(Page):
         self.cards["journal"].set(str(board.journal_entries),
                                   f"{'entrée' if board.journal_entries <= 1 else 'entrées'} en {year}")
 
-        self.warnings.set_warnings(board.warnings)
+        if board.organisations:
+            self.warnings.set_warnings(board.warnings)
+        else:
+            self.warnings.set_empty_database()
 
         self.chart.set_bars([Bar(status.label, board.fiches_by_status.get(status, 0), STATUS_COLORS[status])
                              for status in FicheStatus])

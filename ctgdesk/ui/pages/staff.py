@@ -152,7 +152,7 @@ class StaffPage(Page):
         self.staff_table = SearchableTable(self.staff_model, key=lambda r: r.id,
                                            placeholder="Rechercher un·e chargé·e de coopération…",
                                            count_words=("personne", "personnes"))
-        self.new_coordinator_action = page_action(tab, "Nouveau/nouvelle chargé·e", "fa5s.user-plus",
+        self.new_coordinator_action = page_action(tab, "Ajouter", "fa5s.user-plus",
                                                   self.create_coordinator, shortcut=QKeySequence.StandardKey.New)
         self.edit_coordinator_action = page_action(tab, "Modifier", "fa5s.pen", self.edit_current_coordinator,
                                                    hint="Entrée")

@@ -71,5 +71,7 @@ def apply_style(app: QApplication) -> None:
         (QPalette.ColorRole.Link, ACCENT),
     ):
         palette.setColor(role, QColor(color))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#9aa5b1"))
     app.setPalette(palette)
     app.setStyleSheet(STYLE_SHEET)
