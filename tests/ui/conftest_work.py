@@ -6,7 +6,6 @@ Test modules import what they use: `from tests.ui.conftest_work import ctx, db, 
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -15,7 +14,6 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from ctgdesk.db import open_database
 from ctgdesk.models import (
     DecisionStatus,
     FicheStatus,
@@ -24,33 +22,17 @@ from ctgdesk.models import (
     MeetingStatus,
     OrganisationKind,
 )
-from ctgdesk.services import journal, meetings, people, plan, referential, territory
+from ctgdesk.services import journal, meetings, people, plan, territory
 from ctgdesk.ui.context import UiContext
 
 TODAY = date(2026, 6, 15)  # a Monday; the tests' "today"
-# The offscreen platform says so each time a window with a layout is shown: not our warning.
-OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 
-@pytest.fixture(scope="session")
-def _template_db(tmp_path_factory) -> Path:
-    """One migrated database with the referential, copied for each test (faster than migrating)."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    database = open_database(path)
-    with database.transaction() as s:
-        referential.ensure_referential(s)
-    database.dispose()
-    return path
-
-
 @pytest.fixture
-def db(_template_db, tmp_path):
-    path = tmp_path / "ctgdesk.sqlite"
-    shutil.copyfile(_template_db, path)
-    database = open_database(path)
-    yield database
-    database.dispose()
+def db(ui_db):
+    """A fresh database with the referential (tests/ui/conftest.py copies it from a template)."""
+    return ui_db
 
 
 @pytest.fixture
@@ -198,6 +180,5 @@ def save_screenshot(widget: QWidget, name: str) -> Path:
     return path
 
 
-__all__ = ["OFFSCREEN_NOISE", "TODAY", "Territory", "answer_message_boxes", "answer_next_message_box", "ctx", "db", "reactivate",
-           "save_screenshot", "show_page", "terr", "wire_like_main_window",
-           "_template_db"]
+__all__ = ["TODAY", "Territory", "answer_message_boxes", "answer_next_message_box", "ctx", "db", "reactivate",
+           "save_screenshot", "show_page", "terr", "wire_like_main_window"]

@@ -12,9 +12,7 @@ from ctgdesk.models import JournalKind
 from ctgdesk.services import journal
 from ctgdesk.ui.pages.journal import JournalPage, duration_text
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
-    OFFSCREEN_NOISE,
     TODAY,
-    _template_db,
     answer_next_message_box,
     ctx,
     db,
@@ -23,8 +21,6 @@ from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     terr,
     wire_like_main_window,
 )
-
-pytestmark = OFFSCREEN_NOISE
 
 
 @pytest.fixture

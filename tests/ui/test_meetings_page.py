@@ -13,9 +13,7 @@ from ctgdesk.models import AttendanceStatus, DecisionStatus, MeetingStatus
 from ctgdesk.services import meetings
 from ctgdesk.ui.pages.meetings import TAB_CALENDAR, TAB_LIST, MeetingsPage
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
-    OFFSCREEN_NOISE,
     TODAY,
-    _template_db,
     answer_next_message_box,
     ctx,
     db,
@@ -25,8 +23,6 @@ from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     terr,
     wire_like_main_window,
 )
-
-pytestmark = OFFSCREEN_NOISE
 
 
 @pytest.fixture
@@ -300,3 +296,45 @@ def test_calendar_navigation_and_keyboard(page, qtbot):
 def test_meetings_table_model_passes_qt_checks(page, qtmodeltester):
     qtmodeltester.check(page.model)
     qtmodeltester.check(page.proxy)
+
+
+def test_show_record_from_the_dashboard(page, ctx, terr):
+    with ctx.db.transaction() as s:
+        old = meetings.save_meeting(s, meetings.MeetingInput(
+            instance_id=terr.cotech, starts_at=datetime(2025, 11, 4, 10), status=MeetingStatus.HELD),
+            now=datetime(2026, 6, 15)).id
+    page.search.setText("siege")
+    page.show_record("meeting", old)  # in 2025: the year follows
+    assert ctx.year == 2025 and page.selected_row().id == old and page.search.text() == ""
+    ctx.set_year(2026)
+    page.show_record("instance", terr.copil)
+    assert [r.instance for r in page.model.rows] == ["Comité de pilotage CTG"]
+
+
+def test_duplicate_through_its_dialog_with_ctrl_d(page, ctx, qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ctgdesk.ui.dialogs.meeting_dialog import MeetingDuplicateDialog
+
+    number = page.model.find(lambda r: r.instance == "Comité technique CTG")
+    page.table.setCurrentIndex(page.proxy.mapFromSource(page.model.index(number, 0)))
+    proposed: list[datetime] = []
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, MeetingDuplicateDialog):
+            QTimer.singleShot(10, answer)
+            return
+        proposed.append(dialog.starts_at())
+        dialog.date_edit.set_value(date(2026, 9, 8))
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+    qtbot.keyClick(page.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert proposed == [datetime(2026, 4, 10, 9, 30)]  # a month after the 10 March COTECH
+    copy = page.selected_row()
+    assert (copy.instance, copy.starts_at, copy.status) == ("Comité technique CTG", datetime(2026, 9, 8, 9, 30),
+                                                             MeetingStatus.PLANNED)
+    assert copy.communes == "Carvin" and copy.decisions == 0
+    assert ctx.statuses[-1] == "Réunion dupliquée au mardi 8 septembre 2026 — Ctrl+Z pour annuler"

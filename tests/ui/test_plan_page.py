@@ -17,9 +17,7 @@ from ctgdesk.services import plan
 from ctgdesk.ui.dialogs.fiche_dialog import TAB_INDICATORS, TAB_MEANS
 from ctgdesk.ui.pages.plan import PlanPage
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
-    OFFSCREEN_NOISE,
     TODAY,
-    _template_db,
     answer_message_boxes,
     answer_next_message_box,
     ctx,
@@ -29,8 +27,6 @@ from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     terr,
     wire_like_main_window,
 )
-
-pytestmark = OFFSCREEN_NOISE
 
 
 @pytest.fixture

@@ -157,11 +157,10 @@ class AttendancePanel(QWidget):
                 self._remove_row(row)
         for member in members:
             key = (member.person_id, member.organisation_id)
-            row = self.row_of(*key)
-            if row is None:
+            if self.row_of(*key) is None:
                 self._append(key, tick)
-            else:
-                self.table.item(row, self.ROLE).setText(self._role(key))
+        for row, key in enumerate(self._keys):
+            self.table.item(row, self.ROLE).setText(self._role(key))
         self.changed.emit()
 
     def load(self, attendances: list[AttendanceInput]) -> None:

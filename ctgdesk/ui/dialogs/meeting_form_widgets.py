@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTimeEdit,
@@ -430,23 +429,6 @@ class LinesTable(QWidget):
 
     def count(self) -> int:
         return len(self._lines)
-
-
-def ask_confirmation(parent: QWidget | None, title: str, text: str, action: str = "Supprimer",
-                     details: str = "") -> bool:
-    """A French yes/no question; True when the user chose `action` (« Annuler » is the default)."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(title)
-    box.setText(text)
-    if details:
-        box.setInformativeText(details)
-    yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
-    no = box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(no)
-    box.setEscapeButton(no)
-    box.exec()
-    return box.clickedButton() is yes
 
 
 def fit_columns(table, max_width: int = 320) -> None:

@@ -213,9 +213,9 @@ class MeetingsPage(Page):
         with self.ctx.db.transaction() as s:
             rows = meetings.list_meetings(s, year=self.ctx.year, **self._filters())
         self.model.set_rows(rows)
-        if not self._columns_fitted:  # once: then the user's widths stay, and a reload costs no sizing
-            fit_columns(self.table)
-            self._columns_fitted = self.model.rowCount() > 0
+        if not self._columns_fitted and rows:
+            fit_columns(self.table)  # once: the widths the user sets are kept after
+            self._columns_fitted = True
         self._load_calendar()
         if selected is not None:
             self.select_meeting(selected.id)
@@ -292,13 +292,32 @@ class MeetingsPage(Page):
         if number is None:
             return False
         index = self.proxy.mapFromSource(self.model.index(number, 0))
-        if index.isValid():
-            self.table.setCurrentIndex(index)
-            self.table.scrollTo(index)
+        if not index.isValid():  # hidden by the search
+            self.search.clear()
+            index = self.proxy.mapFromSource(self.model.index(number, 0))
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
         row = self.model.row(number)
         if self.views.currentIndex() == TAB_CALENDAR:
             self.calendar.select_meeting(row)
         return True
+
+    def show_record(self, kind: str, record_id: int) -> None:
+        """The dashboard's hook: a meeting is selected in the list, an instance filters the list."""
+        if kind == "instance":
+            self.instance_filter.set_current_key(record_id)
+        elif kind == "meeting":
+            self.views.setCurrentIndex(TAB_LIST)
+            if not self.select_meeting(record_id):
+                for combo in (self.instance_filter, self.commune_filter, self.status_filter):
+                    combo.set_current_key(None)
+                self.search.clear()
+                with self.ctx.db.transaction() as s:
+                    data = meetings.meeting_input(s, record_id)
+                if data.starts_at.year != self.ctx.year:
+                    self.ctx.set_year(data.starts_at.year)
+                    self.refresh()
+                self.select_meeting(record_id)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -207,6 +207,7 @@ class PlanPage(Page):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([860, 380])
 
         self.search.textChanged.connect(self._filters_changed)
         self.status_filter.currentIndexChanged.connect(self._filters_changed)
@@ -278,10 +279,11 @@ class PlanPage(Page):
         self.tree.header().resizeSections(QHeaderView.ResizeMode.ResizeToContents)
         header = self.tree.header()
         for column in range(header.count()):
-            header.resizeSection(column, min(header.sectionSize(column) + 12, 420 if column == 0 else 180))
+            header.resizeSection(column, min(header.sectionSize(column) + 8, 330 if column == 0 else 150))
 
     def _axis_row(self, kind: str, record_id: int, number: str, text: str, fiche_ids: list[int]) -> list[QStandardItem]:
         first = _item(text, numbering_key(number) or text)
+        first.setToolTip(text)
         first.setData(kind, KIND_ROLE)
         first.setData(record_id, ID_ROLE)
         count = len(fiche_ids)

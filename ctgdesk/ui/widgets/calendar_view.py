@@ -21,7 +21,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QKeyEvent, QM
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from ctgdesk.formatting import MONTHS, long_date
-from ctgdesk.models import MeetingStatus
+from ctgdesk.models import InstanceKind, MeetingStatus
 from ctgdesk.services.meetings import MeetingRow
 from ctgdesk.ui.widgets import style
 
@@ -49,6 +49,17 @@ def first_shown_day(year: int, month: int) -> date:
 def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
     index = year * 12 + (month - 1) + delta
     return index // 12, index % 12 + 1
+
+
+# Kinds whose label says which meeting it is ("COPIL"); others are named by their instance.
+SHORT_KINDS = {InstanceKind.COPIL, InstanceKind.COTECH, InstanceKind.COMITE_OPERATIONNEL, InstanceKind.GROUPE_PROJET,
+               InstanceKind.GROUPE_ELUS}
+
+
+def chip_label(row: MeetingRow) -> str:
+    """ "14:00 COPIL", "09:30 Groupe thématique Petite enfance" """
+    name = row.kind.label if row.kind in SHORT_KINDS else row.instance
+    return f"{row.starts_at:%H:%M} {name}"
 
 
 def meeting_tooltip(row: MeetingRow) -> str:
@@ -221,7 +232,7 @@ class MonthGrid(QWidget):
                 fill.setAlpha(255 if chip.meeting_id == self.selected_meeting else 38)
                 painter.fillRect(chip.rect, fill)
                 painter.fillRect(QRect(chip.rect.left(), chip.rect.top(), 3, chip.rect.height()), color)
-                label = f"{row.starts_at:%H:%M} {row.title or row.instance}"
+                label = chip_label(row)
                 font = QFont(self.font())
                 font.setStrikeOut(row.status is MeetingStatus.CANCELLED)
                 painter.setFont(font)
