@@ -15,6 +15,8 @@ from ctgdesk import __version__
 
 COMMAND_MODULES = [
     "ctgdesk.commands.basics",
+    "ctgdesk.commands.maintenance",
+    "ctgdesk.commands.transfer",
     "ctgdesk.commands.export",
 ]
 
@@ -27,17 +29,30 @@ class CommandError(Exception):
         self.code = code
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ctgdesk",
-        description="ctgdesk — outil des chargé·e·s de coopération territoriale CTG.",
-    )
+def global_options() -> argparse.ArgumentParser:
+    """Options read before any command module is imported: `--version` and `--self-test`
+    must answer even in a broken installation (that is what they are for)."""
+    parser = argparse.ArgumentParser(prog="ctgdesk", add_help=False)
     parser.add_argument("--version", action="version", version=f"ctgdesk {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="vérifie l'installation sans écran (base temporaire, fenêtre, bilan, exports) puis quitte",
+    )
     parser.add_argument(
         "--db",
         type=Path,
         default=None,
         help="fichier de base de données (par défaut : dossier de données de l'application)",
+    )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ctgdesk",
+        description="ctgdesk — outil des chargé·e·s de coopération territoriale CTG.",
+        parents=[global_options()],
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE")
     for name in COMMAND_MODULES:
@@ -55,6 +70,13 @@ def db_path(args: argparse.Namespace) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    from ctgdesk.commands import argparse_fr
+
+    argparse_fr.install()
+    if global_options().parse_known_args(argv)[0].self_test:
+        from ctgdesk.selftest import run_self_test
+
+        return run_self_test()
     parser = build_parser()
     args, rest = parser.parse_known_args(argv)
     if args.command is None:

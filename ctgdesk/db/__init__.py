@@ -37,7 +37,11 @@ def open_database(path: Path | str, *, migrate: bool = True, read_only: bool = F
     path = Path(path)
     engine = make_engine(path, read_only=read_only)
     if migrate and not read_only:
-        upgrade(engine)
+        try:
+            upgrade(engine)
+        except BaseException:
+            engine.dispose()  # no pooled connection may outlive a failed upgrade
+            raise
     return Database(path=path, engine=engine, sessions=make_session_factory(engine))
 
 

@@ -13,12 +13,34 @@ from sqlalchemy.orm import Session, sessionmaker
 BUSY_TIMEOUT_MS = 5000
 
 
+def _take_transaction_control(dbapi_connection) -> None:
+    # pysqlite's own transaction handling commits DDL on the spot and breaks SAVEPOINT; we
+    # let SQLAlchemy emit BEGIN itself (see _begin), so a migration or an import is one
+    # transaction that rolls back whole.
+    dbapi_connection.isolation_level = None
+
+
+def _begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    _take_transaction_control(dbapi_connection)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def _sqlite_read_only_pragmas(dbapi_connection, _record) -> None:
+    # No journal_mode here: switching a base to WAL is a write, refused in read-only mode.
+    _take_transaction_control(dbapi_connection)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA query_only=ON")
     cursor.close()
 
 
@@ -38,7 +60,8 @@ def make_engine(path: Path | str, *, read_only: bool = False) -> Engine:
         create_private_file(path)
         url = f"sqlite:///{path.as_posix()}"
     engine = create_engine(url)
-    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "connect", _sqlite_read_only_pragmas if read_only else _sqlite_pragmas)
+    event.listen(engine, "begin", _begin)
     return engine
 
 

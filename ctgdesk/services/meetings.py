@@ -203,6 +203,10 @@ def save_meeting(
         session.add(meeting)
     else:
         meeting = get_or_fail(session, Meeting, meeting_id, "La réunion")
+        # the old lines go first: the new ones keep their uids (unique)
+        for lines in (meeting.attendances, meeting.decisions, meeting.alerts, meeting.expertises):
+            lines.clear()
+        session.flush()
     for name in ("instance_id", "starts_at", "ends_at", "place", "animator_id", "status", "title",
                  "agenda", "minutes", "diagnostic_partage"):
         setattr(meeting, name, getattr(data, name))

@@ -39,3 +39,11 @@ def test_check_fails_on_a_file_that_is_not_a_database(tmp_path):
     bogus.write_text("ceci n'est pas une base")
     result = ctgdesk("--db", str(bogus), "check")
     assert result.returncode == 1 and "Problème" in result.stdout
+
+
+def test_help_and_errors_are_in_french():
+    help_text = ctgdesk("--help").stdout
+    assert help_text.startswith("utilisation : ctgdesk")
+    assert "affiche cette aide et quitte" in help_text and "show this help" not in help_text
+    error = ctgdesk("import")
+    assert error.returncode == 2 and "erreur : arguments obligatoires manquants" in error.stderr

@@ -59,3 +59,29 @@ def test_foreign_keys_are_enforced(db):
     with pytest.raises(IntegrityError):
         with db.transaction() as session:
             session.add(EtpAllocation(organisation_id=424242, year=2026))
+
+
+def test_schema_changes_roll_back_with_their_transaction(db):
+    """DDL is transactional (pysqlite would commit it on the spot): a failed migration leaves nothing."""
+    from sqlalchemy import inspect
+
+    with pytest.raises(RuntimeError):
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE half_done (id INTEGER)")
+            raise RuntimeError("migration failed")
+    assert "half_done" not in inspect(db.engine).get_table_names()
+
+
+def test_savepoints_roll_back_only_their_part(db):
+    from ctgdesk.models import Organisation, OrganisationKind
+
+    with db.transaction() as session:
+        session.add(Organisation(name="Gardée", kind=OrganisationKind.COMMUNE))
+        nested = session.begin_nested()
+        session.add(Organisation(name="Annulée", kind=OrganisationKind.COMMUNE))
+        session.flush()
+        nested.rollback()
+    with db.transaction() as session:
+        from sqlalchemy import select
+
+        assert list(session.scalars(select(Organisation.name))) == ["Gardée"]

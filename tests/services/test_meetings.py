@@ -91,3 +91,16 @@ def test_alert_resolution(session, copil):
         meetings.resolve_alert(session, alert_id, date(2026, 1, 1))
     meetings.resolve_alert(session, alert_id, date(2026, 4, 1), "Locaux trouvés")
     assert not session.get(Alert, alert_id).is_open
+
+
+def test_editing_a_meeting_keeps_its_decisions_identity(session, copil):
+    meeting = meetings.save_meeting(session, _meeting(copil), now=NOW)
+    data = meetings.meeting_input(session, meeting.id)
+    uids = [d.uid for d in data.decisions]
+    data.decisions[0].text = "Valider le plan d'action révisé"
+    data.attendances.pop()
+    saved = meetings.save_meeting(session, data, meeting.id, now=NOW)
+    assert [d.uid for d in saved.decisions] == uids
+    assert saved.decisions[0].text == "Valider le plan d'action révisé"
+    assert len(saved.attendances) == 5
+    assert session.scalar(select(func.count()).select_from(Decision)) == 2

@@ -1,0 +1,182 @@
+"""Bringing data in and taking it out whole: imports, the complete workbook, packages.
+
+    ctgdesk [--db BASE] import etp FICHIER --year 2026 [--previous-year 2025] [--sheet FEUILLE] [--dry-run]
+    ctgdesk [--db BASE] import communes FICHIER (--dep 62 | --codes 62427,62215) [--dry-run]
+    ctgdesk [--db BASE] import meetings FICHIER [--coordinator "Prénom Nom"] [--dry-run]
+    ctgdesk [--db BASE] import workbook FICHIER [--dry-run]        (base vide seulement)
+    ctgdesk [--db BASE] import package FICHIER [--dry-run]         (consolidation)
+    ctgdesk [--db BASE] export-data workbook --out FICHIER.xlsx
+    ctgdesk [--db BASE] export-data package --out FICHIER.ctgpaquet [--coordinator NOM --year 2026 --since DATE]
+
+Every import first computes its whole report; with --dry-run nothing is written, otherwise
+the base is backed up and the import lands in one transaction, or not at all when any line is
+wrong. The exit code is 0 when the import is done (or would be), 1 otherwise.
+
+`add_export_kinds(subparsers)` adds `workbook` and `package` to another `export` command, so
+that `ctgdesk export workbook …` can be wired as an alias of `ctgdesk export-data workbook …`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+from ctgdesk.cli import CommandError, db_path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "import", help="importer un fichier (ETP, communes, réunions, classeur complet, paquet)",
+        description="Importe un fichier. Tout est vérifié d'abord : avec une seule erreur, rien n'est importé.",
+    )
+    kinds = parser.add_subparsers(dest="kind", metavar="TYPE", required=True)
+
+    p = kinds.add_parser("etp", help="tableau des ETP d'une convention (une ligne par commune ou structure)")
+    _file_options(p)
+    p.add_argument("--year", type=int, required=True, help="année des ETP du tableau (ex. 2026)")
+    p.add_argument("--previous-year", type=int, help="année de la période précédente, si le tableau en a deux")
+
+    p = kinds.add_parser("communes", help="communes du Code officiel géographique (INSEE) ou fichier « code ; nom »")
+    _file_options(p)
+    p.add_argument("--dep", help="département à garder (ex. 62, 2A)")
+    p.add_argument("--codes", help="codes INSEE à garder, séparés par des virgules")
+
+    p = kinds.add_parser("meetings", help="réunions d'un tableur (date, instance, lieu, participants, décisions…)")
+    _file_options(p)
+    p.add_argument("--coordinator", help="chargé·e de coopération qui anime les réunions sans animateur indiqué")
+
+    p = kinds.add_parser("workbook", help="classeur complet exporté par ctgdesk, dans une base vide")
+    _file_options(p, sheet=False)
+
+    p = kinds.add_parser("package", help="paquet d'un·e chargé·e de coopération, à consolider dans cette base")
+    _file_options(p, sheet=False)
+    parser.set_defaults(handler=run_import_command)
+
+    parser = subparsers.add_parser(
+        "export-data", help="exporter la base entière (classeur) ou un paquet de chargé·e de coopération",
+    )
+    add_export_kinds(parser.add_subparsers(dest="kind", metavar="TYPE", required=True))
+
+
+def add_export_kinds(kinds: argparse._SubParsersAction) -> None:
+    p = kinds.add_parser("workbook", help="toute la base dans un classeur Excel (réimportable sans perte)")
+    p.add_argument("--out", type=Path, required=True, metavar="FICHIER", help="classeur à écrire (.xlsx)")
+    p.set_defaults(handler=run_export_workbook)
+
+    p = kinds.add_parser("package", help="paquet d'un·e chargé·e de coopération pour l'année (ou toute la base)")
+    p.add_argument("--out", type=Path, required=True, metavar="FICHIER", help="paquet à écrire (.ctgpaquet)")
+    p.add_argument("--coordinator", metavar="NOM", help="« Prénom Nom » du/de la chargé·e de coopération")
+    p.add_argument("--year", type=int, help="année à exporter")
+    p.add_argument("--since", metavar="DATE",
+                   help="date du dernier échange avec le territoire (JJ/MM/AAAA [HH:MM]) : sert à repérer les conflits")
+    p.set_defaults(handler=run_export_package)
+
+
+def _file_options(parser: argparse.ArgumentParser, *, sheet: bool = True) -> None:
+    parser.add_argument("file", type=Path, metavar="FICHIER")
+    if sheet:
+        parser.add_argument("--sheet", metavar="FEUILLE", help="feuille à lire (par défaut : la première qui convient)")
+    parser.add_argument("--dry-run", action="store_true", help="aperçu : tout vérifier, ne rien importer")
+
+
+@contextmanager
+def _database(args, *, write: bool) -> Iterator:
+    """The base, opened safely; locked against other writers when the command writes."""
+    from ctgdesk.db.backup import BackupError
+    from ctgdesk.db.health import DatabaseProblem, open_with_safety
+    from ctgdesk.db.lock import DatabaseLocked, LockUnavailable, acquire
+
+    path = db_path(args)
+    lock = None
+    if write:
+        try:
+            lock = acquire(path)
+        except (DatabaseLocked, LockUnavailable) as error:
+            raise CommandError(str(error)) from error
+    try:
+        try:
+            opened = open_with_safety(path)
+        except (DatabaseProblem, BackupError) as error:
+            raise CommandError(str(error)) from error
+        try:
+            yield opened.db
+        finally:
+            opened.db.dispose()
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _import_options(args) -> dict:
+    options = {}
+    if args.kind == "etp":
+        options = {"year": args.year, "previous_year": args.previous_year}
+    elif args.kind == "communes":
+        options = {"dep": args.dep, "codes": args.codes}
+    elif args.kind == "meetings":
+        options = {"coordinator": args.coordinator}
+    if getattr(args, "sheet", None):
+        options["sheet"] = args.sheet
+    return options
+
+
+def run_import_command(args) -> int:
+    from ctgdesk.services.imports import run_import
+
+    with _database(args, write=not args.dry_run) as db:
+        report = run_import(db, args.kind, args.file, dry_run=args.dry_run, **_import_options(args))
+    print(report.text())
+    return 0 if report.ok else 1
+
+
+def run_export_workbook(args) -> int:
+    from ctgdesk.exchange.workbook import WorkbookWriteError
+    from ctgdesk.services.imports.workbook import export_workbook
+
+    with _database(args, write=False) as db, db.session() as session:
+        try:
+            summary = export_workbook(session, args.out)
+        except WorkbookWriteError as error:
+            raise CommandError(str(error)) from None
+    print(f"Classeur complet écrit : {summary.path} ({summary.tables} feuilles, {summary.rows} lignes).")
+    return 0
+
+
+def parse_moment(text: str) -> datetime:
+    """'30/06/2026', '30/06/2026 14:00' or ISO → a datetime (local clock)."""
+    text = text.strip()
+    for fmt in ("%d/%m/%Y %H:%M", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"« {text} » n'est pas une date (JJ/MM/AAAA ou JJ/MM/AAAA HH:MM).") from None
+
+
+def run_export_package(args) -> int:
+    from ctgdesk.exchange.package import PackageWriteError
+    from ctgdesk.services import people
+    from ctgdesk.services.imports.packages import export_package, utc_from_local
+
+    base_at = utc_from_local(parse_moment(args.since)) if args.since else None
+    with _database(args, write=False) as db, db.session() as session:
+        coordinator_id = None
+        if args.coordinator:
+            coordinator = people.find_coordinator(session, args.coordinator)
+            if coordinator is None:
+                raise CommandError(f"Aucun·e chargé·e de coopération ne s'appelle « {args.coordinator} ».")
+            coordinator_id = coordinator.id
+        try:
+            summary = export_package(session, args.out, coordinator_id=coordinator_id, year=args.year, base_at=base_at)
+        except PackageWriteError as error:
+            raise CommandError(str(error)) from None
+    who = f" de {summary.coordinator}" if summary.coordinator else ""
+    year = f" pour {summary.year}" if summary.year else ""
+    print(f"Paquet{who}{year} écrit : {summary.path} ({summary.rows} lignes).")
+    return 0

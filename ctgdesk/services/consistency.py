@@ -1,0 +1,210 @@
+"""« Vérifier la base »: SQLite's own checks plus the application's consistency rules.
+
+The rules here are those the database itself cannot enforce (they span several rows or
+depend on today's date). Each finding names the record in French so that the user can
+find and fix it. Nothing is changed: this only reads.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, selectinload
+
+from ctgdesk.db.health import Finding, Severity, storage_findings
+from ctgdesk.models import (
+    Alert,
+    Coordinator,
+    Decision,
+    EtpAllocation,
+    EtpShare,
+    FicheAction,
+    FicheStep,
+    Meeting,
+    MeetingStatus,
+)
+
+from ctgdesk.services.etp import MAX_ETP_PER_PERSON as MAX_ETP_PER_COORDINATOR  # one place for the rule
+
+
+def _etp(value: Decimal) -> str:
+    """1,25 — ETP the French way, two decimals at least, three if needed."""
+    text = f"{value:.3f}" if value != value.quantize(Decimal("0.01")) else f"{value:.2f}"
+    return text.replace(".", ",")
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _meeting_label(meeting: Meeting) -> str:
+    name = meeting.title or meeting.instance.name
+    return f"la réunion « {name} » du {_day(meeting.starts_at.date())}"
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _error(message: str, table: str, record_id: int) -> Finding:
+    return Finding(Severity.ERROR, message, table, record_id)
+
+
+def _warning(message: str, table: str, record_id: int) -> Finding:
+    return Finding(Severity.WARNING, message, table, record_id)
+
+
+def etp_findings(session: Session) -> list[Finding]:
+    """Shares above their allocation; a coordinator above 1,0 ETP in a year."""
+    findings: list[Finding] = []
+    allocations = session.scalars(
+        select(EtpAllocation).options(
+            selectinload(EtpAllocation.shares)
+            .selectinload(EtpShare.coordinator)
+            .selectinload(Coordinator.person),
+            selectinload(EtpAllocation.organisation),
+        ).order_by(EtpAllocation.year, EtpAllocation.id)
+    ).all()
+    per_coordinator: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    names: dict[int, str] = {}
+    for allocation in allocations:
+        known = [s.etp for s in allocation.shares if s.etp is not None]
+        total = sum(known, Decimal(0))
+        if allocation.etp is not None and total > allocation.etp:
+            findings.append(_error(
+                f"{allocation.organisation.name}, {allocation.year} : les parts des chargé·e·s de "
+                f"coopération totalisent {_etp(total)} ETP pour {_etp(allocation.etp)} ETP attribués.",
+                "etp_allocation", allocation.id,
+            ))
+        for share in allocation.shares:
+            if share.etp is not None:
+                per_coordinator[(share.coordinator_id, allocation.year)] += share.etp
+                names[share.coordinator_id] = share.coordinator.name
+    for (coordinator_id, year), total in sorted(per_coordinator.items(), key=lambda item: (item[0][1], item[0][0])):
+        if total > MAX_ETP_PER_COORDINATOR:
+            findings.append(_error(
+                f"{names[coordinator_id]} a {_etp(total)} ETP en {year}, plus qu'un temps plein "
+                f"({_etp(MAX_ETP_PER_COORDINATOR)} ETP).",
+                "coordinator", coordinator_id,
+            ))
+    return findings
+
+
+def meeting_findings(session: Session, now: datetime) -> list[Finding]:
+    findings: list[Finding] = []
+    meetings = session.scalars(
+        select(Meeting).options(selectinload(Meeting.instance)).order_by(Meeting.starts_at, Meeting.id)
+    ).all()
+    for meeting in meetings:
+        if meeting.status is MeetingStatus.HELD and meeting.starts_at > now:
+            findings.append(_error(
+                f"{_cap(_meeting_label(meeting))} est marquée « tenue » alors qu'elle est à venir.",
+                "meeting", meeting.id,
+            ))
+        if meeting.ends_at is not None and meeting.ends_at < meeting.starts_at:
+            findings.append(_error(
+                f"{_cap(_meeting_label(meeting))} finit avant de commencer.",
+                "meeting", meeting.id,
+            ))
+    decisions = session.scalars(
+        select(Decision).join(Decision.meeting).options(
+            selectinload(Decision.meeting).selectinload(Meeting.instance)
+        ).where(Decision.due_date.is_not(None)).order_by(Decision.id)
+    ).all()
+    for decision in decisions:
+        if decision.due_date < decision.meeting.starts_at.date():
+            findings.append(_warning(
+                f"Une décision de {_meeting_label(decision.meeting)} a pour échéance le "
+                f"{_day(decision.due_date)}, avant la réunion : « {decision.text[:60]} ».",
+                "decision", decision.id,
+            ))
+    return findings
+
+
+def alert_findings(session: Session) -> list[Finding]:
+    alerts = session.scalars(
+        select(Alert).where(Alert.resolved_on.is_not(None)).order_by(Alert.id)
+    ).all()
+    return [
+        _error(
+            f"L'alerte « {alert.text[:60]} » est levée le {_day(alert.raised_on)} mais "
+            f"résolue le {_day(alert.resolved_on)}, avant d'avoir été levée.",
+            "alert", alert.id,
+        )
+        for alert in alerts
+        if alert.resolved_on < alert.raised_on
+    ]
+
+
+def plan_findings(session: Session) -> list[Finding]:
+    findings: list[Finding] = []
+    for fiche in session.scalars(select(FicheAction).order_by(FicheAction.id)):
+        if fiche.start_date and fiche.end_date and fiche.end_date < fiche.start_date:
+            findings.append(_error(
+                f"La fiche action {fiche.number} « {fiche.title} » finit le {_day(fiche.end_date)}, "
+                f"avant son début le {_day(fiche.start_date)}.",
+                "fiche_action", fiche.id,
+            ))
+    steps = session.scalars(
+        select(FicheStep).options(selectinload(FicheStep.fiche)).order_by(FicheStep.id)
+    )
+    for step in steps:
+        if step.start_date and step.end_date and step.end_date < step.start_date:
+            findings.append(_error(
+                f"L'étape « {step.title} » de la fiche action {step.fiche.number} finit le "
+                f"{_day(step.end_date)}, avant son début le {_day(step.start_date)}.",
+                "fiche_step", step.id,
+            ))
+    return findings
+
+
+def staff_findings(session: Session) -> list[Finding]:
+    coordinators = session.scalars(
+        select(Coordinator).options(selectinload(Coordinator.person)).order_by(Coordinator.id)
+    )
+    return [
+        _error(
+            f"{c.name} quitte son poste le {_day(c.end_date)}, avant d'y être arrivé·e le "
+            f"{_day(c.start_date)}.",
+            "coordinator", c.id,
+        )
+        for c in coordinators
+        if c.start_date and c.end_date and c.end_date < c.start_date
+    ]
+
+
+def consistency_findings(session: Session, now: datetime | None = None) -> list[Finding]:
+    """Every application rule the database cannot enforce by itself."""
+    now = now or datetime.now()
+    return [
+        *etp_findings(session),
+        *staff_findings(session),
+        *meeting_findings(session, now),
+        *alert_findings(session),
+        *plan_findings(session),
+    ]
+
+
+def verify_database(db, now: datetime | None = None) -> list[Finding]:
+    """« Vérifier la base »: SQLite integrity and links, location, then the application's rules.
+
+    `db` is an open `ctgdesk.db.Database`. Returns the findings, errors first; [] when all is well.
+    """
+    findings = storage_findings(db.path)
+    if not any(f.severity is Severity.ERROR and f.table is None for f in findings):
+        session = db.session()
+        try:
+            findings.extend(consistency_findings(session, now))
+        except SQLAlchemyError as error:
+            findings.append(Finding(
+                Severity.ERROR,
+                f"Les contrôles de cohérence n'ont pas pu être faits : {error.__class__.__name__}.",
+            ))
+        finally:
+            session.close()
+    order = {Severity.ERROR: 0, Severity.WARNING: 1}
+    return sorted(findings, key=lambda f: order[f.severity])

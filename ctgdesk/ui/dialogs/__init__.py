@@ -1,0 +1,1 @@
+"""Dialogs: one form per kind of record, saving through services in one transaction."""

@@ -1,0 +1,393 @@
+"""The main window: a sidebar of pages, the year shown, Annuler/Rétablir, the status bar.
+
+Pages come from ctgdesk.ui.pages.PAGES (pages not written yet are left out). A page is
+loaded when first shown and reloaded when shown again after the data or the year changed,
+so that only the page in front does work.
+"""
+
+from __future__ import annotations
+
+import qtawesome as qta
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+    QHBoxLayout,
+)
+
+from ctgdesk import APP_DISPLAY_NAME, __version__
+from ctgdesk.resources import resource_path
+from ctgdesk.ui.context import Page, UiContext
+from ctgdesk.ui.pages import PAGES, PageSpec, available_pages
+
+UNDO_BUTTON_MS = 15_000
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def app_icon() -> QIcon:
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        path = resource_path("icons", f"ctgdesk-{size}.png")
+        if path.exists():
+            icon.addFile(str(path), QSize(size, size))
+    return icon if not icon.isNull() else qta.icon("fa5s.hands-helping", color="#2f6fb0")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: UiContext, settings: QSettings | None = None,
+                 page_specs: list[PageSpec] | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.settings = settings if settings is not None else QSettings()
+        self.pages: dict[str, Page] = {}
+        self._stale: set[str] = set()
+        self.dialog = None  # the dialog opened from the menus, if any
+        self.setWindowTitle(f"ctgdesk — {ctx.db.path.name}")
+        self.setWindowIcon(app_icon())
+        self.setMinimumSize(QSize(980, 620))
+
+        self.stack = QStackedWidget()
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setIconSize(QSize(18, 18))
+        self.navigation.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._build_pages(PAGES if page_specs is None else page_specs)
+        self.navigation.currentRowChanged.connect(self._on_page_changed)
+
+        self._build_central()
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+
+        ctx.signals.data_changed.connect(self._on_data_changed)
+        ctx.signals.year_changed.connect(self._on_year_changed)
+        ctx.signals.status_message.connect(self._show_status)
+        self._restore_settings()
+
+    # --- building -----------------------------------------------------------------------
+    def _build_pages(self, specs: list[PageSpec]) -> None:
+        for key, page_class in available_pages(specs):
+            page = page_class(self.ctx)
+            page.setObjectName(f"page_{key}")
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(qta.icon(page.icon_name, color="#c9d4df", color_active="#ffffff",
+                                            color_selected="#ffffff"), page.title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(QSize(0, 38))
+            self.navigation.addItem(item)
+            signal = getattr(page, "open_record", None)
+            if signal is not None:
+                signal.connect(self.open_record)
+        self._stale = set(self.pages)
+
+    def _build_central(self) -> None:
+        sidebar = QWidget()
+        sidebar.setObjectName("sidebar")
+        sidebar.setFixedWidth(236)
+        name = QLabel("ctgdesk")
+        name.setObjectName("appName")
+        tagline = QLabel("Coopération territoriale CTG")
+        tagline.setObjectName("appTagline")
+        layout = QVBoxLayout(sidebar)
+        layout.setContentsMargins(0, 18, 0, 12)
+        layout.setSpacing(2)
+        for label in (name, tagline):
+            label.setContentsMargins(20, 0, 12, 0)
+            layout.addWidget(label)
+        layout.addSpacing(18)
+        layout.addWidget(self.navigation, 1)
+        version = QLabel(f"version {__version__}")
+        version.setObjectName("appTagline")
+        version.setContentsMargins(20, 0, 12, 0)
+        layout.addWidget(version)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(sidebar)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+    def _build_toolbar(self) -> None:
+        stack = self.ctx.undo_stack
+        self.undo_action = stack.createUndoAction(self, "Annuler")
+        self.undo_action.setIcon(qta.icon("fa5s.undo", color="#34495e"))
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.redo_action = stack.createRedoAction(self, "Rétablir")
+        self.redo_action.setIcon(qta.icon("fa5s.redo", color="#34495e"))
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        # The toolbar shows short texts; the menu keeps "Annuler Supprimer « … »".
+        toolbar = QToolBar("Barre d'outils")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setFloatable(False)
+        toolbar.setIconSize(QSize(16, 16))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.toggleViewAction().setEnabled(False)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+
+        year_label = QLabel("  Année affichée ")
+        self.year_spin = QSpinBox()
+        self.year_spin.setRange(MIN_YEAR, MAX_YEAR)
+        self.year_spin.setValue(self.ctx.year)
+        self.year_spin.setToolTip("L'année que montrent le tableau de bord, les ETP et les listes "
+                                  "(Ctrl+Page préc. / Ctrl+Page suiv.)")
+        self.year_spin.setKeyboardTracking(False)
+        self.year_spin.setMinimumWidth(84)
+        self.year_spin.valueChanged.connect(self.ctx.set_year)
+        toolbar.addWidget(year_label)
+        toolbar.addWidget(self.year_spin)
+        toolbar.addSeparator()
+        self.toolbar_undo = QAction(qta.icon("fa5s.undo", color="#34495e"), "Annuler", self)
+        self.toolbar_undo.triggered.connect(stack.undo)
+        self.toolbar_redo = QAction(qta.icon("fa5s.redo", color="#34495e"), "Rétablir", self)
+        self.toolbar_redo.triggered.connect(stack.redo)
+        stack.canUndoChanged.connect(self.toolbar_undo.setEnabled)
+        stack.canRedoChanged.connect(self.toolbar_redo.setEnabled)
+        stack.undoTextChanged.connect(lambda text: self.toolbar_undo.setToolTip(f"Annuler : {text} (Ctrl+Z)"))
+        stack.redoTextChanged.connect(lambda text: self.toolbar_redo.setToolTip(f"Rétablir : {text} (Ctrl+Y)"))
+        self.toolbar_undo.setEnabled(stack.canUndo())
+        self.toolbar_redo.setEnabled(stack.canRedo())
+        toolbar.addAction(self.toolbar_undo)
+        toolbar.addAction(self.toolbar_redo)
+        self.toolbar = toolbar
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = self.file_menu = menus.addMenu("&Fichier")
+        self.import_action = QAction(qta.icon("fa5s.file-import", color="#34495e"), "&Importer des données…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.open_import)
+        file_menu.addAction(self.import_action)
+        self.backup_action = QAction(qta.icon("fa5s.history", color="#34495e"), "&Sauvegardes…", self)
+        self.backup_action.triggered.connect(self.open_backups)
+        file_menu.addAction(self.backup_action)
+        file_menu.addSeparator()
+        quit_action = QAction(qta.icon("fa5s.sign-out-alt", color="#34495e"), "&Quitter", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        edit_menu = menus.addMenu("É&dition")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+
+        view_menu = menus.addMenu("&Affichage")
+        for number in range(self.navigation.count()):
+            item = self.navigation.item(number)
+            action = QAction(item.icon(), item.text(), self)
+            if number < 9:
+                action.setShortcut(QKeySequence(f"Ctrl+{number + 1}"))
+            action.triggered.connect(lambda _checked=False, n=number: self.navigation.setCurrentRow(n))
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        previous_year = QAction("Année précédente", self)
+        previous_year.setShortcut(QKeySequence("Ctrl+PgUp"))
+        previous_year.triggered.connect(lambda: self.year_spin.setValue(self.year_spin.value() - 1))
+        next_year = QAction("Année suivante", self)
+        next_year.setShortcut(QKeySequence("Ctrl+PgDown"))
+        next_year.triggered.connect(lambda: self.year_spin.setValue(self.year_spin.value() + 1))
+        view_menu.addAction(previous_year)
+        view_menu.addAction(next_year)
+
+        help_menu = menus.addMenu("Ai&de")
+        shortcuts = QAction("Raccourcis clavier", self)
+        shortcuts.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(shortcuts)
+        about = QAction(qta.icon("fa5s.info-circle", color="#34495e"), "À &propos de ctgdesk", self)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.undo_button = QPushButton(qta.icon("fa5s.undo", color="#34495e"), "Annuler")
+        self.undo_button.setFlat(False)
+        self.undo_button.hide()
+        self.undo_button.clicked.connect(self.ctx.undo_stack.undo)
+        bar.addPermanentWidget(self.undo_button)
+        self._undo_button_timer = QTimer(self)
+        self._undo_button_timer.setSingleShot(True)
+        self._undo_button_timer.timeout.connect(self.undo_button.hide)
+        self.ctx.undo_stack.indexChanged.connect(self._on_undo_index)
+        self.db_label = QLabel(str(self.ctx.db.path))
+        self.db_label.setObjectName("hint")
+        self.db_label.setToolTip("Fichier de la base de données")
+        bar.addPermanentWidget(self.db_label)
+
+    # --- pages ------------------------------------------------------------------------
+    def current_key(self) -> str | None:
+        item = self.navigation.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def show_page(self, key: str) -> Page | None:
+        for number in range(self.navigation.count()):
+            if self.navigation.item(number).data(Qt.ItemDataRole.UserRole) == key:
+                self.navigation.setCurrentRow(number)
+                return self.pages[key]
+        return None
+
+    def load(self) -> None:
+        """Load the page in front (called once the window is on screen)."""
+        if self.navigation.currentRow() < 0 and self.navigation.count():
+            self.navigation.setCurrentRow(0)
+        self._refresh_current()
+
+    def open_record(self, page_key: str, record_kind: str, record_id: int) -> None:
+        page = self.show_page(page_key)
+        if page is None:
+            self._show_status("Cette page n'est pas encore disponible dans cette version.", 5000)
+            return
+        hook = getattr(page, "show_record", None)
+        if hook is not None:
+            hook(record_kind, record_id)
+
+    def _on_page_changed(self, number: int) -> None:
+        if number < 0:
+            return
+        key = self.navigation.item(number).data(Qt.ItemDataRole.UserRole)
+        self.stack.setCurrentWidget(self.pages[key])
+        self._refresh_current()
+
+    def _refresh_current(self) -> None:
+        key = self.current_key()
+        if key is not None and key in self._stale:
+            self._stale.discard(key)
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                self.pages[key].refresh()
+            finally:
+                QApplication.restoreOverrideCursor()
+
+    def _on_data_changed(self) -> None:
+        self._stale = set(self.pages)
+        self._refresh_current()
+
+    def _on_year_changed(self, year: int) -> None:
+        if self.year_spin.value() != year:
+            self.year_spin.setValue(year)
+        self._stale = set(self.pages)
+        self._refresh_current()
+        self._show_status(f"Année affichée : {year}.", 3000)
+
+    # --- status bar -------------------------------------------------------------------
+    def _show_status(self, message: str, timeout_ms: int) -> None:
+        self.statusBar().showMessage(message, timeout_ms)
+
+    def _on_undo_index(self, index: int) -> None:
+        stack = self.ctx.undo_stack
+        if stack.canUndo() and index == stack.count():
+            self.undo_button.setToolTip(f"Annuler : {stack.undoText()} (Ctrl+Z)")
+            self.undo_button.show()
+            self._undo_button_timer.start(UNDO_BUTTON_MS)
+        else:
+            self.undo_button.hide()
+
+    # --- file menu --------------------------------------------------------------------
+    def open_import(self) -> None:
+        from ctgdesk.ui.dialogs.import_wizard import ImportWizard
+
+        self.dialog = ImportWizard(self.ctx, self)
+        self.dialog.finished.connect(self.dialog.deleteLater)
+        self.dialog.open()
+
+    def open_backups(self) -> None:
+        from ctgdesk.ui.backup_dialog import BackupDialog
+
+        self.dialog = BackupDialog(self.ctx.db.path, close_database=self._close_database,
+                                   reopen_database=self._reopen_database, parent=self)
+        self.dialog.finished.connect(self.dialog.deleteLater)
+        self.dialog.open()
+
+    def _close_database(self) -> None:
+        self.ctx.db.dispose()
+
+    def _reopen_database(self) -> None:
+        """After a restore: the same file, other contents; what could be undone is gone."""
+        from ctgdesk.ui.app import open_for_gui
+
+        self.ctx.db = open_for_gui(self.ctx.db.path)
+        self.ctx.undo_stack.clear()
+        self.ctx.notify_changed()
+        self._show_status("Base restaurée depuis la sauvegarde.", 8000)
+
+    # --- help -------------------------------------------------------------------------
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, "À propos de ctgdesk",
+            f"<h3>{APP_DISPLAY_NAME}</h3><p>Version {__version__}</p>"
+            "<p>L'outil des chargé·e·s de coopération territoriale CTG : territoire, ETP, réunions, "
+            "plan d'action, journal et bilan annuel.</p>"
+            f"<p>Base de données :<br/><code>{self.ctx.db.path}</code></p>",
+        )
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(
+            self, "Raccourcis clavier",
+            "<table cellspacing='4'>"
+            "<tr><td><b>Ctrl+N</b></td><td>nouvel enregistrement sur la page</td></tr>"
+            "<tr><td><b>Entrée</b></td><td>modifier la ligne choisie</td></tr>"
+            "<tr><td><b>Suppr</b></td><td>supprimer la ligne choisie (après confirmation)</td></tr>"
+            "<tr><td><b>Ctrl+F</b></td><td>rechercher dans la liste</td></tr>"
+            "<tr><td><b>Ctrl+Z / Ctrl+Y</b></td><td>annuler / rétablir</td></tr>"
+            "<tr><td><b>Ctrl+1 … Ctrl+7</b></td><td>aller à une page</td></tr>"
+            "<tr><td><b>Ctrl+Page préc. / suiv.</b></td><td>année précédente / suivante</td></tr>"
+            "</table>",
+        )
+
+    # --- settings ---------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        year = self.settings.value("window/year")
+        try:
+            year = int(year) if year is not None else None
+        except (TypeError, ValueError):
+            year = None
+        if year is not None and MIN_YEAR <= year <= MAX_YEAR:
+            self.ctx.year = year
+            self.year_spin.blockSignals(True)
+            self.year_spin.setValue(year)
+            self.year_spin.blockSignals(False)
+        key = self.settings.value("window/page")
+        self.navigation.blockSignals(True)
+        if not (isinstance(key, str) and self._select_nav(key)) and self.navigation.count():
+            self.navigation.setCurrentRow(0)
+        self.navigation.blockSignals(False)
+        current = self.current_key()
+        if current is not None:
+            self.stack.setCurrentWidget(self.pages[current])
+
+    def _select_nav(self, key: str) -> bool:
+        for number in range(self.navigation.count()):
+            if self.navigation.item(number).data(Qt.ItemDataRole.UserRole) == key:
+                self.navigation.setCurrentRow(number)
+                return True
+        return False
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/year", self.ctx.year)
+        if self.current_key() is not None:
+            self.settings.setValue("window/page", self.current_key())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        super().closeEvent(event)

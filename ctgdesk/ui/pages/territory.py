@@ -1,0 +1,272 @@
+"""Territoire: the convention(s) and the communes and structures, with their engagement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ctgdesk.models import Organisation, OrganisationKind
+from ctgdesk.services import snapshots, territory
+from ctgdesk.services.errors import ValidationError
+from ctgdesk.services.territory import OrganisationRow
+from ctgdesk.ui.context import Page, UiContext
+from ctgdesk.ui.dialogs.organisation_dialog import OrganisationDialog
+from ctgdesk.ui.table_model import Column, RowsTableModel, SearchProxyModel
+from ctgdesk.ui.undo import make_delete_command, make_undo_command, report_to_status, write
+from ctgdesk.ui.widgets import style
+from ctgdesk.ui.widgets.forms import fill_combo
+from ctgdesk.ui.widgets.messages import confirm_delete, show_error
+from ctgdesk.ui.widgets.page_header import PageHeader, page_action
+from ctgdesk.ui.widgets.search_table import SearchableTable
+
+FILTERS = [
+    ("Toutes", None),
+    ("Communes", "communes"),
+    ("Structures et partenaires", "structures"),
+]
+
+
+@dataclass(frozen=True)
+class ConventionRow:
+    id: int
+    name: str
+    territory: str
+    first_year: int
+    last_year: int
+    signed_on: date | None
+    signatories: str
+    perimeter: int
+
+    @property
+    def years(self) -> str:
+        return f"{self.first_year}–{self.last_year}"
+
+
+def _engagement_color(row: OrganisationRow) -> QColor | None:
+    if row.kind is not OrganisationKind.COMMUNE:
+        return None
+    if row.engagement_signed:
+        return QColor(style.SUCCESS)
+    return QColor(style.WARNING if row.deliberation_date else style.DANGER)
+
+
+ORGANISATION_COLUMNS = [
+    Column("Nom", lambda r: r.name, bold=lambda r: r.kind is not OrganisationKind.COMMUNE),
+    Column("Type", lambda r: r.kind),
+    Column("Engagement", lambda r: r.engagement_label, foreground=_engagement_color,
+           header_tooltip="Communes : délibération prise, fiche d'engagement signée"),
+    Column.date("Délibération", lambda r: r.deliberation_date),
+    Column.date("Fiche signée le", lambda r: r.engagement_date),
+    Column("Code INSEE", lambda r: r.insee_code),
+    Column.number("Population", lambda r: r.population),
+    Column("Rattachée à", lambda r: r.parent_name, tooltip=lambda r: r.parent_name),
+]
+
+CONVENTION_COLUMNS = [
+    Column("Convention", lambda r: r.name, bold=lambda r: True),
+    Column("Territoire", lambda r: r.territory),
+    Column("Années", lambda r: r.years, sort_key=lambda _v: 0),
+    Column.date("Signée le", lambda r: r.signed_on),
+    Column.number("Périmètre", lambda r: r.perimeter, header_tooltip="Communes et structures du périmètre"),
+    Column("Signataires", lambda r: r.signatories, tooltip=lambda r: r.signatories.replace(", ", "\n")),
+]
+
+
+class TerritoryPage(Page):
+    title = "Territoire"
+    icon_name = "fa5s.map-marked-alt"
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self.dialog: OrganisationDialog | None = None
+        self.header = PageHeader("Territoire", "Les conventions, les communes et les structures du territoire.")
+        self.new_action = page_action(self, "Nouvelle commune ou structure", "fa5s.plus", self.create,
+                                      shortcut=QKeySequence.StandardKey.New)
+        self.edit_action = page_action(self, "Modifier", "fa5s.pen", self.edit_current, hint="Entrée")
+        self.delete_action = page_action(self, "Supprimer", "fa5s.trash-alt", self.delete_current, hint="Suppr")
+        page_action(self, "Rechercher", "fa5s.search", lambda: self.table.focus_search(),
+                    shortcut=QKeySequence.StandardKey.Find)
+        for action in (self.new_action, self.edit_action, self.delete_action):
+            self.header.add_action_button(action)
+
+        conventions_title = QLabel("Conventions")
+        conventions_title.setObjectName("sectionTitle")
+        self.conventions_model: RowsTableModel[ConventionRow] = RowsTableModel(CONVENTION_COLUMNS)
+        self.conventions_view = QTableView()
+        self.conventions_view.setModel(SearchProxyModel(self.conventions_model, self))
+        self.conventions_view.verticalHeader().setVisible(False)
+        self.conventions_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.conventions_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.conventions_view.setShowGrid(False)
+        self.conventions_view.setWordWrap(False)
+        self.conventions_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.conventions_view.horizontalHeader().setStretchLastSection(True)
+        self.conventions_view.horizontalHeader().setHighlightSections(False)
+
+        organisations_title = QLabel("Communes et structures")
+        organisations_title.setObjectName("sectionTitle")
+        self.engagement = QLabel()
+        self.engagement.setObjectName("hint")
+        self.model: RowsTableModel[OrganisationRow] = RowsTableModel(ORGANISATION_COLUMNS)
+        self.table = SearchableTable(self.model, key=lambda r: r.id,
+                                     placeholder="Rechercher une commune, une structure…")
+        self.filter = QComboBox()
+        fill_combo(self.filter, FILTERS, current=None)
+        self.filter.currentIndexChanged.connect(self.refresh)
+        self.table.add_tool(QLabel("Afficher :"))
+        self.table.add_tool(self.filter)
+        self.table.activated.connect(lambda row: self.edit(row))
+        self.table.delete_requested.connect(lambda row: self.delete(row))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 12)
+        layout.setSpacing(8)
+        layout.addWidget(self.header)
+        layout.addWidget(conventions_title)
+        layout.addWidget(self.conventions_view)
+        layout.addSpacing(6)
+        layout.addWidget(organisations_title)
+        layout.addWidget(self.engagement)
+        layout.addWidget(self.table, 1)
+
+    # --- reading ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        kinds = None
+        wanted = self.filter.currentData()
+        if wanted == "communes":
+            kinds = {OrganisationKind.COMMUNE}
+        elif wanted == "structures":
+            kinds = set(OrganisationKind) - {OrganisationKind.COMMUNE}
+        with self.ctx.db.transaction() as session:
+            conventions = [
+                ConventionRow(
+                    c.id, c.name, c.territory, c.first_year, c.last_year, c.signed_on,
+                    ", ".join(s.organisation.name for s in c.signatories), len(c.perimeter),
+                )
+                for c in territory.conventions(session)
+            ]
+            rows = territory.list_organisations(session, kinds)
+            communes = [r for r in territory.list_organisations(session, {OrganisationKind.COMMUNE})]
+        self.conventions_model.set_rows(conventions)
+        self._fit_conventions()
+        self.model.set_rows(rows)
+        self.table.fit_columns()
+        deliberated = sum(1 for r in communes if r.deliberation_date)
+        signed = sum(1 for r in communes if r.engagement_signed)
+        self.engagement.setText(
+            f"{len(communes)} communes : {deliberated} délibération(s) prise(s), "
+            f"{signed} fiche(s) d'engagement signée(s)."
+            if communes else "Aucune commune enregistrée."
+        )
+        current = next((c for c in conventions if c.first_year <= self.ctx.year <= c.last_year), None)
+        self.header.set_subtitle(
+            f"Convention en {self.ctx.year} : {current.name}"
+            + ("" if str(current.first_year) in current.name else f" ({current.years})") + "." if current
+            else f"Aucune convention ne couvre {self.ctx.year}."
+        )
+
+    def _fit_conventions(self) -> None:
+        view = self.conventions_view
+        view.resizeColumnsToContents()
+        header = view.horizontalHeader()
+        for column in range(header.count() - 1):
+            header.resizeSection(column, min(header.sectionSize(column) + 16, 320))
+        header.setSectionResizeMode(header.count() - 1, QHeaderView.ResizeMode.Stretch)
+        rows = max(self.conventions_model.rowCount(), 1)
+        view.setFixedHeight(header.height() + rows * view.verticalHeader().defaultSectionSize() + 4)
+
+    def show_record(self, kind: str, record_id: int) -> None:
+        if kind == "organisation":
+            self.filter.setCurrentIndex(0)
+            self.table.select(lambda r: r.id == record_id)
+
+    # --- writing ----------------------------------------------------------------------
+    def _open(self, dialog: OrganisationDialog) -> None:
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: self._saved(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def create(self) -> None:
+        self._open(OrganisationDialog(self.ctx, None, self))
+
+    def edit_current(self) -> None:
+        row = self.table.current_row()
+        if row is not None:
+            self.edit(row)
+
+    def edit(self, row: OrganisationRow) -> None:
+        self._open(OrganisationDialog(self.ctx, row.id, self))
+
+    def _saved(self, dialog: OrganisationDialog) -> None:
+        ctx = self.ctx
+        with ctx.db.transaction() as session:
+            uid = snapshots.uid_of(session, Organisation, dialog.saved_id)
+        name = dialog.fields()["name"].strip()
+        if dialog.before is None:  # created: undo deletes it, redo brings it back
+            state = {}
+
+            def undo() -> None:
+                state["snapshot"] = write(ctx, lambda s: snapshots.delete_organisation(s, snapshots.id_of(s, Organisation, uid)))
+
+            def redo() -> None:
+                write(ctx, lambda s: snapshots.restore_organisation(s, state["snapshot"]))
+
+            ctx.undo_stack.push(make_undo_command(f"Créer « {name} »", undo, redo, on_error=report_to_status(ctx)))
+            ctx.show_status(f"« {name} » ajoutée.")
+        else:
+            before, after = dialog.before, dialog.fields()
+
+            def apply(fields: dict):
+                return lambda: write(ctx, lambda s: territory.update_organisation(
+                    s, snapshots.id_of(s, Organisation, uid), **fields))
+
+            ctx.undo_stack.push(make_undo_command(f"Modifier « {name} »", apply(before), apply(after),
+                                                  on_error=report_to_status(ctx)))
+            ctx.show_status(f"« {name} » enregistrée.")
+        ctx.notify_changed()
+        self.table.select(lambda r: r.id == dialog.saved_id)
+
+    def delete_current(self) -> None:
+        row = self.table.current_row()
+        if row is not None:
+            self.delete(row)
+
+    def delete(self, row: OrganisationRow) -> None:
+        if not confirm_delete(self, f"« {row.name} »"):
+            return
+        ctx = self.ctx
+        try:
+            with ctx.db.transaction() as session:
+                uid = snapshots.uid_of(session, Organisation, row.id)
+                snapshot = snapshots.delete_organisation(session, row.id)
+        except ValidationError as error:
+            show_error(self, error.message, "Suppression impossible")
+            return
+
+        def delete_again(key: str) -> snapshots.RecordSnapshot:
+            return write(ctx, lambda s: snapshots.delete_organisation(s, snapshots.id_of(s, Organisation, key)))
+
+        def restore(snap: snapshots.RecordSnapshot) -> str:
+            write(ctx, lambda s: snapshots.restore_organisation(s, snap))
+            return snap.uid
+
+        ctx.undo_stack.push(make_delete_command(
+            f"Supprimer « {row.name} »", delete=delete_again, restore=restore, key=uid, snapshot=snapshot,
+            on_error=report_to_status(ctx),
+        ))
+        ctx.show_status(f"« {row.name} » supprimée. Ctrl+Z pour la rétablir.")
+        ctx.notify_changed()
+

@@ -1,0 +1,322 @@
+"""A generic table model over a list of plain rows (the dataclasses services return).
+
+Usage::
+
+    from ctgdesk.ui.table_model import Column, RowsTableModel, SearchProxyModel
+
+    model = RowsTableModel([
+        Column("Nom", lambda r: r.name),
+        Column.date("Délibération", lambda r: r.deliberation_date),
+        Column.decimal("ETP", lambda r: r.etp),                  # "0,40", right-aligned
+        Column("Statut", lambda r: r.status),                    # LabelledEnum → its French label
+    ])
+    model.set_rows(rows)                  # beginResetModel/endResetModel
+    proxy = SearchProxyModel(model)       # sorts on the real values, filters on the shown text
+    view.setModel(proxy); view.setSortingEnabled(True)
+    row = model.row_at(proxy.mapToSource(view.currentIndex()))   # the dataclass behind a line
+
+A column gives: its header, a getter (row → raw value), an optional display formatter
+(raw value → text; never called with None, an empty cell), an optional sort key (raw value → comparable), an alignment, and optional
+per-row tooltip / foreground / background / bold. Without a formatter: None → "",
+bool → "Oui"/"Non", a LabelledEnum → its label, a date → 12/01/2026, a datetime →
+12/01/2026 14:30, a Decimal → 0,4, anything else → str(). Sorting uses the raw value
+(dates, numbers and Decimals sort as such, text ignores case and accents, empty cells last),
+through `SORT_ROLE` and `SearchProxyModel.lessThan`. `pinned=lambda r: r.is_total` keeps a
+total line last whatever the sort and the search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Callable, Generic, Iterable, Sequence, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont
+
+from ctgdesk import formatting
+from ctgdesk.models.enums import LabelledEnum
+from ctgdesk.services.parsing import fold
+
+R = TypeVar("R")
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+"""data(index, SORT_ROLE): the cell's sort key, as a Qt-friendly value (number, text)."""
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+"""data(index, ROW_ROLE): the plain row object behind the line."""
+
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+CENTER = Qt.AlignmentFlag.AlignCenter
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def default_display(value: Any) -> str:
+    """How a raw value reads in a cell when the column gives no formatter."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if isinstance(value, LabelledEnum):
+        return value.label
+    if isinstance(value, datetime):
+        return formatting.date_time(value)
+    if isinstance(value, date):
+        return formatting.short_date(value)
+    if isinstance(value, Decimal):
+        return formatting.number(value)
+    return str(value)
+
+
+def default_sort_key(value: Any) -> Any:
+    """Numbers, dates and Decimals as themselves; text without case or accents."""
+    if isinstance(value, LabelledEnum):
+        return fold(value.label)
+    if isinstance(value, str):
+        return fold(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    header: str
+    value: Callable[[R], Any]
+    display: Callable[[Any], str] | None = None
+    sort_key: Callable[[Any], Any] | None = None
+    align: Qt.AlignmentFlag = LEFT
+    tooltip: Callable[[R], str | None] | None = None
+    foreground: Callable[[R], QColor | None] | None = None
+    background: Callable[[R], QColor | None] | None = None
+    bold: Callable[[R], bool] | None = None
+    header_tooltip: str | None = None
+
+    # Ready-made columns for the usual kinds of value.
+    @classmethod
+    def date(cls, header: str, value: Callable[[R], date | None], *, long: bool = False, **kw) -> "Column[R]":
+        return cls(header, value, display=formatting.long_date if long else formatting.short_date, **kw)
+
+    @classmethod
+    def date_time(cls, header: str, value: Callable[[R], datetime | None], **kw) -> "Column[R]":
+        return cls(header, value, display=formatting.date_time, **kw)
+
+    @classmethod
+    def decimal(cls, header: str, value: Callable[[R], Decimal | None], **kw) -> "Column[R]":
+        """Two decimals, French separator, right-aligned: "0,40"."""
+        kw.setdefault("align", RIGHT)
+        return cls(header, value, display=formatting.decimal2, **kw)
+
+    @classmethod
+    def number(cls, header: str, value: Callable[[R], int | Decimal | None], **kw) -> "Column[R]":
+        """Grouped digits, right-aligned: "1 234"."""
+        kw.setdefault("align", RIGHT)
+        return cls(header, value, display=formatting.number, **kw)
+
+    @classmethod
+    def boolean(cls, header: str, value: Callable[[R], bool], *, yes: str = "Oui", no: str = "", **kw) -> "Column[R]":
+        kw.setdefault("align", CENTER)
+        return cls(header, value, display=lambda v: yes if v else no, **kw)
+
+    def text(self, row: R) -> str:
+        raw = self.value(row)
+        return "" if raw is None else (self.display or default_display)(raw)
+
+    def key(self, row: R) -> tuple:
+        """(is_empty, key): empty cells (and those whose sort key is None) sort after the
+        others, in either order."""
+        raw = self.value(row)
+        if raw is None or raw == "":
+            return (1, 0)
+        key = (self.sort_key or default_sort_key)(raw)
+        return (1, 0) if key is None else (0, key)
+
+
+def _qt_friendly(key: tuple) -> Any:
+    """A sort key Qt can compare itself (for views that use SORT_ROLE without our proxy)."""
+    empty, value = key
+    if empty:
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (int, float, str, date)):
+        return value
+    return str(value)
+
+
+class RowsTableModel(QAbstractTableModel, Generic[R]):
+    """Read-only table of plain rows. Editing goes through dialogs that call services."""
+
+    def __init__(
+        self, columns: Sequence[Column[R]], rows: Iterable[R] = (), parent=None, *,
+        pinned: Callable[[R], bool] | None = None,
+    ):
+        super().__init__(parent)
+        self.columns: list[Column[R]] = list(columns)
+        self._rows: list[R] = list(rows)
+        self._pinned = pinned
+
+    # --- data in and out -----------------------------------------------------------------
+    def set_rows(self, rows: Iterable[R], columns: Sequence[Column[R]] | None = None) -> None:
+        """Replace the rows (and the columns, when they depend on the data: one per year…)."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        if columns is not None:
+            self.columns = list(columns)
+        self.endResetModel()
+
+    def is_pinned(self, number: int) -> bool:
+        """A pinned row (a total line) stays last whatever the sort, and is never filtered out."""
+        return bool(self._pinned and self._pinned(self._rows[number]))
+
+    @property
+    def rows(self) -> list[R]:
+        return list(self._rows)
+
+    def row(self, number: int) -> R:
+        return self._rows[number]
+
+    def row_at(self, index: AnyIndex) -> R | None:
+        """The row behind an index of THIS model (map proxy indexes to source first)."""
+        if not index.isValid() or index.model() is not self or not 0 <= index.row() < len(self._rows):
+            return None
+        return self._rows[index.row()]
+
+    def find(self, predicate: Callable[[R], bool]) -> int | None:
+        """The number of the first row matching, or None."""
+        return next((n for n, r in enumerate(self._rows) if predicate(r)), None)
+
+    def cell_text(self, row: int, column: int) -> str:
+        return self.columns[column].text(self._rows[row])
+
+    def sort_key(self, index: AnyIndex) -> tuple:
+        return self.columns[index.column()].key(self._rows[index.row()])
+
+    # --- QAbstractTableModel -------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        column = self.columns[index.column()]
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.align.value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip(row) if column.tooltip else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            color = column.foreground(row) if column.foreground else None
+            return color
+        if role == Qt.ItemDataRole.BackgroundRole:
+            color = column.background(row) if column.background else None
+            return color
+        if role == Qt.ItemDataRole.FontRole:
+            if column.bold and column.bold(row):
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        if role == SORT_ROLE:
+            return _qt_friendly(column.key(row))
+        if role == ROW_ROLE:
+            return row
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        column = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.header
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.header_tooltip
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.align.value)
+        return None
+
+
+_HAS_FILTER_CHANGE = hasattr(QSortFilterProxyModel, "beginFilterChange")  # Qt ≥ 6.9
+
+
+class SearchProxyModel(QSortFilterProxyModel):
+    """Sorts on the raw values (SORT_ROLE) and keeps the lines holding every word searched.
+
+    The search ignores case and accents ("ecole" finds "École") and looks at every column's
+    shown text; `set_search("bruay 2026")` keeps lines with both words somewhere.
+    """
+
+    def __init__(self, source: RowsTableModel | None = None, parent=None):
+        super().__init__(parent)
+        self._words: list[str] = []
+        self.setSortRole(SORT_ROLE)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        if source is not None:
+            self.setSourceModel(source)
+
+    def set_search(self, text: str) -> None:
+        words = fold(text).split()
+        if words == self._words:
+            return
+        if _HAS_FILTER_CHANGE:
+            self.beginFilterChange()
+            self._words = words
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - Qt < 6.9
+            self._words = words
+            self.invalidateFilter()
+
+    def search_text(self) -> str:
+        return " ".join(self._words)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        if not self._words:
+            return True
+        model = self.sourceModel()
+        if isinstance(model, RowsTableModel):
+            if model.is_pinned(source_row):
+                return True
+            texts = [model.cell_text(source_row, c) for c in range(model.columnCount())]
+        else:  # pragma: no cover - any other model
+            texts = [
+                str(model.index(source_row, c, source_parent).data() or "")
+                for c in range(model.columnCount(source_parent))
+            ]
+        haystack = fold(" ".join(texts))
+        return all(word in haystack for word in self._words)
+
+    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
+        model = self.sourceModel()
+        if isinstance(model, RowsTableModel):
+            # Qt asks lessThan(right, left) for a descending sort: pinned rows, then empty
+            # cells, are answered so that they end last both ways.
+            descending = self.sortOrder() == Qt.SortOrder.DescendingOrder
+            left_pinned, right_pinned = model.is_pinned(left.row()), model.is_pinned(right.row())
+            if left_pinned or right_pinned:
+                if left_pinned and right_pinned:
+                    return left.row() < right.row()
+                return descending if left_pinned else not descending
+            a, b = model.sort_key(left), model.sort_key(right)
+            if a[0] != b[0]:  # one cell empty
+                return descending if a[0] else not descending
+            try:
+                return a < b
+            except TypeError:
+                return str(a) < str(b)
+        return super().lessThan(left, right)  # pragma: no cover - any other model

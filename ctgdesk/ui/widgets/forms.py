@@ -1,0 +1,185 @@
+"""Form helpers: errors shown next to their field, optional dates, combos, the form dialog.
+
+A dialog built on `FormDialog` lays its fields out with `add_row(label, widget, field)` where
+`field` is the name services use in `ValidationError.field`; `save()` calls the services in
+one transaction and may raise ValidationError: the message then shows under that field (or at
+the top of the form when the field is not on it), the field gets the focus, the dialog stays
+open. Nothing is saved until "Enregistrer" succeeds.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Iterable
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ctgdesk.services.errors import ValidationError
+
+
+def _set_invalid(widget: QWidget, invalid: bool) -> None:
+    if bool(widget.property("invalid")) == invalid:
+        return
+    widget.setProperty("invalid", invalid)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+class FieldErrors:
+    """Error labels under the fields of a form, and one general label for the rest."""
+
+    def __init__(self, general: QLabel):
+        self.general = general
+        self.general.setObjectName("formError")
+        self.general.setWordWrap(True)
+        self.general.hide()
+        self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+
+    def wrap(self, field: str, widget: QWidget) -> QWidget:
+        """The widget with its (hidden) error label underneath, to put in the form."""
+        container = QWidget()
+        layout = QVBoxLayout(container)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(widget)
+        label = QLabel(container)
+        label.setObjectName("fieldError")
+        label.setWordWrap(True)
+        label.hide()
+        layout.addWidget(label)
+        self._fields[field] = (widget, label)
+        return container
+
+    def clear(self) -> None:
+        self.general.hide()
+        self.general.clear()
+        for widget, label in self._fields.values():
+            label.hide()
+            label.clear()
+            _set_invalid(widget, False)
+
+    def show(self, error: ValidationError) -> None:
+        self.clear()
+        if error.field in self._fields:
+            widget, label = self._fields[error.field]
+            label.setText(error.message)
+            label.show()
+            _set_invalid(widget, True)
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.general.setText(error.message)
+            self.general.show()
+
+    def message(self, field: str | None = None) -> str:
+        """The error shown for a field (or the general one): what tests read."""
+        if field is None:
+            return self.general.text() if not self.general.isHidden() else ""
+        _, label = self._fields[field]
+        return label.text() if not label.isHidden() else ""
+
+
+class OptionalDateEdit(QWidget):
+    """A date that may be absent: a check box, then the date (jj/mm/aaaa, calendar)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, default: date | None = None):
+        super().__init__(parent)
+        self.check = QCheckBox(text, self)
+        self.edit = QDateEdit(self)
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("dd/MM/yyyy")
+        self.edit.setDate(QDate(default or date.today()))
+        self.edit.setEnabled(False)
+        self.check.toggled.connect(self.edit.setEnabled)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.check)
+        layout.addWidget(self.edit)
+        layout.addStretch(1)
+        self.setFocusProxy(self.check)
+
+    def value(self) -> date | None:
+        return self.edit.date().toPython() if self.check.isChecked() else None
+
+    def set_value(self, value: date | None) -> None:
+        self.check.setChecked(value is not None)
+        if value is not None:
+            self.edit.setDate(QDate(value))
+
+
+def fill_combo(combo: QComboBox, items: Iterable[tuple[str, Any]], *, empty: str | None = None,
+               current: Any = None) -> None:
+    """(label, data) items, an optional first "none" entry, and the entry holding `current`."""
+    combo.clear()
+    if empty is not None:
+        combo.addItem(empty, None)
+    for label, data in items:
+        combo.addItem(label, data)
+    select_data(combo, current)
+
+
+def select_data(combo: QComboBox, data: Any) -> None:
+    for number in range(combo.count()):
+        if combo.itemData(number) == data:
+            combo.setCurrentIndex(number)
+            return
+
+
+class FormDialog(QDialog):
+    """A modal form with "Enregistrer" / "Annuler". Subclasses fill it and implement save()."""
+
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(520)
+        self.errors = FieldErrors(QLabel(self))
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.form.setVerticalSpacing(8)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Enregistrer")
+        self.save_button.setDefault(True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
+        self.buttons.accepted.connect(self.try_save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.setSpacing(10)
+        layout.addWidget(self.errors.general)
+        layout.addLayout(self.form)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+    def add_row(self, label: str, widget: QWidget, field: str | None = None) -> QWidget:
+        self.form.addRow(label, self.errors.wrap(field, widget) if field else widget)
+        return widget
+
+    def save(self) -> None:  # pragma: no cover - every dialog overrides it
+        raise NotImplementedError
+
+    def try_save(self) -> bool:
+        """Save; on a refusal show it next to its field and stay open."""
+        self.errors.clear()
+        try:
+            self.save()
+        except ValidationError as error:
+            self.errors.show(error)
+            return False
+        self.accept()
+        return True

@@ -1,0 +1,77 @@
+"""The look of the application: Fusion with a light palette, and a small style sheet."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+ACCENT = "#2f6fb0"
+TEXT = "#1f2933"
+MUTED = "#5b6b7c"
+DANGER = "#b3261e"
+WARNING = "#9a6700"
+SUCCESS = "#1e7a3c"
+WINDOW = "#f4f6f9"
+BORDER = "#d8dee6"
+PENDING_BACKGROUND = "#fff4d6"
+
+STYLE_SHEET = f"""
+QWidget#sidebar {{ background: #1f2d3d; }}
+QLabel#appName {{ color: white; font-size: 15pt; font-weight: 600; }}
+QLabel#appTagline {{ color: #9fb0c2; font-size: 8.5pt; }}
+QListWidget#navigation {{
+    background: transparent; border: none; color: #dfe6ee; outline: 0; font-size: 10pt;
+}}
+QListWidget#navigation::item {{ padding: 7px 10px; margin: 1px 8px; border-radius: 6px; }}
+QListWidget#navigation::item:selected {{ background: {ACCENT}; color: white; }}
+QListWidget#navigation::item:hover:!selected {{ background: #2a3d52; }}
+QLabel#pageTitle {{ font-size: 16pt; font-weight: 600; color: {TEXT}; }}
+QLabel#pageSubtitle {{ color: {MUTED}; }}
+QLabel#sectionTitle {{ font-size: 11pt; font-weight: 600; color: {TEXT}; }}
+QFrame#card {{ background: white; border: 1px solid {BORDER}; border-radius: 8px; }}
+QLabel#cardTitle {{ color: {MUTED}; font-weight: 600; }}
+QLabel#cardValue {{ font-size: 18pt; font-weight: 600; color: {TEXT}; }}
+QLabel#cardDetail {{ color: {MUTED}; }}
+QLabel#cardDetail[alert="true"] {{ color: {DANGER}; font-weight: 600; }}
+QLabel#fieldError, QLabel#formError {{ color: {DANGER}; }}
+QLabel#banner {{
+    background: #fdecea; color: {DANGER}; border: 1px solid #f3c2bd; border-radius: 6px; padding: 6px 10px;
+}}
+QLabel#hint {{ color: {MUTED}; }}
+*[invalid="true"] {{ border: 1px solid {DANGER}; border-radius: 3px; }}
+QHeaderView::section {{
+    font-weight: 600; background: #eef2f6; color: {TEXT}; padding: 4px 6px;
+    border: none; border-right: 1px solid #dde3ea; border-bottom: 1px solid {BORDER};
+}}
+QTableView {{ background: white; alternate-background-color: #f7f9fb; gridline-color: #e6eaef;
+    selection-background-color: #cfe0f3; selection-color: {TEXT}; border: 1px solid {BORDER}; }}
+QTreeView {{ background: white; alternate-background-color: #f7f9fb; border: 1px solid {BORDER};
+    selection-background-color: #cfe0f3; selection-color: {TEXT}; }}
+QTreeView::item {{ padding: 3px 0; }}
+QTableView::item {{ padding: 2px 4px; }}
+QWidget#warningList {{ background: white; }}
+QFrame#warningRow {{ border-radius: 4px; }}
+QFrame#warningRow:hover {{ background: #eef3f9; }}
+QTabWidget::pane {{ border: none; }}
+QStatusBar {{ background: #e9edf2; }}
+QToolBar {{ spacing: 6px; padding: 3px; }}
+"""
+
+
+def apply_style(app: QApplication) -> None:
+    app.setStyle(QStyleFactory.create("Fusion"))
+    palette = QPalette()
+    for role, color in (
+        (QPalette.ColorRole.Window, WINDOW), (QPalette.ColorRole.Base, "#ffffff"),
+        (QPalette.ColorRole.AlternateBase, "#f7f9fb"), (QPalette.ColorRole.Text, TEXT),
+        (QPalette.ColorRole.WindowText, TEXT), (QPalette.ColorRole.Button, "#eef1f5"),
+        (QPalette.ColorRole.ButtonText, TEXT), (QPalette.ColorRole.Highlight, ACCENT),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"), (QPalette.ColorRole.ToolTipBase, "#ffffff"),
+        (QPalette.ColorRole.ToolTipText, TEXT), (QPalette.ColorRole.PlaceholderText, "#8a97a5"),
+        (QPalette.ColorRole.Link, ACCENT),
+    ):
+        palette.setColor(role, QColor(color))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#9aa5b1"))
+    app.setPalette(palette)
+    app.setStyleSheet(STYLE_SHEET)
