@@ -16,8 +16,8 @@ from ctgdesk import __version__
 COMMAND_MODULES = [
     "ctgdesk.commands.basics",
     "ctgdesk.commands.maintenance",
-    "ctgdesk.commands.export",
     "ctgdesk.commands.transfer",
+    "ctgdesk.commands.export",
 ]
 
 

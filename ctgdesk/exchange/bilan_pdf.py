@@ -60,7 +60,7 @@ from ctgdesk.services.bilan import Bilan
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 1.8 * cm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
-MAX_TABLE_ROWS = 250  # longer lists are in the Excel workbook
+MAX_TABLE_ROWS = 150  # longer lists are in the Excel workbook
 MAX_NATURE_CHARS = 700
 LOGO_HEIGHT = 1.8 * cm
 LOGO_MAX_WIDTH = 4.2 * cm
@@ -187,11 +187,15 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 # --- tables ---------------------------------------------------------------------------------------
 
-def _table(header: Sequence[str], rows: list[list], widths: Sequence[float], *, total_row: bool = False) -> LongTable:
+def _table(header: Sequence[str], rows: list[list], widths: Sequence[float], *, total_row: bool = False,
+           right: Sequence[int] = ()) -> LongTable:
+    """Paragraphs where a text may wrap, plain strings elsewhere (much quicker to lay out)."""
     data = [[_p(h, "head") for h in header], *rows]
     table = LongTable(data, colWidths=[w * CONTENT_WIDTH for w in widths], repeatRows=1, hAlign="LEFT")
     style = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+        ("LEADING", (0, 0), (-1, -1), 9.2),
         ("BACKGROUND", (0, 0), (-1, 0), BLUE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -203,8 +207,11 @@ def _table(header: Sequence[str], rows: list[list], widths: Sequence[float], *, 
     for index in range(1, len(data)):
         if index % 2 == 0:
             style.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
+    for column in right:
+        style.append(("ALIGN", (column, 1), (column, -1), "RIGHT"))
     if total_row:
         style.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, BLUE))
+        style.append(("FONTNAME", (0, -1), (-1, -1), FONT_BOLD))
     table.setStyle(TableStyle(style))
     return table
 
@@ -299,15 +306,15 @@ def _key_figures(bilan: Bilan) -> list:
     rows = []
     for figure in bilan.key_figures:
         value = decimal2(figure.value) if not isinstance(figure.value, (int, str)) else str(figure.value)
-        rows.append([_p(figure.label, "cell_bold"), _p(value, "cell_right"), _p(figure.detail)])
-    story.append(_table(["Indicateur", "Valeur", "Détail"], rows, [0.32, 0.12, 0.56]))
+        rows.append([_p(figure.label, "cell_bold"), value, _p(figure.detail)])
+    story.append(_table(["Indicateur", "Valeur", "Détail"], rows, [0.32, 0.12, 0.56], right=[1]))
     if bilan.coordinators:
         story.append(Paragraph("Chargé·e·s de coopération", STYLES["h2"]))
         rows = [[_p(c.name + (" (chef·fe de projet)" if c.is_project_lead else "")),
-                 _p(decimal2(c.etp), "cell_right"), _p(c.structures), _p(c.employer)]
+                 decimal2(c.etp), _p(c.structures), _p(c.employer)]
                 for c in bilan.coordinators]
         story.append(_table(["Nom", f"ETP {bilan.year_to}", "Communes / structures", "Employeur"], rows,
-                            [0.28, 0.1, 0.37, 0.25]))
+                            [0.28, 0.1, 0.37, 0.25], right=[1]))
     return story
 
 
@@ -332,10 +339,10 @@ def _charts(bilan: Bilan) -> list:
     story.append(Spacer(1, 0.5 * cm))
     lines = [line for line in bilan.etp.lines if line.etp_before is not None or line.etp_after is not None]
     if lines:
+        labels, before, after, note = _etp_chart_rows(lines)
+        title = f"ETP de coordination par commune / structure ({bilan.etp.year_before} → {bilan.etp.year_after})"
         story.append(KeepTogether([bar_chart(
-            f"ETP de coordination par commune / structure ({bilan.etp.year_before} → {bilan.etp.year_after})",
-            [line.name for line in lines],
-            [[as_float(line.etp_before) for line in lines], [as_float(line.etp_after) for line in lines]],
+            title + note, labels, [before, after],
             series_names=[str(bilan.etp.year_before), str(bilan.etp.year_after)], width=CONTENT_WIDTH,
             value_format="{:.2f}",
         )]))
@@ -344,14 +351,30 @@ def _charts(bilan: Bilan) -> list:
     return story
 
 
+MAX_CHART_ROWS = 20
+
+
+def _etp_chart_rows(lines) -> tuple[list[str], list[float], list[float], str]:
+    """The largest allocations, the others summed on one bar (the full list is in section 7)."""
+    if len(lines) <= MAX_CHART_ROWS:
+        return ([line.name for line in lines], [as_float(line.etp_before) for line in lines],
+                [as_float(line.etp_after) for line in lines], "")
+    ranked = sorted(lines, key=lambda l: (-max(as_float(l.etp_before), as_float(l.etp_after)), l.name))
+    shown, rest = ranked[:MAX_CHART_ROWS - 1], ranked[MAX_CHART_ROWS - 1:]
+    labels = [line.name for line in shown] + [f"Autres ({len(rest)})"]
+    before = [as_float(line.etp_before) for line in shown] + [sum(as_float(line.etp_before) for line in rest)]
+    after = [as_float(line.etp_after) for line in shown] + [sum(as_float(line.etp_after) for line in rest)]
+    return labels, before, after, f" — les {MAX_CHART_ROWS - 1} plus importantes"
+
+
 def _decisions(bilan: Bilan) -> list:
     since = f" (COPIL du {short_date(bilan.previous_copil)})" if bilan.previous_copil else ""
     story: list = [CondPageBreak(5 * cm), _h1("3. Décisions depuis le dernier COPIL" + since)]
     if not bilan.decisions_since_copil:
         story.append(_p("Aucune décision relevée depuis le dernier COPIL.", "base"))
         return story
-    rows = [[_p(short_date(d.on)), _p(d.instance), _p(d.text), _p(d.carried_by), _p(short_date(d.due_date)),
-             _p(d.status.label)] for d in bilan.decisions_since_copil]
+    rows = [[short_date(d.on), _p(d.instance), _p(d.text), _p(d.carried_by), short_date(d.due_date),
+             d.status.label] for d in bilan.decisions_since_copil]
     rows, note = _capped(rows, "décisions")
     story.append(_table(["Date", "Instance", "Décision", "Porteur", "Échéance", "Statut"], rows,
                         [0.1, 0.15, 0.4, 0.15, 0.1, 0.1]))
@@ -365,7 +388,7 @@ def _alerts(bilan: Bilan) -> list:
     if not bilan.open_alerts:
         story.append(_p("Aucune alerte ouverte.", "base"))
         return story
-    rows = [[_p(short_date(a.raised_on)), _p(a.text), _p(a.fiche), _p(a.raised_by), _p(a.instance)]
+    rows = [[short_date(a.raised_on), _p(a.text), _p(a.fiche), _p(a.raised_by), _p(a.instance)]
             for a in bilan.open_alerts]
     rows, note = _capped(rows, "alertes")
     story.append(_table(["Émise le", "Alerte", "Fiche action", "Émise par", "Instance"], rows,
@@ -404,11 +427,10 @@ def _indicators(bilan: Bilan) -> list:
             if len(nature) > MAX_NATURE_CHARS:
                 nature = nature[:MAX_NATURE_CHARS - 1] + "… (liste complète dans le classeur Excel)"
             value = "à saisir" if result.value is None else str(result.value)
-            rows.append([_p(result.code, "cell_bold"), _p(result.text), _p(result.kind_label),
-                         _p(value, "cell_right"), _p(nature), _p(result.comment)])
+            rows.append([result.code, _p(result.text), result.kind_label, value, _p(nature), _p(result.comment)])
         block = [Paragraph(escape(f"{code} : {title}"), STYLES["h2"]),
                  _table(["Code", "Indicateur", "Type", "Nombre", "Nature", "Commentaire"], rows,
-                        [0.08, 0.28, 0.11, 0.08, 0.3, 0.15])]
+                        [0.08, 0.28, 0.11, 0.08, 0.3, 0.15], right=[3])]
         story.append(CondPageBreak(4 * cm))
         story += block
     return story
@@ -424,18 +446,17 @@ def _etp(bilan: Bilan) -> list:
     def etp(value, pending: bool) -> str:
         return "En cours" if pending else ("" if value is None else decimal2(value))
 
-    rows = [[_p(line.name), _p(etp(line.etp_before, line.pending_before), "cell_right"),
-             _p("" if line.people_before is None else str(line.people_before), "cell_right"),
-             _p(etp(line.etp_after, line.pending_after), "cell_right"),
-             _p("" if line.people_after is None else str(line.people_after), "cell_right"),
-             _p(evolution_text(line)), _p(line.coordinators)] for line in table.lines]
-    rows.append([_p("Total", "cell_bold"), _p(decimal2(table.total_before), "cell_right"),
-                 _p(str(table.people_before), "cell_right"), _p(decimal2(table.total_after), "cell_right"),
-                 _p(str(table.people_after), "cell_right"),
-                 _p(f"{table.evolution.arrow} {table.evolution.value}"), _p("")])
+    def people(value) -> str:
+        return "" if value is None else str(value)
+
+    rows = [[_p(line.name), etp(line.etp_before, line.pending_before), people(line.people_before),
+             etp(line.etp_after, line.pending_after), people(line.people_after), evolution_text(line),
+             _p(line.coordinators)] for line in table.lines]
+    rows.append(["Total", decimal2(table.total_before), str(table.people_before), decimal2(table.total_after),
+                 str(table.people_after), f"{table.evolution.arrow} {table.evolution.value}", ""])
     story.append(_table(["Commune / structure", f"ETP {table.year_before}", "Pers.", f"ETP {table.year_after}",
                          "Pers.", "Évolution", "Chargé·e·s de coopération"], rows,
-                        [0.24, 0.1, 0.07, 0.1, 0.07, 0.14, 0.28], total_row=True))
+                        [0.24, 0.1, 0.07, 0.1, 0.07, 0.14, 0.28], total_row=True, right=[1, 2, 3, 4]))
     if any(line.pending_before or line.pending_after for line in table.lines):
         story.append(_p("« En cours » : ETP non encore fixé, compté 0 dans les totaux.", "note"))
     return story

@@ -51,6 +51,7 @@ NOTE_FONT = Font(name=FONT_NAME, italic=True, size=9, color="595959")
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 TOP = Alignment(vertical="top")
+ROW_TOP = Alignment(horizontal="general", vertical="top")
 TOTAL_BORDER = Border(top=Side(style="thin", color="1F4E79"))
 TABLE_STYLE = TableStyleInfo(name="TableStyleLight9", showRowStripes=True, showColumnStripes=False)
 
@@ -78,6 +79,7 @@ def write_bilan_xlsx(bilan: Bilan, path: Path | str, options: BilanXlsxOptions |
     options = options or BilanXlsxOptions()
     tables = bilan_tables(bilan, options.columns)  # checks the column choice before any writing
     workbook = Workbook(write_only=True)
+    _top_aligned_by_default(workbook)
     _properties(workbook, bilan)
     _summary_sheet(workbook, bilan)
     for table in tables:
@@ -92,6 +94,29 @@ def write_bilan_xlsx(bilan: Bilan, path: Path | str, options: BilanXlsxOptions |
 
 
 # --- cells ------------------------------------------------------------------------------------
+
+def _top_aligned_by_default(workbook: Workbook) -> None:
+    """Make the default cell format (xf 0, which a cell without a style index has) top-aligned.
+
+    In a row made tall by a wrapped text, the plain cells (numbers, codes, names) would
+    otherwise sit at the bottom, and styling each of them would cost a third of the writing
+    time. openpyxl keeps its formats in private lists (pinned < 3.2 in pyproject.toml;
+    tests/bilan/test_xlsx.py checks the result): if they change, cells keep the bottom
+    alignment. LibreOffice takes the row's format instead: see `set_row_height`.
+    """
+    try:
+        from openpyxl.styles.cell_style import StyleArray
+        from openpyxl.utils.indexed_list import IndexedList
+
+        if len(workbook._cell_styles) != 1 or len(workbook._alignments) != 1:
+            return
+        workbook._alignments = IndexedList([Alignment(), TOP])
+        default = StyleArray()
+        default.alignmentId = 1
+        workbook._cell_styles = IndexedList([default])
+    except (AttributeError, ImportError):  # pragma: no cover - another openpyxl
+        return
+
 
 def clean_text(text: str) -> str:
     if _ILLEGAL.search(text):
@@ -151,23 +176,26 @@ def row_height(lines: int) -> float | None:
 
 
 def set_row_height(sheet, row: int, height: float | None) -> None:
-    """Before the row is appended (write-only mode writes each row as it comes)."""
+    """Before the row is appended (write-only mode writes each row as it comes). A tall row
+    is also given a top-aligned format: LibreOffice applies it to the row's unstyled cells.
+    (ROW_TOP differs from the default format on purpose: a row format 0 would be ignored.)"""
     if height:
-        sheet.row_dimensions[row].height = height
+        dimension = sheet.row_dimensions[row]
+        dimension.height = height
+        dimension.alignment = ROW_TOP
 
 
 class _RowMaker:
     """Turns a row of values into what `append` takes, with one reusable styled cell per column
-    that needs a style (dates, ETP, money, wrapped text) and plain values elsewhere; gives the
-    row the height its wrapped texts need. In a tall row the plain cells are top-aligned too
-    (styling them in every row would double the writing time)."""
+    that needs a style (dates, ETP, money, long wrapped text) and plain values elsewhere; gives
+    the row the height its wrapped texts need (plain cells are top-aligned by the default
+    format and the row format, not one by one: that would cost a third of the writing time)."""
 
     def __init__(self, sheet, columns: Sequence[Column]):
         self.sheet = sheet
         self.wrapped = [(i, c.width) for i, c in enumerate(columns) if c.kind == "wrap"]
         self.wrap_width = [c.width if c.kind == "wrap" else None for c in columns]
         self.prototypes: list[WriteOnlyCell | None] = []
-        self.top: list[WriteOnlyCell] = []
         for column in columns:
             number_format = NUMBER_FORMATS.get(column.kind)
             alignment = WRAP if column.kind == "wrap" else (TOP if number_format else None)
@@ -175,7 +203,6 @@ class _RowMaker:
                 self.prototypes.append(_styled(sheet, number_format=number_format, alignment=alignment))
             else:
                 self.prototypes.append(None)
-            self.top.append(_styled(sheet, alignment=TOP))
 
     def height(self, values: list[Any]) -> float | None:
         lines = 1
@@ -185,7 +212,7 @@ class _RowMaker:
                 lines = max(lines, text_lines(value, width))
         return row_height(lines)
 
-    def __call__(self, values: list[Any], tall: bool = False) -> list[Any]:
+    def __call__(self, values: list[Any]) -> list[Any]:
         out = values
         for index, value in enumerate(values):
             if value is None or value == "":
@@ -195,8 +222,6 @@ class _RowMaker:
             width = self.wrap_width[index]
             if width is not None and isinstance(value, str) and len(value) <= width and "\n" not in value:
                 prototype = None  # a short text needs no wrapping: a plain cell is much cheaper
-            if prototype is None and tall:
-                prototype = self.top[index]
             if prototype is not None:
                 _set(prototype, value)
                 out[index] = prototype
@@ -245,7 +270,7 @@ def _table_sheet(sheet, table: Table, bilan: Bilan) -> None:
     for row_number, values in enumerate(table.values(), start=2):
         height = make.height(values)
         set_row_height(sheet, row_number, height)
-        sheet.append(make(values, tall=height is not None))
+        sheet.append(make(values))
         count += 1
     last_row = max(count + 1, 2)  # an Excel table has at least one (possibly empty) data row
     last_column = get_column_letter(len(columns))

@@ -29,7 +29,9 @@ from ctgdesk.models import (
     EtpStatus,
     FicheAction,
     FicheIndicator,
+    FicheIndicatorValue,
     FicheStatus,
+    FollowUp,
     IndicatorEntry,
     Instance,
     InstanceKind,
@@ -517,14 +519,15 @@ def meeting_lines(session: Session, year_from: int | None = None, year_to: int |
         .where(*conditions)
         .order_by(Meeting.starts_at, Meeting.id)
     ).all()
+    names = dict(column_rows(session, select(Organisation.id, Organisation.name)).all())  # a few hundred
     communes: dict[int, list[str]] = defaultdict(list)
-    for meeting_id, name in column_rows(session, 
-        select(meeting_communes.c.meeting_id, Organisation.name)
-        .join(Organisation, Organisation.id == meeting_communes.c.organisation_id)
+    for meeting_id, organisation_id in column_rows(session, 
+        select(meeting_communes.c.meeting_id, meeting_communes.c.organisation_id)
         .where(meeting_communes.c.meeting_id.in_(ids))
-        .order_by(Organisation.name)
     ):
-        communes[meeting_id].append(name)
+        communes[meeting_id].append(names[organisation_id])
+    for listed in communes.values():
+        listed.sort(key=str.casefold)
     present = _grouped_counts(session, Attendance.meeting_id, ids, Attendance.status == AttendanceStatus.PRESENT)
     decisions = _grouped_counts(session, Decision.meeting_id, ids)
     alerts = _grouped_counts(session, Alert.meeting_id, ids)
@@ -601,7 +604,7 @@ def _alert_lines(session: Session, conditions: list) -> list[AlertLine]:
 
 def _previous_copil(session: Session, ctx: CountContext, reference: date) -> date | None:
     """The last COPIL held before the reference date (today, or the end of the period)."""
-    conditions = [Instance.kind == InstanceKind.COPIL, Meeting.status == MeetingStatus.HELD,
+    conditions = [Instance.kind == InstanceKind.COPIL, meeting_status_in([MeetingStatus.HELD]),
                   Meeting.starts_at < datetime.combine(reference, datetime.min.time())]
     if ctx.scope.kind == "commune":
         conditions.append(ctx.meeting_filters()[-1])
@@ -615,49 +618,59 @@ def _previous_copil(session: Session, ctx: CountContext, reference: date) -> dat
 
 def _fiche_lines(session: Session, scope: Scope, period: Period, convention: ConventionInfo | None,
                  today: date) -> list[FicheLine]:
+    """The fiches with their étapes (for FicheAction.is_late, the one rule of lateness); their
+    follow-ups and indicators are read as plain columns, in one query each."""
+    conditions = []
+    if convention is not None:
+        conditions.append(Enjeu.convention_id == convention.id)
+    if scope.kind == "commune":
+        conditions.append(
+            FicheAction.id.in_(select(fiche_communes.c.fiche_id).where(fiche_communes.c.organisation_id == scope.id))
+        )
     query = (
         select(FicheAction)
         .join(Objectif, FicheAction.objectif_id == Objectif.id)
         .join(Enjeu, Objectif.enjeu_id == Enjeu.id)
-        .options(
-            selectinload(FicheAction.objectif).selectinload(Objectif.enjeu),
-            selectinload(FicheAction.steps), selectinload(FicheAction.follow_ups),
-            selectinload(FicheAction.pilot),
-            selectinload(FicheAction.indicators).selectinload(FicheIndicator.values),
-        )
+        .where(*conditions)
+        .options(selectinload(FicheAction.objectif).selectinload(Objectif.enjeu),
+                 selectinload(FicheAction.steps), selectinload(FicheAction.pilot))
         .order_by(Enjeu.position, Objectif.position, FicheAction.number)
     )
-    if convention is not None:
-        query = query.where(Enjeu.convention_id == convention.id)
-    if scope.kind == "commune":
-        query = query.where(
-            FicheAction.id.in_(select(fiche_communes.c.fiche_id).where(fiche_communes.c.organisation_id == scope.id))
-        )
-    open_alerts = dict(column_rows(session, 
-        select(Alert.fiche_id, func.count()).where(Alert.fiche_id.is_not(None), Alert.resolved_on.is_(None))
+    fiches = list(session.scalars(query))
+    ids = (select(FicheAction.id).join(Objectif, FicheAction.objectif_id == Objectif.id)
+           .join(Enjeu, Objectif.enjeu_id == Enjeu.id).where(*conditions))
+    progress: dict[int, int] = {}
+    for fiche_id, value in column_rows(session, select(FollowUp.fiche_id, FollowUp.progress)
+                                       .where(FollowUp.fiche_id.in_(ids), FollowUp.date < period.end)
+                                       .order_by(FollowUp.fiche_id, FollowUp.date, FollowUp.id)):
+        progress[fiche_id] = value  # the last one before the end of the period
+    indicators: dict[int, list[FicheIndicatorLine]] = defaultdict(list)
+    for fiche_id, label, unit, reference, target, actual in column_rows(
+        session,
+        select(FicheIndicator.fiche_id, FicheIndicator.label, FicheIndicator.unit, FicheIndicator.reference_value,
+               FicheIndicator.target_value, FicheIndicatorValue.value)
+        .outerjoin(FicheIndicatorValue, (FicheIndicatorValue.indicator_id == FicheIndicator.id)
+                   & (FicheIndicatorValue.year == period.year_to))
+        .where(FicheIndicator.fiche_id.in_(ids))
+        .order_by(FicheIndicator.fiche_id, FicheIndicator.id),
+    ):
+        indicators[fiche_id].append(FicheIndicatorLine(label, unit or "", reference, target, actual))
+    open_alerts = dict(column_rows(session,
+        select(Alert.fiche_id, func.count()).where(Alert.fiche_id.in_(ids), Alert.resolved_on.is_(None))
         .group_by(Alert.fiche_id)
     ).all())
     lines = []
-    for fiche in session.scalars(query):
+    for fiche in fiches:
         enjeu = fiche.objectif.enjeu
         lines.append(FicheLine(
             id=fiche.id, enjeu=f"{enjeu.number} {enjeu.title}".strip(),
             objectif=f"{fiche.objectif.number} {fiche.objectif.title}".strip(), number=fiche.number,
             title=fiche.title, pilot=fiche.pilot.name if fiche.pilot else "", status=fiche.status,
-            progress=_progress_at(fiche, period.end), late=fiche.is_late(today), start_date=fiche.start_date,
+            progress=progress.get(fiche.id, 0), late=fiche.is_late(today), start_date=fiche.start_date,
             end_date=fiche.end_date, budget=fiche.budget, open_alerts=open_alerts.get(fiche.id, 0),
-            indicators=tuple(
-                FicheIndicatorLine(i.label, i.unit, i.reference_value, i.target_value, i.actual(period.year_to))
-                for i in fiche.indicators
-            ),
+            indicators=tuple(indicators.get(fiche.id, ())),
         ))
     return lines
-
-
-def _progress_at(fiche: FicheAction, end: date) -> int:
-    """The avancement recorded last before the end of the period."""
-    done = [f for f in fiche.follow_ups if f.date < end]
-    return done[-1].progress if done else 0
 
 
 # --- ETP --------------------------------------------------------------------------------------
@@ -679,7 +692,6 @@ def _etp_years(session: Session, period: Period, convention: ConventionInfo | No
 def _etp_table(session: Session, period: Period, scope: Scope, convention: ConventionInfo | None) -> EtpTable:
     before, after, before_label, after_label = _etp_years(session, period, convention)
     grid = etp_service.etp_grid(session, [before, after])
-    comparisons = {c.organisation_id: c for c in etp_service.compare_years(session, before, after)}
     coordinator_name = session.get(Coordinator, scope.id).name if scope.kind == "coordinator" else None
     lines = []
     for row in grid.rows:
@@ -698,7 +710,7 @@ def _etp_table(session: Session, period: Period, scope: Scope, convention: Conve
             etp_after=cell_after.etp if cell_after else None,
             pending_after=bool(cell_after and cell_after.status is EtpStatus.PENDING),
             people_after=cell_after.people_count if cell_after else None,
-            evolution=comparisons[row.organisation_id].evolution, coordinators=", ".join(people),
+            evolution=etp_service.evolution(cell_before, cell_after), coordinators=", ".join(people),
         ))
     return EtpTable(before, after, before_label, after_label, tuple(lines))
 

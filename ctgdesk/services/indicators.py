@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -153,6 +153,13 @@ class CountContext:
     session: Session
     period: Period
     scope: Scope
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def remember(self, key: str, compute: Callable[[], Any]) -> Any:
+        """Rows several counters share (the period's journal entries…), read once per bilan."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def rows(self, query):
         """Run a column query at the Core level: no ORM row processing for thousands of rows."""
@@ -293,14 +300,25 @@ def count(ctx: CountContext, spec: dict, code: str = "?") -> Count:
     return check_spec(spec, code).function(ctx, spec | {"_code": code})
 
 
-def meeting_status_in(statuses: list[MeetingStatus]):
-    """`Meeting.status IN (…)` written so that no index is used for it.
+def unindexed(condition):
+    """A condition SQLite evaluates row by row, without an index (see `unindexed_in`)."""
+    return case((condition, 1), else_=0) == 1
 
-    Without ANALYZE statistics SQLite prefers the index on the status (three values) to the
-    index on the date, and then reads every held meeting of every year: ten times slower for a
-    one-year bilan. A CASE expression is plain portable SQL and leaves the date index to it.
+
+def unindexed_in(column, values: list):
+    """`column IN (…)` written so that SQLite uses no index for it.
+
+    Without ANALYZE statistics SQLite prefers an index on a column compared for equality
+    (a meeting's status, an instance's kind, a journal entry's kind: a few values each) to the
+    index on the date, and then reads the matching records of every year: several times slower
+    for a one-year bilan over ten years of records. A CASE expression is plain portable SQL and
+    leaves the date index to the query.
     """
-    return case((Meeting.status.in_(statuses), 1), else_=0) == 1
+    return unindexed(column.in_(values))
+
+
+def meeting_status_in(statuses: list[MeetingStatus]):
+    return unindexed_in(Meeting.status, statuses)
 
 
 # --- spec helpers -------------------------------------------------------------------------
@@ -321,7 +339,7 @@ def _meeting_conditions(ctx: CountContext, spec: dict) -> list:
     conditions = ctx.meeting_filters()
     kinds = _enum_list(spec, "instance_kinds", InstanceKind)
     if kinds is not None:
-        conditions.append(Instance.kind.in_(kinds))
+        conditions.append(unindexed_in(Instance.kind, kinds))
     statuses = _enum_list(spec, "status", MeetingStatus, default=["tenue"])
     conditions.append(meeting_status_in(statuses))
     if spec.get("animated"):
@@ -484,13 +502,15 @@ def count_new_partners(ctx: CountContext, spec: dict) -> Count:
     )
     # Known before the period anywhere in the CTG (not only in this scope): "new" means new to the
     # CTG. Correlated NOT EXISTS on indexed columns, so only the period's partners are looked up.
-    held_before = select(Meeting.id).where(Meeting.status == MeetingStatus.HELD,
-                                          Meeting.starts_at < ctx.period.start_dt)
-    present_before = and_(Attendance.status == AttendanceStatus.PRESENT, Attendance.meeting_id.in_(held_before))
-    as_such = select(Attendance.id).where(Attendance.organisation_id == Organisation.id, present_before)
+    # Every condition but the correlation is unindexed, so that SQLite starts from the partner
+    # (its attendances, its people) and stops at the first earlier meeting found.
+    held_before = and_(Meeting.id == Attendance.meeting_id,
+                       unindexed(and_(Meeting.status == MeetingStatus.HELD, Meeting.starts_at < ctx.period.start_dt)),
+                       Attendance.status == AttendanceStatus.PRESENT)
+    as_such = select(Attendance.id).join(Meeting, held_before).where(Attendance.organisation_id == Organisation.id)
     through_people = (
-        select(Person.id).join(Attendance, Attendance.person_id == Person.id)
-        .where(Person.organisation_id == Organisation.id, present_before,
+        select(Person.id).join(Attendance, Attendance.person_id == Person.id).join(Meeting, held_before)
+        .where(Person.organisation_id == Organisation.id,
                func.coalesce(Attendance.organisation_id, Person.organisation_id) == Organisation.id)
     )
     in_journal_before = (
@@ -511,7 +531,7 @@ def count_journal(ctx: CountContext, spec: dict) -> Count:
     kinds = _enum_list(spec, "kinds", JournalKind)
     conditions = ctx.journal_filters()
     if kinds is not None:
-        conditions.append(JournalEntry.kind.in_(kinds))
+        conditions.append(unindexed_in(JournalEntry.kind, kinds))
     mode = spec.get("count", "entries")
     if mode == "partners":
         entries = select(JournalEntry.id).where(*conditions)
@@ -524,16 +544,24 @@ def count_journal(ctx: CountContext, spec: dict) -> Count:
         return Count(len(items), items, summarise(items, grouped=True))
     if mode != "entries":
         raise UnknownComputation(f"Indicateur {spec.get('_code', '?')} : count = « {mode} » inconnu (entries, partners).")
-    query = (
-        select(JournalEntry.id, JournalEntry.date, JournalEntry.nature)
-        .where(*conditions)
-        .order_by(JournalEntry.date, JournalEntry.id)
-    )
+    wanted = set(kinds) if kinds is not None else None
     items = [
         CountedItem("journal", jid, f"{nature} ({short_date(on)})", on)
-        for jid, on, nature in ctx.rows(query)
+        for jid, on, kind, nature in _period_journal(ctx)
+        if wanted is None or kind in wanted
     ]
     return Count(len(items), items, summarise(items))
+
+
+def _period_journal(ctx: CountContext) -> list:
+    """(id, date, kind, nature) of every journal entry of the period and scope, in date order:
+    one query for the ten journal indicators."""
+    query = (
+        select(JournalEntry.id, JournalEntry.date, JournalEntry.kind, JournalEntry.nature)
+        .where(*ctx.journal_filters())
+        .order_by(JournalEntry.date, JournalEntry.id)
+    )
+    return ctx.remember("journal", lambda: ctx.rows(query).all())
 
 
 @counter("manual")
@@ -563,5 +591,5 @@ def _short(text: str, length: int = 160) -> str:
 
 __all__ = [
     "COUNTERS", "Count", "CountContext", "CountedItem", "Period", "Scope", "UnknownComputation",
-    "check_spec", "count", "rows", "meeting_label", "meeting_status_in", "summarise",
+    "check_spec", "count", "rows", "meeting_label", "meeting_status_in", "summarise", "unindexed_in",
 ]

@@ -97,6 +97,12 @@ def test_indicator_sheet(bilan, tmp_path):
     assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
     assert sheet["A1"].font.bold and sheet["A1"].fill.start_color.rgb.endswith("1F4E79")
     assert sheet.column_dimensions["D"].width == 50
+    # a tall row: its height fits the wrapped texts, its plain cells are top-aligned (the default
+    # format, which Excel uses, and the row format, which LibreOffice uses)
+    assert sheet.row_dimensions[3].height >= 45
+    assert sheet["C3"].alignment.vertical == "top" and sheet["F3"].alignment.vertical == "top"
+    assert sheet.row_dimensions[3].alignment.vertical == "top"
+    assert sheet["G3"].alignment.wrap_text is True
     validation = sheet.data_validations.dataValidation[0]
     assert str(validation.sqref) == "E2:E21" and validation.formula1 == '"Suivi,Évaluation"'
 
