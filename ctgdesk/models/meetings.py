@@ -110,8 +110,8 @@ class Meeting(Tracked, Base):
     instance: Mapped[Instance] = relationship()
     animator: Mapped[Optional[Coordinator]] = relationship()
     communes: Mapped[list[Organisation]] = relationship(secondary=meeting_communes)
-    attendances: Mapped[list["Attendance"]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan"
+    attendances: Mapped[list["Attendance"]] = relationship(  # in the order recorded, whatever index SQLite reads
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Attendance.id"
     )
     decisions: Mapped[list["Decision"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="Decision.id"
