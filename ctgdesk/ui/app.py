@@ -112,14 +112,20 @@ def _open_and_fill(app: QApplication, window: MainWindow, db_path: Path) -> None
         QMessageBox.critical(window, APP_DISPLAY_NAME, message)
         app.exit(1)
         return
-    window.attach_database(db)
+    window.attach_database(db, front_page_only=True)
     # Everything imported and built so far lives as long as the window: out of the garbage
     # collector's scans (each full scan walked SQLAlchemy's and Qt's objects again).
     gc.freeze()
     window.statusBar().clearMessage()
     window.load()
-    window.repaint()  # the filled page on screen now, before the icons are drawn
-    QTimer.singleShot(0, window.apply_icons)
+    window.repaint()  # the filled page on screen now; then the other pages, then the icons
+    QTimer.singleShot(0, lambda: _finish_start(window))
+
+
+def _finish_start(window: MainWindow) -> None:
+    window.attach_other_pages()
+    window.apply_icons()
+    gc.freeze()
 
 
 def run_gui(db_path: Path, argv: list[str]) -> int:

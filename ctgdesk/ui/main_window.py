@@ -100,14 +100,31 @@ class MainWindow(QMainWindow):
             self._build_view_menu()
             self._restore_page()
 
-    def attach_database(self, db) -> None:
-        """Start-up: the database is open once the window is on screen; now the pages."""
+    def attach_database(self, db, *, front_page_only: bool = False) -> None:
+        """Start-up: the database is open once the window is on screen; now the pages — only
+        the one coming in front when `front_page_only` (attach_other_pages() adds the others
+        once it is filled: their modules and widgets are a third of a second more)."""
         self.ctx.db = db
         self.navigation.blockSignals(True)
-        self._build_pages(self._specs)
+        if front_page_only:
+            wanted = self.settings.value("window/page")
+            self._build_pages([spec for spec in self._specs if spec.key == wanted] or self._specs[:1])
+        if not self.pages:
+            self._build_pages(self._specs)
+        self.navigation.blockSignals(False)
+        self._restore_page()
+        if not front_page_only:  # else attach_other_pages() builds it, with every page
+            self._build_view_menu()
+
+    def attach_other_pages(self) -> None:
+        """Start-up: the pages not built yet, in their places in the sidebar."""
+        current = self.current_key()
+        self.navigation.blockSignals(True)
+        self._build_pages([spec for spec in self._specs if spec.key not in self.pages])
+        if current is not None:
+            self._select_nav(current)
         self.navigation.blockSignals(False)
         self._build_view_menu()
-        self._restore_page()
 
     def apply_icons(self) -> None:
         """Start-up: the icons, once the page in front is filled."""
@@ -123,20 +140,22 @@ class MainWindow(QMainWindow):
 
     # --- building -----------------------------------------------------------------------
     def _build_pages(self, specs: list[PageSpec]) -> None:
+        order = [spec.key for spec in self._specs]
         for key, page_class in available_pages(specs):
             page = page_class(self.ctx)
             page.setObjectName(f"page_{key}")
+            row = sum(1 for built in self.pages if order.index(built) < order.index(key))  # registry order
             self.pages[key] = page
+            self._stale.add(key)
             self.stack.addWidget(page)
             item = QListWidgetItem(page.title)
             self._set_icon(item.setIcon, page.icon_name, **NAV_ICON)
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setSizeHint(QSize(0, 38))
-            self.navigation.addItem(item)
+            self.navigation.insertItem(row, item)
             signal = getattr(page, "open_record", None)
             if signal is not None:
                 signal.connect(self.open_record)
-        self._stale = set(self.pages)
 
     def _build_central(self) -> None:
         sidebar = QWidget()

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from ctgdesk.db import open_database
 from ctgdesk.db.migrate import head_revision
@@ -20,6 +20,7 @@ from ctgdesk.services.referential import ensure_referential
 from ctgdesk.ui import app as app_module
 from ctgdesk.ui.context import UiContext
 from ctgdesk.ui.main_window import MainWindow
+from ctgdesk.ui.pages import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = ROOT / "bench" / "probe.py"
@@ -96,13 +97,17 @@ def test_deferred_window_gets_its_pages_then_its_icons(ready_db, qtbot, tmp_path
     assert window.windowTitle() == f"ctgdesk — {ready_db.name}"
     database = app_module.open_for_gui(ready_db)
     try:
-        window.attach_database(database)
-        keys = list(window.pages)
-        assert keys[0] == "dashboard" and window.navigation.count() == len(keys)
-        page_actions = [a.text() for a in window.view_menu.actions()][:len(keys)]
-        assert page_actions == [window.pages[k].title for k in keys]
+        window.attach_database(database, front_page_only=True)
+        assert list(window.pages) == ["dashboard"] and window.navigation.count() == 1
         window.load()
         assert window.current_key() == "dashboard" and "dashboard" not in window._stale
+        window.attach_other_pages()
+        keys = [window.navigation.item(n).data(Qt.ItemDataRole.UserRole) for n in range(window.navigation.count())]
+        assert keys == [spec.key for spec in PAGES if spec.key in window.pages] and len(keys) > 3
+        assert window.current_key() == "dashboard" and "dashboard" not in window._stale  # not reloaded
+        assert set(keys) - {"dashboard"} <= window._stale  # the others load when first shown
+        page_actions = [a.text() for a in window.view_menu.actions()][:len(keys)]
+        assert page_actions == [window.pages[k].title for k in keys]
         assert window.navigation.item(0).icon().isNull()
         window.apply_icons()
         assert not window.navigation.item(0).icon().isNull() and not window.windowIcon().isNull()
