@@ -37,6 +37,7 @@ def drive(db, today: date) -> dict:
 
     samples: dict[str, list[float]] = defaultdict(list)
     worst = (0.0, "")
+    every_action: list[tuple[float, str]] = []
 
     def timed(category: str, label: str, action) -> None:
         nonlocal worst
@@ -45,6 +46,7 @@ def drive(db, today: date) -> dict:
         _settle(app)
         elapsed = time.perf_counter() - started
         samples[category].append(elapsed)
+        every_action.append((elapsed, label))
         if elapsed > worst[0]:
             worst = (elapsed, label)
 
@@ -94,6 +96,7 @@ def drive(db, today: date) -> dict:
         "worst": f"{worst[1]} {worst[0] * 1000:.0f} ms",
         "detail": {category: _p95(values) for category, values in samples.items()},
         "counts": {category: len(values) for category, values in samples.items()},
+        "slowest": [f"{label} {seconds * 1000:.0f} ms" for seconds, label in sorted(every_action, reverse=True)[:8]],
     }
 
 

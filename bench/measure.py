@@ -151,6 +151,7 @@ def measure_interactions(db, today: date, out: dict) -> None:
         from bench.interactions import drive
 
         out["interactions"] = drive(db, today)
+        out["notes"].append("slowest UI actions: " + "; ".join(out["interactions"].get("slowest", [])))
     except Exception as error:  # noqa: BLE001
         traceback.print_exc()
         out["interactions"] = {"error": _short(error)}

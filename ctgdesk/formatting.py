@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from babel.dates import format_date as _format_date
 from babel.numbers import format_decimal as _format_decimal
-from babel.numbers import get_group_symbol, get_minus_sign_symbol
+from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
 LOCALE = "fr_FR"
 # Fast paths give exactly babel's text for the commonest cells (dates, whole numbers) at a
@@ -15,6 +15,24 @@ LOCALE = "fr_FR"
 # cells (bench/run). tests/bench/test_formatting.py checks them against babel.
 _GROUP = get_group_symbol(LOCALE)
 _MINUS = get_minus_sign_symbol(LOCALE)
+_DECIMAL = get_decimal_symbol(LOCALE)
+_CENT, _MILLI = Decimal("0.01"), Decimal("0.001")
+
+
+def _fast_decimal(value: Decimal | int, step: Decimal, keep_zeros: bool) -> str | None:
+    """babel's "#,##0.00" (keep_zeros) or "#,##0.###" for a Decimal or an int; None when unusual."""
+    number = Decimal(value)
+    if not number.is_finite():
+        return None
+    try:
+        rounded = number.quantize(step, rounding=ROUND_HALF_EVEN)
+    except InvalidOperation:  # beyond the context's precision
+        return None
+    whole, _, fraction = f"{abs(rounded):f}".partition(".")
+    if not keep_zeros:
+        fraction = fraction.rstrip("0")
+    text = f"{int(whole):,}".replace(",", _GROUP) + (f"{_DECIMAL}{fraction}" if fraction else "")
+    return f"{_MINUS}{text}" if number.is_signed() else text
 
 
 def long_date(value: date | None) -> str:
@@ -38,6 +56,10 @@ def decimal2(value: Decimal | float | int | None) -> str:
     """0,40 — two decimals, French separator (ETP)."""
     if value is None:
         return ""
+    if type(value) in (Decimal, int):
+        fast = _fast_decimal(value, _CENT, keep_zeros=True)
+        if fast is not None:
+            return fast
     return _format_decimal(value, format="#,##0.00", locale=LOCALE)
 
 
@@ -48,6 +70,10 @@ def number(value: Decimal | float | int | None) -> str:
     if type(value) is int:
         digits = f"{abs(value):,}".replace(",", _GROUP)
         return f"{_MINUS}{digits}" if value < 0 else digits
+    if type(value) is Decimal:
+        fast = _fast_decimal(value, _MILLI, keep_zeros=False)
+        if fast is not None:
+            return fast
     return _format_decimal(value, format="#,##0.###", locale=LOCALE)
 
 

@@ -194,8 +194,9 @@ def allocation_years(session: Session) -> list[int]:
 def etp_grid(session: Session, years: list[int] | None = None) -> EtpGrid:
     years = sorted(years) if years else allocation_years(session)
     # Plain column queries: no ORM object per allocation, share and person.
+    # Run on the session's connection (Core rows: half the cost of the ORM's result layer).
     people: dict[int, list[str]] = defaultdict(list)
-    for allocation_id, first, last in session.execute(
+    for allocation_id, first, last in session.connection().execute(
         select(EtpShare.allocation_id, Person.first_name, Person.last_name)
         .join(EtpAllocation, EtpShare.allocation_id == EtpAllocation.id)
         .join(Coordinator, EtpShare.coordinator_id == Coordinator.id)
@@ -204,7 +205,7 @@ def etp_grid(session: Session, years: list[int] | None = None) -> EtpGrid:
     ):
         people[allocation_id].append(f"{first} {last}".strip())
     rows: dict[int, EtpRow] = {}
-    for allocation_id, organisation_id, name, year, amount, status, people_count in session.execute(
+    for allocation_id, organisation_id, name, year, amount, status, people_count in session.connection().execute(
         select(EtpAllocation.id, EtpAllocation.organisation_id, Organisation.name, EtpAllocation.year,
                EtpAllocation.etp, EtpAllocation.status, EtpAllocation.people_count)
         .join(Organisation, EtpAllocation.organisation_id == Organisation.id)

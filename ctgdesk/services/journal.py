@@ -105,13 +105,14 @@ class JournalRow:
 
 def list_entries(session: Session, *, year: int | None = None, coordinator_id: int | None = None) -> list[JournalRow]:
     # Plain column queries (no ORM objects): a year of the biggest territory (5 000 entries)
+    # Run on the session's connection (Core rows: half the cost of the ORM's result layer).
     # lists in a few tens of milliseconds.
     conditions = []
     if year is not None:
         conditions += [JournalEntry.date >= date(year, 1, 1), JournalEntry.date <= date(year, 12, 31)]
     if coordinator_id is not None:
         conditions.append(JournalEntry.coordinator_id == coordinator_id)
-    rows = session.execute(
+    rows = session.connection().execute(
         select(JournalEntry.id, JournalEntry.date, JournalEntry.function_code, JournalEntry.kind,
                JournalEntry.nature, Person.first_name, Person.last_name, JournalEntry.duration_minutes)
         .outerjoin(Coordinator, JournalEntry.coordinator_id == Coordinator.id)
@@ -138,7 +139,7 @@ def list_entries(session: Session, *, year: int | None = None, coordinator_id: i
 def _names(session: Session, link, selected) -> dict[int, list[str]]:
     """Organisation names per entry through a link table, for the entries `selected`."""
     names: dict[int, list[str]] = {}
-    for entry_id, name in session.execute(
+    for entry_id, name in session.connection().execute(
         select(link.c.entry_id, Organisation.name)
         .join(Organisation, link.c.organisation_id == Organisation.id)
         .where(link.c.entry_id.in_(selected))

@@ -314,6 +314,7 @@ def list_meetings(
     start: datetime | None = None, end: datetime | None = None,
 ) -> list[MeetingRow]:
     # Plain column queries (no ORM objects) and one GROUP BY per count over the same filter:
+    # Run on the session's connection (Core rows: half the cost of the ORM's result layer).
     # a year of the biggest territory (2 000 meetings, 15 000 attendances) lists in a few
     # tens of milliseconds.
     conditions = []
@@ -340,11 +341,11 @@ def list_meetings(
         .where(*conditions)
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
     )
-    rows = session.execute(query).all()
+    rows = session.connection().execute(query).all()
     if not rows:
         return []
     communes: dict[int, list[str]] = {}
-    for meeting_id, name in session.execute(
+    for meeting_id, name in session.connection().execute(
         select(meeting_communes.c.meeting_id, Organisation.name)
         .join(Organisation, meeting_communes.c.organisation_id == Organisation.id)
         .where(meeting_communes.c.meeting_id.in_(selected))
@@ -371,7 +372,7 @@ def _counts(session: Session, model, selected, *conditions) -> dict[int, int]:
         .where(model.meeting_id.in_(selected), *conditions)
         .group_by(model.meeting_id)
     )
-    return dict(session.execute(query).all())
+    return dict(session.connection().execute(query).all())
 
 
 def set_decision_status(session: Session, decision_id: int, status: DecisionStatus) -> None:

@@ -32,3 +32,19 @@ def test_whole_numbers_are_babels():
     for value in numbers:
         assert formatting.number(value) == format_decimal(value, format="#,##0.###", locale=LOCALE), value
     assert formatting.number(1234) == "1\u202f234"
+
+
+def test_decimals_are_babels():
+    from decimal import Decimal
+
+    rng = random.Random(3)
+    values = [Decimal(v) for v in ("0", "-0", "0.005", "0.015", "0.025", "-0.0001", "-0.004", "1E+3", "0.4",
+                                   "1234.5", "-1234.567", "12.3456", "999999.995", "1E-10", "123456789012.345")]
+    for _ in range(2000):
+        scale = rng.randrange(0, 7)
+        values.append(Decimal(rng.randrange(-10**12, 10**12)).scaleb(-scale))
+    values += [5, -7, 0, 1234567]
+    for value in values:
+        assert formatting.decimal2(value) == format_decimal(value, format="#,##0.00", locale=LOCALE), value
+        assert formatting.number(value) == format_decimal(value, format="#,##0.###", locale=LOCALE), value
+    assert formatting.decimal2(Decimal("0.4")) == "0,40" and formatting.money(Decimal("1234.5")) == "1\u202f234,50 €"
