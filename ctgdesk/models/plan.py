@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Optional
+from typing import Iterable, Optional
 
 from sqlalchemy import (
     CheckConstraint,
@@ -41,6 +41,17 @@ fiche_communes = Table(
     Column("fiche_id", ForeignKey("fiche_action.id", ondelete="CASCADE"), primary_key=True),
     Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+def fiche_is_late(status: FicheStatus, end_date: date | None, steps: Iterable[tuple[date | None, bool]],
+                  today: date) -> bool:
+    """The rule of FicheAction.is_late, on plain values (steps: (end date, done)) for the lists
+    that read columns rather than objects."""
+    if status in (FicheStatus.DONE, FicheStatus.DROPPED):
+        return False
+    if end_date is not None and end_date < today:
+        return True
+    return any(end is not None and end < today and not done for end, done in steps)
 
 
 class Enjeu(Tracked, Base):
@@ -125,11 +136,7 @@ class FicheAction(Tracked, Base):
 
     def is_late(self, today: date) -> bool:
         """"En retard": past its end date, or with an unfinished step past its end, while still open."""
-        if self.status in (FicheStatus.DONE, FicheStatus.DROPPED):
-            return False
-        if self.end_date is not None and self.end_date < today:
-            return True
-        return any(s.end_date is not None and s.end_date < today and not s.done for s in self.steps)
+        return fiche_is_late(self.status, self.end_date, ((s.end_date, s.done) for s in self.steps), today)
 
     @property
     def progress(self) -> int:

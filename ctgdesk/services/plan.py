@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -23,6 +24,7 @@ from ctgdesk.models import (
     Objectif,
     Organisation,
 )
+from ctgdesk.models.plan import fiche_is_late
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.parsing import parse_decimal
 from ctgdesk.services.records import apply, get_or_fail, required_text
@@ -200,27 +202,45 @@ class FicheRow:
 
 
 def list_fiches(session: Session, today: date, convention_id: int | None = None) -> list[FicheRow]:
-    query = (
-        select(FicheAction)
-        .join(FicheAction.objectif).join(Objectif.enjeu)
-        .options(
-            selectinload(FicheAction.objectif).selectinload(Objectif.enjeu),
-            selectinload(FicheAction.steps), selectinload(FicheAction.follow_ups), selectinload(FicheAction.pilot),
-        )
-        .order_by(Enjeu.position, Objectif.position, FicheAction.number)
-    )
-    if convention_id is not None:
-        query = query.where(Enjeu.convention_id == convention_id)
+    # Plain column queries on the session's connection (no ORM objects for fiches, étapes,
+    # suivi): the dashboard calls this at start-up (bench/run).
     from ctgdesk.models import Alert  # local: plan does not otherwise depend on meetings
 
+    conditions = [] if convention_id is None else [Enjeu.convention_id == convention_id]
+    connection = session.connection()
+    fiches = connection.execute(
+        select(FicheAction.id, FicheAction.number, FicheAction.title, Enjeu.title, Objectif.title,
+               FicheAction.status, Organisation.name, FicheAction.start_date, FicheAction.end_date,
+               FicheAction.budget)
+        .join(Objectif, FicheAction.objectif_id == Objectif.id).join(Enjeu, Objectif.enjeu_id == Enjeu.id)
+        .outerjoin(Organisation, FicheAction.pilot_id == Organisation.id)
+        .where(*conditions)
+        .order_by(Enjeu.position, Objectif.position, FicheAction.number)
+    ).all()
+    if not fiches:
+        return []
+    selected = (select(FicheAction.id).join(Objectif, FicheAction.objectif_id == Objectif.id)
+                .join(Enjeu, Objectif.enjeu_id == Enjeu.id).where(*conditions))
+    steps: dict[int, list[tuple[date | None, bool]]] = defaultdict(list)
+    for fiche_id, end, done in connection.execute(
+        select(FicheStep.fiche_id, FicheStep.end_date, FicheStep.done).where(FicheStep.fiche_id.in_(selected))
+    ):
+        steps[fiche_id].append((end, done))
+    progress: dict[int, int] = {}
+    for fiche_id, value in connection.execute(  # the latest suivi wins, as FicheAction.progress
+        select(FollowUp.fiche_id, FollowUp.progress).where(FollowUp.fiche_id.in_(selected))
+        .order_by(FollowUp.fiche_id, FollowUp.date, FollowUp.id)
+    ):
+        progress[fiche_id] = value
     alerted = set(session.scalars(select(Alert.fiche_id).where(Alert.resolved_on.is_(None), Alert.fiche_id.is_not(None))))
     return [
         FicheRow(
-            id=f.id, number=f.number, title=f.title, enjeu=f.objectif.enjeu.title, objectif=f.objectif.title,
-            status=f.status, late=f.is_late(today), progress=f.progress, pilot=f.pilot.name if f.pilot else "",
-            start_date=f.start_date, end_date=f.end_date, budget=f.budget, has_open_alert=f.id in alerted,
+            id=f_id, number=number, title=title, enjeu=enjeu, objectif=objectif, status=status,
+            late=fiche_is_late(status, end_date, steps.get(f_id, ()), today), progress=progress.get(f_id, 0),
+            pilot=pilot or "", start_date=start_date, end_date=end_date, budget=budget,
+            has_open_alert=f_id in alerted,
         )
-        for f in session.scalars(query)
+        for f_id, number, title, enjeu, objectif, status, pilot, start_date, end_date, budget in fiches
     ]
 
 
