@@ -37,7 +37,9 @@ def _fast_decimal(value: Decimal | int, step: Decimal, keep_zeros: bool) -> str 
 
 def long_date(value: date | None) -> str:
     """lundi 12 janvier 2026"""
-    return "" if value is None else _format_date(value, "EEEE d MMMM y", locale=LOCALE)
+    if value is None:
+        return ""
+    return f"{_DAYS[value.weekday()]} {value.day} {_MONTH_NAMES[value.month - 1]} {value.year}"
 
 
 def short_date(value: date | None) -> str:
@@ -82,3 +84,5 @@ def money(value: Decimal | None) -> str:
 
 
 MONTHS = [_format_date(date(2000, m, 1), "MMMM", locale=LOCALE) for m in range(1, 13)]
+_MONTH_NAMES = list(MONTHS)  # babel's "MMMM" and "EEEE", once: long_date builds from them
+_DAYS = [_format_date(date(2024, 1, 1 + d), "EEEE", locale=LOCALE) for d in range(7)]  # 1 January 2024: a Monday

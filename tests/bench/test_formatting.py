@@ -48,3 +48,12 @@ def test_decimals_are_babels():
         assert formatting.decimal2(value) == format_decimal(value, format="#,##0.00", locale=LOCALE), value
         assert formatting.number(value) == format_decimal(value, format="#,##0.###", locale=LOCALE), value
     assert formatting.decimal2(Decimal("0.4")) == "0,40" and formatting.money(Decimal("1234.5")) == "1\u202f234,50 €"
+
+
+def test_long_dates_are_babels():
+    rng = random.Random(4)
+    days = [date(1, 1, 1), date(2024, 1, 1), date(2026, 2, 3)]
+    days += [date(1990, 1, 1) + timedelta(days=rng.randrange(60 * 365)) for _ in range(800)]
+    for day in days:
+        assert formatting.long_date(day) == format_date(day, "EEEE d MMMM y", locale=LOCALE), day
+    assert formatting.long_date(date(2026, 2, 3)) == "mardi 3 février 2026" and formatting.long_date(None) == ""
