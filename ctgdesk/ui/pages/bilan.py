@@ -64,7 +64,8 @@ class BilanPage(Page):
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None, *, settings: QSettings | None = None):
         super().__init__(ctx, parent)
-        self.settings = settings if settings is not None else QSettings()
+        self._settings = settings
+        self._format_restored = False
         self.bilan: Bilan | None = None
         self.runner = ExportRunner(self)
         self.runner.finished.connect(self._export_done)
@@ -98,8 +99,6 @@ class BilanPage(Page):
         self.format = QComboBox(self)
         for key, (label, _) in FORMATS.items():
             self.format.addItem(label, key)
-        saved = self.settings.value("bilan/format", "xlsx")
-        self.format.setCurrentIndex(max(self.format.findData(saved), 0))
         self.format.currentIndexChanged.connect(self._format_changed)
 
         controls = QHBoxLayout()
@@ -139,6 +138,23 @@ class BilanPage(Page):
         ctx.signals.year_changed.connect(self._context_year)
         self._fill_scopes()
         self._format_changed()
+
+    @property
+    def settings(self) -> QSettings:
+        """The settings given, else the main window's (tests give theirs), else the user's."""
+        if self._settings is None:
+            window_settings = getattr(self.window(), "settings", None)
+            if isinstance(window_settings, QSettings):
+                return window_settings
+            self._settings = QSettings()
+        return self._settings
+
+    def showEvent(self, event) -> None:
+        if not self._format_restored:  # once in its window, where the settings are
+            self._format_restored = True
+            saved = self.settings.value("bilan/format", "xlsx")
+            self.format.setCurrentIndex(max(self.format.findData(saved), 0))
+        super().showEvent(event)
 
     # --- choices -------------------------------------------------------------------------
     def _fill_scopes(self) -> None:
@@ -191,7 +207,8 @@ class BilanPage(Page):
 
     def _format_changed(self) -> None:
         kind = self.format.currentData()
-        self.settings.setValue("bilan/format", kind)
+        if self._format_restored:
+            self.settings.setValue("bilan/format", kind)
         self.columns_action.setEnabled(kind == "xlsx")
 
     # --- data ------------------------------------------------------------------------------

@@ -215,3 +215,20 @@ def test_default_file_name(page):
     page.set_scope(page.current_scope().commune(next(
         r for r in page.bilan.etp.lines if r.name == "Carvin").organisation_id))
     assert page.default_path("pdf").name == "Bilan CTG 2026 - Carvin (62215).pdf"
+
+
+def test_in_the_main_window(demo_ctx, settings, qtbot):
+    from ctgdesk.ui.main_window import MainWindow
+    from ctgdesk.ui.pages import PAGES, PageSpec
+
+    specs = [*PAGES, PageSpec("bilan", "ctgdesk.ui.pages.bilan", "BilanPage")]
+    settings.setValue("bilan/format", "pdf")
+    window = MainWindow(demo_ctx, settings=settings, page_specs=specs)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("bilan")
+    assert isinstance(page, BilanPage) and page.settings is settings
+    assert page.format.currentData() == "pdf"  # the format last used, from the window's settings
+    assert page.model.rowCount() == 20
+    page.format.setCurrentIndex(page.format.findData("ics"))
+    assert settings.value("bilan/format") == "ics"
