@@ -122,3 +122,8 @@ def list_entries(session: Session, *, year: int | None = None, coordinator_id: i
         )
         for e in session.scalars(query)
     ]
+
+
+def entry_id_for_uid(session: Session, uid: str) -> int | None:
+    """The current id of an entry known by its uid (ids change when undo re-creates an entry)."""
+    return session.scalar(select(JournalEntry.id).where(JournalEntry.uid == uid))

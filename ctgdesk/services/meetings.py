@@ -381,3 +381,27 @@ def person_label(person: Person | None) -> str:
         return ""
     org = f" ({person.organisation.name})" if person.organisation else ""
     return f"{person.full_name}{org}"
+
+
+# --- small helpers for the meeting form and its undo ----------------------------------------
+
+def person_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, "Prénom Nom (Structure)") of every person not anonymised, by name, for pick lists."""
+    query = (
+        select(Person).where(Person.anonymised.is_(False))
+        .options(selectinload(Person.organisation)).order_by(Person.last_name, Person.first_name)
+    )
+    return [(p.id, person_label(p)) for p in session.scalars(query)]
+
+
+def meeting_id_for_uid(session: Session, uid: str) -> int | None:
+    """The current id of a meeting known by its uid (ids change when undo re-creates a meeting)."""
+    return session.scalar(select(Meeting.id).where(Meeting.uid == uid))
+
+
+def open_alerts_count(session: Session, year: int | None = None) -> int:
+    """Alerts to the COPIL not yet lifted (raised in `year` when given)."""
+    query = select(func.count()).select_from(Alert).where(Alert.resolved_on.is_(None))
+    if year is not None:
+        query = query.where(Alert.raised_on >= date(year, 1, 1), Alert.raised_on <= date(year, 12, 31))
+    return session.scalar(query) or 0

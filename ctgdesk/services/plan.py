@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -222,3 +222,281 @@ def list_fiches(session: Session, today: date, convention_id: int | None = None)
         )
         for f in session.scalars(query)
     ]
+
+
+# --- the plan as a tree, and a fiche as one form (edit, delete with undo) -------------------
+
+@dataclass(frozen=True)
+class ObjectifNode:
+    id: int
+    number: str
+    title: str
+    fiche_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class EnjeuNode:
+    id: int
+    number: str
+    title: str
+    description: str
+    objectifs: tuple[ObjectifNode, ...]
+
+
+def plan_outline(session: Session, convention_id: int) -> list[EnjeuNode]:
+    """Enjeux → objectifs (with the ids of their fiches, in number order) of a convention."""
+    enjeux = session.scalars(
+        select(Enjeu).where(Enjeu.convention_id == convention_id)
+        .options(selectinload(Enjeu.objectifs).selectinload(Objectif.fiches))
+        .order_by(Enjeu.position, Enjeu.id)
+    )
+    return [
+        EnjeuNode(
+            id=e.id, number=e.number, title=e.title, description=e.description,
+            objectifs=tuple(
+                ObjectifNode(id=o.id, number=o.number, title=o.title, fiche_ids=tuple(f.id for f in o.fiches))
+                for o in e.objectifs
+            ),
+        )
+        for e in enjeux
+    ]
+
+
+@dataclass
+class StepInput:
+    title: str
+    start_date: date | None = None
+    end_date: date | None = None
+    done: bool = False
+    uid: str | None = None
+
+
+@dataclass
+class FundingInput:
+    funder_id: int
+    amount: Decimal | str
+    uid: str | None = None
+
+
+@dataclass
+class IndicatorInput:
+    label: str
+    kind: FicheIndicatorKind = FicheIndicatorKind.RESULT
+    unit: str = ""
+    reference_value: Decimal | str | None = None
+    target_value: Decimal | str | None = None
+    source: str = ""
+    values: dict[int, Decimal | str] = field(default_factory=dict)  # year → réalisé
+    uid: str | None = None
+
+
+@dataclass
+class FollowUpInput:
+    date: date
+    progress: int
+    comment: str = ""
+    author_id: int | None = None
+    uid: str | None = None
+
+
+@dataclass
+class FicheInput:
+    """A whole fiche as its form edits it; also what undo restores after a delete."""
+
+    objectif_id: int
+    number: str
+    title: str
+    category: str = ""
+    description: str = ""
+    thematiques: str = ""
+    pilot_id: int | None = None
+    referent_id: int | None = None
+    elected_referent_id: int | None = None
+    public: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    means: str = ""
+    budget: Decimal | str | None = None
+    status: FicheStatus = FicheStatus.TO_COME
+    blocking: str = ""
+    partner_ids: list[int] = field(default_factory=list)
+    commune_ids: list[int] = field(default_factory=list)
+    steps: list[StepInput] = field(default_factory=list)
+    fundings: list[FundingInput] = field(default_factory=list)
+    indicators: list[IndicatorInput] = field(default_factory=list)
+    follow_ups: list[FollowUpInput] = field(default_factory=list)
+    uid: str | None = None
+    # alerts and decisions that named this fiche (re-linked when a deleted fiche comes back)
+    alert_uids: list[str] = field(default_factory=list)
+    decision_uids: list[str] = field(default_factory=list)
+
+
+_SIMPLE_FICHE_FIELDS = (
+    "number", "title", "category", "description", "thematiques", "pilot_id", "referent_id",
+    "elected_referent_id", "public", "start_date", "end_date", "means", "budget", "status", "blocking",
+)
+
+
+def fiche_input(session: Session, fiche_id: int) -> FicheInput:
+    from ctgdesk.models import Alert, Decision  # local: plan does not otherwise depend on meetings
+
+    f = get_or_fail(session, FicheAction, fiche_id, "La fiche action")
+    return FicheInput(
+        objectif_id=f.objectif_id, **{name: getattr(f, name) for name in _SIMPLE_FICHE_FIELDS},
+        partner_ids=[p.id for p in f.partners], commune_ids=[c.id for c in f.communes],
+        steps=[StepInput(s.title, s.start_date, s.end_date, s.done, s.uid) for s in f.steps],
+        fundings=[FundingInput(g.funder_id, g.amount, g.uid) for g in f.fundings],
+        indicators=[
+            IndicatorInput(i.label, i.kind, i.unit, i.reference_value, i.target_value, i.source,
+                           {v.year: v.value for v in i.values}, i.uid)
+            for i in f.indicators
+        ],
+        follow_ups=[FollowUpInput(u.date, u.progress, u.comment, u.author_id, u.uid) for u in f.follow_ups],
+        uid=f.uid,
+        alert_uids=list(session.scalars(select(Alert.uid).where(Alert.fiche_id == fiche_id))),
+        decision_uids=list(session.scalars(select(Decision.uid).where(Decision.fiche_id == fiche_id))),
+    )
+
+
+def _sub_item(what: str, field_name: str, number: int, action):
+    """Run an add_* call; its error names the list (and the line) rather than a fiche field."""
+    try:
+        return action()
+    except ValidationError as error:
+        raise ValidationError(f"{what} {number} : {error.message}", field_name) from None
+
+
+def save_fiche(session: Session, data: FicheInput, fiche_id: int | None = None) -> FicheAction:
+    """Create (fiche_id None) or replace a fiche with everything its form holds, in one go."""
+    from ctgdesk.models import Alert, Decision
+
+    fields = {name: getattr(data, name) for name in _SIMPLE_FICHE_FIELDS}
+    if fiche_id is None:
+        fiche = create_fiche(session, data.objectif_id, partner_ids=data.partner_ids,
+                             commune_ids=data.commune_ids, **fields)
+        if data.uid:
+            fiche.uid = data.uid
+    else:
+        fiche = update_fiche(session, fiche_id, partner_ids=data.partner_ids, commune_ids=data.commune_ids,
+                             objectif_id=data.objectif_id, **fields)
+        fiche.steps.clear()
+        fiche.fundings.clear()
+        fiche.indicators.clear()
+        fiche.follow_ups.clear()
+        session.flush()
+    for n, s in enumerate(data.steps, start=1):
+        step = _sub_item("Étape", "steps", n, lambda s=s: add_step(session, fiche.id, s.title, s.start_date, s.end_date, s.done))
+        step.uid = s.uid or step.uid
+    for n, g in enumerate(data.fundings, start=1):
+        funding = _sub_item("Financement", "fundings", n, lambda g=g: add_funding(session, fiche.id, g.funder_id, g.amount))
+        funding.uid = g.uid or funding.uid
+    for n, i in enumerate(data.indicators, start=1):
+        indicator = _sub_item("Indicateur", "indicators", n, lambda i=i: add_indicator(
+            session, fiche.id, i.label, kind=i.kind, unit=i.unit or "", reference_value=i.reference_value,
+            target_value=i.target_value, source=i.source or ""))
+        indicator.uid = i.uid or indicator.uid
+        for year, value in sorted(i.values.items()):
+            _sub_item("Indicateur", "indicators", n, lambda: set_indicator_value(session, indicator.id, year, value))
+    for n, u in enumerate(data.follow_ups, start=1):
+        follow_up = _sub_item("Suivi", "follow_ups", n, lambda u=u: add_follow_up(
+            session, fiche.id, u.date, u.progress, u.comment, u.author_id))
+        follow_up.uid = u.uid or follow_up.uid
+    if data.alert_uids:
+        for alert in session.scalars(select(Alert).where(Alert.uid.in_(data.alert_uids), Alert.fiche_id.is_(None))):
+            alert.fiche_id = fiche.id
+    if data.decision_uids:
+        for decision in session.scalars(
+            select(Decision).where(Decision.uid.in_(data.decision_uids), Decision.fiche_id.is_(None))
+        ):
+            decision.fiche_id = fiche.id
+    session.flush()
+    return fiche
+
+
+def remove_fiche(session: Session, fiche_id: int) -> FicheInput:
+    """Delete a fiche; returns what `save_fiche` needs to bring it back (undo)."""
+    snapshot = fiche_input(session, fiche_id)
+    delete_fiche(session, fiche_id)
+    return snapshot
+
+
+def fiche_id_for_uid(session: Session, uid: str) -> int | None:
+    return session.scalar(select(FicheAction.id).where(FicheAction.uid == uid))
+
+
+def late_for(data: FicheInput, today: date) -> bool:
+    """Whether a fiche as its form holds it is "en retard" — the model's own rule
+    (FicheAction.is_late), applied to the unsaved values."""
+    draft = FicheAction(status=FicheStatus(data.status), end_date=data.end_date,
+                        steps=[FicheStep(title=s.title, end_date=s.end_date, done=s.done) for s in data.steps])
+    return draft.is_late(today)
+
+
+def next_fiche_number(objectif_number: str, existing: list[str]) -> str:
+    """The number a new fiche of an objectif would take: "1.2" with 1.2.1 and 1.2.2 → "1.2.3"."""
+    prefix = f"{objectif_number}." if objectif_number else ""
+    last = 0
+    for number in existing:
+        tail = number[len(prefix):] if number.startswith(prefix) else ""
+        if tail.isdigit():
+            last = max(last, int(tail))
+    return f"{prefix}{last + 1}" if prefix else str(max(len(existing) + 1, last + 1))
+
+
+# --- enjeux and objectifs: delete (when empty) and restore, for undo ---------------------------
+
+@dataclass(frozen=True)
+class AxisSnapshot:
+    """An enjeu (parent_id: its convention) or an objectif (parent_id: its enjeu), to restore."""
+
+    parent_id: int
+    number: str
+    title: str
+    description: str
+    position: int
+    uid: str
+
+
+def delete_enjeu(session: Session, enjeu_id: int) -> AxisSnapshot:
+    enjeu = get_or_fail(session, Enjeu, enjeu_id, "L'enjeu")
+    if enjeu.objectifs:
+        raise ValidationError(
+            f"L'enjeu « {enjeu.title} » a {len(enjeu.objectifs)} objectif(s) : supprimez-les d'abord.")
+    snapshot = AxisSnapshot(enjeu.convention_id, enjeu.number, enjeu.title, enjeu.description, enjeu.position, enjeu.uid)
+    session.delete(enjeu)
+    session.flush()
+    return snapshot
+
+
+def delete_objectif(session: Session, objectif_id: int) -> AxisSnapshot:
+    objectif = get_or_fail(session, Objectif, objectif_id, "L'objectif")
+    if objectif.fiches:
+        raise ValidationError(
+            f"L'objectif « {objectif.title} » a {len(objectif.fiches)} fiche(s) action : supprimez-les d'abord.")
+    snapshot = AxisSnapshot(objectif.enjeu_id, objectif.number, objectif.title, "", objectif.position, objectif.uid)
+    session.delete(objectif)
+    session.flush()
+    return snapshot
+
+
+def restore_enjeu(session: Session, snapshot: AxisSnapshot) -> Enjeu:
+    enjeu = create_enjeu(session, snapshot.parent_id, snapshot.title, number=snapshot.number,
+                         description=snapshot.description)
+    enjeu.uid, enjeu.position = snapshot.uid, snapshot.position
+    session.flush()
+    return enjeu
+
+
+def restore_objectif(session: Session, snapshot: AxisSnapshot) -> Objectif:
+    objectif = create_objectif(session, snapshot.parent_id, snapshot.title, number=snapshot.number)
+    objectif.uid, objectif.position = snapshot.uid, snapshot.position
+    session.flush()
+    return objectif
+
+
+def enjeu_id_for_uid(session: Session, uid: str) -> int | None:
+    return session.scalar(select(Enjeu.id).where(Enjeu.uid == uid))
+
+
+def objectif_id_for_uid(session: Session, uid: str) -> int | None:
+    return session.scalar(select(Objectif.id).where(Objectif.uid == uid))

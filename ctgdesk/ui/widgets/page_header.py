@@ -18,16 +18,18 @@ class PageHeader(QWidget):
         self.subtitle = QLabel(subtitle, self)
         self.subtitle.setObjectName("pageSubtitle")
         self.subtitle.setWordWrap(True)
-        texts = QVBoxLayout()
-        texts.setSpacing(2)
-        texts.addWidget(self.title)
-        texts.addWidget(self.subtitle)
+        # The title shares its row with the buttons; the subtitle has the full width below,
+        # so a long subtitle wraps instead of sliding under the buttons.
         self.actions_layout = QHBoxLayout()
         self.actions_layout.setSpacing(6)
-        layout = QHBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addLayout(self.actions_layout)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
-        layout.addLayout(texts, 1)
-        layout.addLayout(self.actions_layout)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.subtitle)
 
     def set_subtitle(self, text: str) -> None:
         self.subtitle.setText(text)

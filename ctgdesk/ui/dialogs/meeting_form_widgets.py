@@ -1,0 +1,440 @@
+"""Small form widgets the meeting, fiche and journal forms share.
+
+French dates (with an empty state for optional ones), pick lists with accent-free type-ahead,
+check lists, editable line tables, and the error labels shown next to the field a service's
+ValidationError names (`error.field`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Hashable, Iterable, Sequence
+
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, QTime, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ctgdesk.services.errors import ValidationError
+from ctgdesk.services.parsing import fold
+
+FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
+NO_DATE = QDate(1900, 1, 1)
+NO_TIME = QTime(0, 0)
+ERROR_STYLE = "color: #b3261e;"
+
+
+def to_qdate(value: date | None) -> QDate:
+    return NO_DATE if value is None else QDate(value.year, value.month, value.day)
+
+
+def from_qdate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+class DateEdit(QDateEdit):
+    """A French date field (jj/mm/aaaa) with a calendar that starts on Monday."""
+
+    def __init__(self, value: date | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setLocale(FRENCH)
+        self.setDisplayFormat("dd/MM/yyyy")
+        self.setCalendarPopup(True)
+        calendar = self.calendarWidget()
+        calendar.setLocale(FRENCH)
+        calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        calendar.setGridVisible(True)
+        self.setMinimumDate(QDate(1990, 1, 1))
+        self.setMaximumDate(QDate(2100, 12, 31))
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("00/00/00000") + 36)
+        if value is not None:
+            self.set_value(value)
+
+    def value(self) -> date | None:
+        return from_qdate(self.date())
+
+    def set_value(self, value: date | None) -> None:
+        self.setDate(to_qdate(value) if value is not None else QDate.currentDate())
+
+
+class OptionalDateEdit(DateEdit):
+    """A date that may be left empty ("—"): the empty state is the minimum date."""
+
+    def __init__(self, value: date | None = None, parent: QWidget | None = None):
+        super().__init__(None, parent)
+        self.setMinimumDate(NO_DATE)
+        self.setSpecialValueText("—")
+        self.set_value(value)
+        self.calendarWidget().installEventFilter(self)
+
+    def value(self) -> date | None:
+        return None if self.date() == NO_DATE else from_qdate(self.date())
+
+    def set_value(self, value: date | None) -> None:
+        self.setDate(to_qdate(value))
+
+    def clear_value(self) -> None:
+        self.setDate(NO_DATE)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # An empty date opens its calendar on today, not on January 1900.
+        if event.type() == QEvent.Type.Show and self.value() is None:
+            self.calendarWidget().setSelectedDate(QDate.currentDate())
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.value() is not None \
+                and self.currentSection() == self.sectionAt(0) and self.lineEdit().selectedText() == self.text():
+            self.clear_value()  # everything selected and erased: the date is emptied
+            return
+        if self.value() is None and event.text().isdigit():
+            self.setDate(QDate.currentDate())  # typing into "—" starts from today
+        super().keyPressEvent(event)
+
+
+class TimeEdit(QTimeEdit):
+    def __init__(self, value: QTime | None = None, parent: QWidget | None = None, *, optional: bool = False):
+        super().__init__(parent)
+        self.setLocale(FRENCH)
+        self.setDisplayFormat("HH:mm")
+        self.optional = optional
+        if optional:
+            self.setSpecialValueText("—")
+        if value is not None:
+            self.setTime(value)
+
+    def value(self):
+        qtime = self.time()
+        if self.optional and qtime == NO_TIME:
+            return None
+        return qtime.toPython()
+
+
+class ChoiceCombo(QComboBox):
+    """A pick list of (key, label) with type-ahead that ignores case and accents.
+
+    Typing "decis" selects "Décision facilitée…"; a word inside the label matches too.
+    """
+
+    RESET_SECONDS = 1.2
+
+    def __init__(self, choices: Iterable[tuple[Hashable, str]] = (), *, empty_label: str | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(12)
+        self._typed = ""
+        self._typed_at = 0.0
+        self._searching = False
+        self._keys = []
+        self.set_choices(choices, empty_label=empty_label)
+
+    def set_choices(self, choices: Iterable[tuple[Hashable, str]], *, empty_label: str | None = None) -> None:
+        # Keys stay Python objects here (Qt item data would turn a str enum or a tuple into
+        # something else); the items only carry the labels.
+        current = self.current_key() if self.count() else None
+        was_blocked = self.blockSignals(True)
+        self.clear()
+        self._keys: list[Any] = []
+        if empty_label is not None:
+            self.addItem(empty_label)
+            self._keys.append(None)
+        for key, label in choices:
+            self.addItem(label)
+            self._keys.append(key)
+        self.set_current_key(current)
+        self.blockSignals(was_blocked)
+        if self.current_key() != current and not was_blocked:
+            self.currentIndexChanged.emit(self.currentIndex())
+
+    def current_key(self) -> Any:
+        index = self.currentIndex()
+        return self._keys[index] if 0 <= index < len(self._keys) else None
+
+    def set_current_key(self, key: Any) -> bool:
+        for index, candidate in enumerate(self._keys):
+            if candidate == key:
+                self.setCurrentIndex(index)
+                return True
+        if self.count():
+            self.setCurrentIndex(0)
+        return False
+
+    def keys(self) -> list[Any]:
+        return list(self._keys)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier & ~Qt.KeyboardModifier.KeypadModifier
+        now = time.monotonic()
+        if now - self._typed_at > self.RESET_SECONDS:
+            self._typed = ""
+        if event.key() == Qt.Key.Key_Backspace and self._typed:
+            self._typed = self._typed[:-1]
+            self._typed_at = now
+            self._select_typed()
+            return
+        if text and text.isprintable() and not modifiers and (text != " " or self._typed):
+            self._typed += text
+            self._typed_at = now
+            if not self._select_typed() and len(self._typed) > 1:
+                self._typed = text  # nothing matches: start a new search with this key
+                self._select_typed()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        self._typed = ""
+        super().focusOutEvent(event)
+
+    def setCurrentIndex(self, index: int) -> None:
+        if not self._searching:
+            self._typed = ""  # chosen otherwise: the next key starts a new search
+        super().setCurrentIndex(index)
+
+    def _select_typed(self) -> bool:
+        wanted = fold(self._typed)
+        if not wanted:
+            return False
+        labels = [fold(self.itemText(i)) for i in range(self.count())]
+        match = next((i for i, label in enumerate(labels) if label.startswith(wanted)), None)
+        if match is None:
+            match = next((i for i, label in enumerate(labels) if f" {wanted}" in f" {label}"), None)
+        if match is None:
+            match = next((i for i, label in enumerate(labels) if wanted in label), None)
+        if match is None:
+            return False
+        self._searching = True
+        try:
+            self.setCurrentIndex(match)
+        finally:
+            self._searching = False
+        return True
+
+
+class CheckList(QListWidget):
+    """A list of (key, label) to tick, e.g. the communes concerned."""
+
+    changed = Signal()
+
+    def __init__(self, choices: Iterable[tuple[Hashable, str]] = (), parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.set_choices(choices)
+        self.itemChanged.connect(lambda _item: self.changed.emit())
+
+    def set_choices(self, choices: Iterable[tuple[Hashable, str]]) -> None:
+        ticked = set(self.checked_keys()) if hasattr(self, "_keys") else set()
+        was_blocked = self.blockSignals(True)
+        self.clear()
+        self._keys: list[Any] = []
+        for key, label in choices:
+            item = QListWidgetItem(label)
+            self._keys.append(key)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if key in ticked else Qt.CheckState.Unchecked)
+            self.addItem(item)
+        self.blockSignals(was_blocked)
+
+    def _items(self) -> list[QListWidgetItem]:
+        return [self.item(i) for i in range(self.count())]
+
+    def checked_keys(self) -> list[Any]:
+        return [key for key, item in zip(self._keys, self._items()) if item.checkState() == Qt.CheckState.Checked]
+
+    def set_checked_keys(self, keys: Iterable[Hashable]) -> None:
+        wanted = set(keys)
+        was_blocked = self.blockSignals(True)
+        for key, item in zip(self._keys, self._items()):
+            item.setCheckState(Qt.CheckState.Checked if key in wanted else Qt.CheckState.Unchecked)
+        self.blockSignals(was_blocked)
+        self.changed.emit()
+
+    def set_checked(self, key: Hashable, checked: bool = True) -> None:
+        for candidate, item in zip(self._keys, self._items()):
+            if candidate == key:
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+@dataclass
+class FieldError:
+    label: QLabel
+    focus: QWidget | None = None
+    page: int | None = None  # tab to bring forward
+
+
+class FieldErrors:
+    """Shows a ValidationError next to the field it names, or in the general label."""
+
+    def __init__(self, general: QLabel, select_page: Callable[[int], None] | None = None):
+        self.general = general
+        self.select_page = select_page
+        self.fields: dict[str, FieldError] = {}
+
+    def add(self, name: str, label: QLabel, focus: QWidget | None = None, page: int | None = None) -> QLabel:
+        self.fields[name] = FieldError(label, focus, page)
+        return label
+
+    def clear(self) -> None:
+        for entry in self.fields.values():
+            entry.label.clear()
+            entry.label.hide()
+        self.general.clear()
+        self.general.hide()
+
+    def show(self, error: ValidationError) -> str | None:
+        """Display the message; returns the name of the field it went to (None: general)."""
+        self.clear()
+        entry = self.fields.get(error.field or "")
+        if entry is None:
+            self.general.setText(error.message)
+            self.general.show()
+            return None
+        if entry.page is not None and self.select_page is not None:
+            self.select_page(entry.page)
+        entry.label.setText(error.message)
+        entry.label.show()
+        if entry.focus is not None:
+            entry.focus.setFocus()
+        return error.field
+
+    def message(self, name: str | None) -> str:
+        """The message currently shown for a field (None: the general one)."""
+        label = self.general if name is None else self.fields[name].label
+        return label.text() if not label.isHidden() else ""
+
+
+@dataclass
+class Line:
+    """One row of a LinesTable: its cell widgets by column name, and data kept as is."""
+
+    widgets: dict[str, QWidget]
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+class LinesTable(QWidget):
+    """A small table of editable lines (décisions, étapes…) with Ajouter / Retirer buttons.
+
+    `make_line(values)` builds the cell widgets of one line from a dict of values (empty for
+    a new line); the table keeps them in order and gives them back with `lines()`.
+    """
+
+    changed = Signal()
+
+    def __init__(self, columns: Sequence[tuple[str, str]], make_line: Callable[[dict], Line], *,
+                 add_label: str = "Ajouter une ligne", stretch: str | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.column_names = [name for name, _ in columns]
+        self.make_line = make_line
+        self.table = QTableWidget(0, len(columns))
+        self.table.setHorizontalHeaderLabels([header for _, header in columns])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(stretch is None)
+        self._stretch = self.column_names.index(stretch) if stretch is not None else None
+        if self._stretch is not None:
+            header.setSectionResizeMode(self._stretch, QHeaderView.ResizeMode.Stretch)
+        for column in range(len(columns)):
+            if column != self._stretch:
+                header.resizeSection(column, header.sectionSizeFromContents(column).width() + 8)
+        self._lines: list[Line] = []
+        self.add_button = QPushButton(add_label)
+        self.remove_button = QPushButton("Retirer la ligne")
+        self.add_button.clicked.connect(lambda: self.add_line({}, focus=True))
+        self.remove_button.clicked.connect(self.remove_current)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+    def add_line(self, values: dict, *, focus: bool = False) -> Line:
+        line = self.make_line(values)
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for column, name in enumerate(self.column_names):
+            widget = line.widgets.get(name)
+            if widget is not None:
+                self.table.setCellWidget(row, column, widget)
+        self._lines.append(line)
+        header = self.table.horizontalHeader()
+        for column, name in enumerate(self.column_names):
+            widget = line.widgets.get(name)
+            if widget is not None and column != self._stretch:
+                wanted = max(widget.sizeHint().width(), widget.minimumWidth()) + 4
+                if header.sectionSize(column) < wanted:
+                    header.resizeSection(column, wanted)
+        for widget in line.widgets.values():
+            widget.installEventFilter(self)
+        self.table.resizeRowToContents(row)
+        if focus:
+            self.table.selectRow(row)
+            first = line.widgets.get(self.column_names[0])
+            if first is not None:
+                first.setFocus()
+        self.changed.emit()
+        return line
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Working in a cell selects its line, so that "Retirer la ligne" removes that one.
+        if event.type() == QEvent.Type.FocusIn:
+            for row, line in enumerate(self._lines):
+                if watched in line.widgets.values():
+                    self.table.selectRow(row)
+                    break
+        return super().eventFilter(watched, event)
+
+    def remove_current(self) -> None:
+        row = self.table.currentRow()
+        if row < 0 and self._lines:
+            row = len(self._lines) - 1
+        if 0 <= row < len(self._lines):
+            self.table.removeRow(row)
+            del self._lines[row]
+            self.changed.emit()
+
+    def lines(self) -> list[Line]:
+        return list(self._lines)
+
+    def count(self) -> int:
+        return len(self._lines)
+
+
+def fit_columns(table, max_width: int = 320) -> None:
+    """Size a table's columns to their contents, none wider than `max_width` (long text elides)."""
+    table.resizeColumnsToContents()
+    header = table.horizontalHeader()
+    for column in range(header.count()):
+        if header.sectionSize(column) > max_width:
+            header.resizeSection(column, max_width)
