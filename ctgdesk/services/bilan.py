@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -26,11 +27,14 @@ from ctgdesk.models import (
     Coordinator,
     Decision,
     DecisionStatus,
+    EtpAllocation,
+    EtpShare,
     EtpStatus,
     FicheAction,
     FicheIndicator,
     FicheIndicatorValue,
     FicheStatus,
+    FicheStep,
     FollowUp,
     IndicatorEntry,
     Instance,
@@ -42,6 +46,7 @@ from ctgdesk.models import (
     Organisation,
     Person,
     RefIndicatorKind,
+    ReferentialVersion,
     Signatory,
 )
 from ctgdesk.models.meetings import meeting_communes
@@ -458,10 +463,9 @@ def _entries(session: Session, period: Period, scope: Scope) -> dict[str, tuple[
 
 
 def _referential_title(session: Session) -> str:
-    from ctgdesk.services.referential import current_version
-
-    version = current_version(session)
-    return version.title if version else ""
+    """The title of the current referential (the last loaded, as services.referential reads it)."""
+    return session.scalar(
+        select(ReferentialVersion.title).order_by(ReferentialVersion.id.desc()).limit(1)) or ""
 
 
 def _database_name(session: Session) -> str:
@@ -618,8 +622,8 @@ def _previous_copil(session: Session, ctx: CountContext, reference: date) -> dat
 
 def _fiche_lines(session: Session, scope: Scope, period: Period, convention: ConventionInfo | None,
                  today: date) -> list[FicheLine]:
-    """The fiches with their étapes (for FicheAction.is_late, the one rule of lateness); their
-    follow-ups and indicators are read as plain columns, in one query each."""
+    """The fiches as plain columns (one query each for fiches, étapes, follow-ups, indicators,
+    alerts). Lateness is FicheAction.is_late, the one rule of it, applied to these columns."""
     conditions = []
     if convention is not None:
         conditions.append(Enjeu.convention_id == convention.id)
@@ -627,18 +631,22 @@ def _fiche_lines(session: Session, scope: Scope, period: Period, convention: Con
         conditions.append(
             FicheAction.id.in_(select(fiche_communes.c.fiche_id).where(fiche_communes.c.organisation_id == scope.id))
         )
-    query = (
-        select(FicheAction)
+    fiches = column_rows(session,
+        select(FicheAction.id, FicheAction.number, FicheAction.title, FicheAction.status, FicheAction.start_date,
+               FicheAction.end_date, FicheAction.budget, Organisation.name, Objectif.number, Objectif.title,
+               Enjeu.number, Enjeu.title)
         .join(Objectif, FicheAction.objectif_id == Objectif.id)
         .join(Enjeu, Objectif.enjeu_id == Enjeu.id)
+        .outerjoin(Organisation, FicheAction.pilot_id == Organisation.id)
         .where(*conditions)
-        .options(selectinload(FicheAction.objectif).selectinload(Objectif.enjeu),
-                 selectinload(FicheAction.steps), selectinload(FicheAction.pilot))
         .order_by(Enjeu.position, Objectif.position, FicheAction.number)
-    )
-    fiches = list(session.scalars(query))
+    ).all()
     ids = (select(FicheAction.id).join(Objectif, FicheAction.objectif_id == Objectif.id)
            .join(Enjeu, Objectif.enjeu_id == Enjeu.id).where(*conditions))
+    steps: dict[int, list[SimpleNamespace]] = defaultdict(list)
+    for fiche_id, end_date, done in column_rows(session, select(FicheStep.fiche_id, FicheStep.end_date, FicheStep.done)
+                                                .where(FicheStep.fiche_id.in_(ids))):
+        steps[fiche_id].append(SimpleNamespace(end_date=end_date, done=done))
     progress: dict[int, int] = {}
     for fiche_id, value in column_rows(session, select(FollowUp.fiche_id, FollowUp.progress)
                                        .where(FollowUp.fiche_id.in_(ids), FollowUp.date < period.end)
@@ -660,15 +668,15 @@ def _fiche_lines(session: Session, scope: Scope, period: Period, convention: Con
         .group_by(Alert.fiche_id)
     ).all())
     lines = []
-    for fiche in fiches:
-        enjeu = fiche.objectif.enjeu
+    for (fiche_id, number, title, status, start, end, budget, pilot, objectif_number, objectif_title,
+         enjeu_number, enjeu_title) in fiches:
+        late = FicheAction.is_late(SimpleNamespace(status=status, end_date=end, steps=steps.get(fiche_id, ())), today)
         lines.append(FicheLine(
-            id=fiche.id, enjeu=f"{enjeu.number} {enjeu.title}".strip(),
-            objectif=f"{fiche.objectif.number} {fiche.objectif.title}".strip(), number=fiche.number,
-            title=fiche.title, pilot=fiche.pilot.name if fiche.pilot else "", status=fiche.status,
-            progress=progress.get(fiche.id, 0), late=fiche.is_late(today), start_date=fiche.start_date,
-            end_date=fiche.end_date, budget=fiche.budget, open_alerts=open_alerts.get(fiche.id, 0),
-            indicators=tuple(indicators.get(fiche.id, ())),
+            id=fiche_id, enjeu=f"{enjeu_number} {enjeu_title}".strip(),
+            objectif=f"{objectif_number} {objectif_title}".strip(), number=number, title=title,
+            pilot=pilot or "", status=status, progress=progress.get(fiche_id, 0), late=late, start_date=start,
+            end_date=end, budget=budget, open_alerts=open_alerts.get(fiche_id, 0),
+            indicators=tuple(indicators.get(fiche_id, ())),
         ))
     return lines
 
@@ -691,7 +699,7 @@ def _etp_years(session: Session, period: Period, convention: ConventionInfo | No
 
 def _etp_table(session: Session, period: Period, scope: Scope, convention: ConventionInfo | None) -> EtpTable:
     before, after, before_label, after_label = _etp_years(session, period, convention)
-    grid = etp_service.etp_grid(session, [before, after])
+    grid = _etp_grid(session, [before, after])
     coordinator_name = session.get(Coordinator, scope.id).name if scope.kind == "coordinator" else None
     lines = []
     for row in grid.rows:
@@ -713,6 +721,30 @@ def _etp_table(session: Session, period: Period, scope: Scope, convention: Conve
             evolution=etp_service.evolution(cell_before, cell_after), coordinators=", ".join(people),
         ))
     return EtpTable(before, after, before_label, after_label, tuple(lines))
+
+
+def _etp_grid(session: Session, years: list[int]) -> etp_service.EtpGrid:
+    """services.etp's grid (same cells, same order) read as plain columns: two queries."""
+    shares: dict[int, list[str]] = defaultdict(list)
+    for allocation_id, first, last in column_rows(session, 
+        select(EtpShare.allocation_id, Person.first_name, Person.last_name)
+        .join(EtpAllocation, EtpShare.allocation_id == EtpAllocation.id)
+        .join(Coordinator, EtpShare.coordinator_id == Coordinator.id)
+        .join(Person, Coordinator.person_id == Person.id)
+        .where(EtpAllocation.year.in_(years))
+    ):
+        shares[allocation_id].append(_person_name(first, last))
+    rows: dict[int, etp_service.EtpRow] = {}
+    for allocation_id, organisation_id, name, year, etp, status, people_count in column_rows(session, 
+        select(EtpAllocation.id, EtpAllocation.organisation_id, Organisation.name, EtpAllocation.year,
+               EtpAllocation.etp, EtpAllocation.status, EtpAllocation.people_count)
+        .join(Organisation, EtpAllocation.organisation_id == Organisation.id)
+        .where(EtpAllocation.year.in_(years))
+    ):
+        row = rows.setdefault(organisation_id, etp_service.EtpRow(organisation_id, name))
+        row.cells[year] = etp_service.EtpCell(etp=etp, status=status, people_count=people_count,
+                                              people=tuple(sorted(shares.get(allocation_id, ()))))
+    return etp_service.EtpGrid(years=sorted(years), rows=sorted(rows.values(), key=lambda r: r.name.casefold()))
 
 
 def _coordinators(session: Session, period: Period, scope: Scope, etp_table: EtpTable) -> list[CoordinatorLine]:

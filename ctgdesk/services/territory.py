@@ -180,17 +180,17 @@ def update_organisation(session: Session, organisation_id: int, **fields) -> Org
 def delete_organisation(session: Session, organisation_id: int) -> None:
     organisation = get_or_fail(session, Organisation, organisation_id, "L'organisation")
     uses = {
-        "allocations d'ETP": session.scalar(
+        ("allocation d'ETP", "allocations d'ETP"): session.scalar(
             select(func.count()).select_from(EtpAllocation).where(EtpAllocation.organisation_id == organisation_id)
         ),
-        "présences en réunion": session.scalar(
+        ("présence en réunion", "présences en réunion"): session.scalar(
             select(func.count()).select_from(Attendance).where(Attendance.organisation_id == organisation_id)
         ),
-        "conventions signées": session.scalar(
+        ("convention signée", "conventions signées"): session.scalar(
             select(func.count()).select_from(Signatory).where(Signatory.organisation_id == organisation_id)
         ),
     }
-    used = [f"{count} {label}" for label, count in uses.items() if count]
+    used = [f"{count} {one if count == 1 else many}" for (one, many), count in uses.items() if count]
     if used:
         raise ValidationError(
             f"« {organisation.name} » ne peut pas être supprimée : elle a {', '.join(used)}."

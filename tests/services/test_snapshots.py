@@ -89,7 +89,7 @@ def test_deleted_commune_comes_back_with_its_links(db, world):
 
 def test_organisation_still_used_is_refused_in_french(db, world):
     with db.transaction() as s:
-        with pytest.raises(ValidationError, match="« CC du Ternois » ne peut pas être supprimée : elle a 1 allocations d'ETP"):
+        with pytest.raises(ValidationError, match="« CC du Ternois » ne peut pas être supprimée : elle a 1 allocation d'ETP"):
             delete_organisation(s, world["epci"])
     with db.transaction() as s:
         plan.add_funding(s, world["fiche"], world["divion"], "1000")

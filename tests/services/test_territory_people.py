@@ -37,7 +37,7 @@ def test_organisation_with_allocations_cannot_be_deleted(session):
     territory.create_convention(session, name="CTG", territory="T", first_year=2026, last_year=2030)
     org = territory.create_organisation(session, name="Carvin", kind=OrganisationKind.COMMUNE)
     etp.set_allocation(session, org.id, 2026, "0,5")
-    with pytest.raises(ValidationError, match="1 allocations d'ETP"):
+    with pytest.raises(ValidationError, match="1 allocation d'ETP"):
         territory.delete_organisation(session, org.id)
 
 

@@ -11,8 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ctgdesk.models import (
     DecisionStatus,
@@ -118,37 +117,6 @@ def terr(db) -> Territory:
         )
 
 
-def answer_message_boxes(*buttons: str | QMessageBox.StandardButton) -> list[str]:
-    """Click, for real, `buttons[0]` in the next modal message box, `buttons[1]` in the one after…
-    (a standard button, or a button's text); returns the questions asked, as they come."""
-    seen: list[str] = []
-    answered: list[QMessageBox] = []
-
-    def click():
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox) or any(box is done for done in answered):
-            QTimer.singleShot(10, click)
-            return
-        button = buttons[len(answered)]
-        answered.append(box)
-        seen.append(box.text())
-        if isinstance(button, QMessageBox.StandardButton):
-            box.button(button).click()
-        else:
-            matching = [b for b in box.buttons() if b.text().replace("&", "") == button]
-            assert matching, f"pas de bouton « {button} » : {[b.text() for b in box.buttons()]}"
-            matching[0].click()
-        if len(answered) < len(buttons):
-            QTimer.singleShot(0, click)
-
-    QTimer.singleShot(0, click)
-    return seen
-
-
-def answer_next_message_box(button: str | QMessageBox.StandardButton) -> list[str]:
-    return answer_message_boxes(button)
-
-
 def wire_like_main_window(ctx: UiContext, page) -> None:
     """Without the main window, the page reloads itself when the data or the year change."""
     ctx.signals.data_changed.connect(page.refresh)
@@ -180,5 +148,5 @@ def save_screenshot(widget: QWidget, name: str) -> Path:
     return path
 
 
-__all__ = ["TODAY", "Territory", "answer_message_boxes", "answer_next_message_box", "ctx", "db", "reactivate",
+__all__ = ["TODAY", "Territory", "ctx", "db", "reactivate",
            "save_screenshot", "show_page", "terr", "wire_like_main_window"]

@@ -6,14 +6,13 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from ctgdesk.models import JournalKind
 from ctgdesk.services import journal
 from ctgdesk.ui.pages.journal import JournalPage, duration_text
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     TODAY,
-    answer_next_message_box,
     ctx,
     db,
     save_screenshot,
@@ -90,16 +89,15 @@ def test_function_can_be_changed_in_the_bar(page, qtbot):
     assert (row.function_code, row.kind) == ("2.2", JournalKind.AUTRE)
 
 
-def test_search_delete_and_undo(page, ctx, terr, qtbot):
+def test_search_delete_and_undo(page, ctx, terr, qtbot, accept_questions):
     qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert page.search.hasFocus()
     qtbot.keyClicks(page.search, "modes accueil")
     assert page.proxy.rowCount() == 1 and page.list.count_label.text() == "1 sur 2 entrées"
     page.table.setCurrentIndex(page.proxy.index(0, 0))
     page.table.setFocus()
-    asked = answer_next_message_box(QMessageBox.StandardButton.Yes)
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
-    assert len(asked) == 1 and asked[0].startswith(
+    assert len(accept_questions) == 1 and accept_questions[0].startswith(
         "Supprimer l'entrée « Guide des modes d'accueil » du lundi 1 juin 2026 ?")
     assert page.model.rowCount() == 1 and ctx.statuses[-1] == "Entrée supprimée — Ctrl+Z pour annuler"
     ctx.undo_stack.undo()

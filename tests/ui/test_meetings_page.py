@@ -14,7 +14,6 @@ from ctgdesk.services import meetings
 from ctgdesk.ui.pages.meetings import TAB_CALENDAR, TAB_LIST, MeetingsPage
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     TODAY,
-    answer_next_message_box,
     ctx,
     db,
     reactivate,
@@ -87,7 +86,7 @@ def fill_copil_meeting(qtbot, dialog, terr) -> None:
     assert dialog.tabs.tabText(3) == "Décisions (2)" and dialog.tabs.tabText(4) == "Alertes au COPIL (1)"
 
 
-def test_copil_meeting_from_form_to_dashboard_delete_and_undo(window, ctx, terr, qtbot):
+def test_copil_meeting_from_form_to_dashboard_delete_and_undo(window, ctx, terr, qtbot, accept_questions):
     """The key acceptance test, in the real main window."""
     before = board_numbers(window, terr.copil)
     assert before == (1, 1)  # the February COPIL, its open alert
@@ -140,9 +139,8 @@ def test_copil_meeting_from_form_to_dashboard_delete_and_undo(window, ctx, terr,
     page.views.setCurrentIndex(TAB_LIST)
     assert page.select_meeting(created.id)
     page.table.setFocus()
-    asked = answer_next_message_box(QMessageBox.StandardButton.Yes)
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
-    assert len(asked) == 1 and asked[0].startswith(
+    assert len(accept_questions) == 1 and accept_questions[0].startswith(
         "Supprimer la réunion « Comité de pilotage CTG » du mercredi 10 juin 2026 (2 décisions, 1 alerte au COPIL) ?")
     assert ctx.statuses[-1] == "Réunion supprimée — Ctrl+Z pour annuler"
     assert page.model.find(lambda r: r.id == created.id) is None
@@ -179,10 +177,12 @@ def test_copil_meeting_from_form_to_dashboard_delete_and_undo(window, ctx, terr,
     assert window.show_page("meetings").model.rowCount() == 2
 
 
-def test_cancelled_confirmation_keeps_the_meeting(page, ctx, qtbot):
+def test_cancelled_confirmation_keeps_the_meeting(page, ctx, qtbot, monkeypatch):
     page.table.setFocus()
     page.table.setCurrentIndex(page.proxy.index(0, 0))
-    asked = answer_next_message_box(QMessageBox.StandardButton.No)
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda _parent, _title, text, *_a, **_k: asked.append(text) or QMessageBox.StandardButton.No)
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
     assert len(asked) == 1
     assert page.model.rowCount() == 2 and ctx.undo_stack.count() == 0

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog
 
 from sqlalchemy import select
 
@@ -18,8 +18,6 @@ from ctgdesk.ui.dialogs.fiche_dialog import TAB_INDICATORS, TAB_MEANS
 from ctgdesk.ui.pages.plan import PlanPage
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     TODAY,
-    answer_message_boxes,
-    answer_next_message_box,
     ctx,
     db,
     save_screenshot,
@@ -187,7 +185,7 @@ def test_form_errors_next_to_fields(page, ctx, terr, qtbot):
     assert len(page.fiches) == 1
 
 
-def test_delete_fiche_confirm_and_undo(page, ctx, terr, qtbot):
+def test_delete_fiche_confirm_and_undo(page, ctx, terr, qtbot, accept_questions):
     with ctx.db.transaction() as s:
         plan.add_step(s, terr.fiche, "Cadrage", date(2026, 1, 1), date(2026, 3, 31), True)
         plan.add_follow_up(s, terr.fiche, date(2026, 4, 1), 25, "Lancé")
@@ -195,9 +193,8 @@ def test_delete_fiche_confirm_and_undo(page, ctx, terr, qtbot):
     page.refresh()
     assert page.select("fiche", terr.fiche)
     page.tree.setFocus()
-    asked = answer_next_message_box(QMessageBox.StandardButton.Yes)
     qtbot.keyClick(page.tree, Qt.Key.Key_Delete)
-    assert len(asked) == 1 and asked[0].startswith(
+    assert len(accept_questions) == 1 and accept_questions[0].startswith(
         "Supprimer la fiche action « 1.1.1 Créer un relais petite enfance » (avec ses étapes")
     assert ctx.statuses[-1] == "Fiche action supprimée — Ctrl+Z pour annuler"
     assert "    1.1.1 Créer un relais petite enfance" not in tree_texts(page)
@@ -211,19 +208,17 @@ def test_delete_fiche_confirm_and_undo(page, ctx, terr, qtbot):
     assert fiche_line(page, back_id)[:3] == ["1.1.1 Créer un relais petite enfance", "En cours · alerte", "25 %"]
 
 
-def test_delete_refused_when_not_empty_and_empty_objectif_with_undo(page, ctx, terr, qtbot):
+def test_delete_refused_when_not_empty(page, ctx, terr, qtbot, accept_questions, warnings_shown):
     assert page.select("objectif", terr.objectif)
     page.tree.setFocus()
-    asked = answer_message_boxes(QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Ok)
     qtbot.keyClick(page.tree, Qt.Key.Key_Delete)
-    assert len(asked) == 2 and asked[0].startswith("Supprimer l'objectif « 1.1 Développer l'offre d'accueil » ?")
-    assert asked[1] == "L'objectif « Développer l'offre d'accueil » a 1 fiche(s) action : supprimez-les d'abord."
+    assert accept_questions[0].startswith("Supprimer l'objectif « 1.1 Développer l'offre d'accueil » ?")
+    assert warnings_shown == ["L'objectif « Développer l'offre d'accueil » a 1 fiche(s) action : supprimez-les d'abord."]
     assert ctx.undo_stack.count() == 0 and "  1.1 Développer l'offre d'accueil" in tree_texts(page)
 
 
-def test_empty_objectif_delete_and_undo(page, ctx, terr, qtbot):
+def test_empty_objectif_delete_and_undo(page, ctx, terr, qtbot, accept_questions):
     assert page.select("objectif", terr.objectif2)
-    answer_next_message_box(QMessageBox.StandardButton.Yes)
     assert page.delete_selected()
     assert "  1.2 Accueillir les enfants en situation de handicap" not in tree_texts(page)
     ctx.undo_stack.undo()

@@ -141,6 +141,6 @@ def test_delete_refused_says_why_in_french(page, ctx, accept_questions, warnings
     page.refresh()
     page.table.select(lambda r: r.name == "CC du Ternois")
     page.delete_action.trigger()
-    assert warnings_shown == ["« CC du Ternois » ne peut pas être supprimée : elle a 1 allocations d'ETP."]
+    assert warnings_shown == ["« CC du Ternois » ne peut pas être supprimée : elle a 1 allocation d'ETP."]
     assert "CC du Ternois" in names(page)
     assert ctx.undo_stack.count() == 0

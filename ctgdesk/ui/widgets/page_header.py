@@ -18,8 +18,8 @@ class PageHeader(QWidget):
         self.subtitle = QLabel(subtitle, self)
         self.subtitle.setObjectName("pageSubtitle")
         self.subtitle.setWordWrap(True)
-        # Title and buttons on one line, the subtitle below across the whole width (a long
-        # subtitle wraps instead of being squeezed by the buttons).
+        # The title shares its row with the buttons; the subtitle has the full width below,
+        # so a long subtitle wraps instead of sliding under the buttons.
         self.actions_layout = QHBoxLayout()
         self.actions_layout.setSpacing(6)
         top = QHBoxLayout()
