@@ -40,8 +40,24 @@ def is_pending(text: object) -> bool:
 def fold(text: str) -> str:
     """Lower case, no accents, single spaces."""
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if decomposed.isascii():
+        stripped = decomposed
+    elif max(decomposed) <= "\uffff":  # one C-level pass instead of a Python test per character
+        stripped = decomposed.translate(_combining_marks())
+    else:
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
+
+
+_COMBINING: dict[int, None] = {}
+
+
+def _combining_marks() -> dict[int, None]:
+    """Every combining mark of the Basic Multilingual Plane, to delete with str.translate
+    (searching a year of meetings folds 2 000 lines at once: 0,1 s the character-by-character way)."""
+    if not _COMBINING:
+        _COMBINING.update({cp: None for cp in range(0x10000) if unicodedata.combining(chr(cp))})
+    return _COMBINING
 
 
 def name_key(text: str) -> str:
