@@ -192,7 +192,7 @@ class WarningList(QScrollArea):
 def _compact_table(model: RowsTableModel) -> QTableView:
     view = QTableView()
     view.setModel(model)
-    view.horizontalHeader().setResizeContentsPrecision(60)  # size columns on 60 rows, not 150 instances
+    view.horizontalHeader().setResizeContentsPrecision(25)  # size columns on 25 rows, not 150 instances
     view.verticalHeader().setVisible(False)
     view.setShowGrid(False)
     view.setAlternatingRowColors(True)

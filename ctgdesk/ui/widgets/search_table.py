@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ctgdesk.ui.table_model import RowsTableModel, SearchProxyModel
 
 MAX_COLUMN_WIDTH = 280
-FIT_SAMPLE_ROWS = 60
+FIT_SAMPLE_ROWS = 25
 
 
 class SearchableTable(QWidget):
