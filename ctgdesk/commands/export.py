@@ -51,6 +51,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     csv.add_argument("--year", type=int, default=None, help="une année (par défaut : toutes)")
     csv.set_defaults(handler=run_csv)
 
+    from ctgdesk.commands.transfer import add_export_kinds
+
+    add_export_kinds(kinds)
+
 
 def _open(args):
     try:

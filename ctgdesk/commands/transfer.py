@@ -5,15 +5,15 @@
     ctgdesk [--db BASE] import meetings FICHIER [--coordinator "Prénom Nom"] [--dry-run]
     ctgdesk [--db BASE] import workbook FICHIER [--dry-run]        (base vide seulement)
     ctgdesk [--db BASE] import package FICHIER [--dry-run]         (consolidation)
-    ctgdesk [--db BASE] export-data workbook --out FICHIER.xlsx
-    ctgdesk [--db BASE] export-data package --out FICHIER.ctgpaquet [--coordinator NOM --year 2026 --since DATE]
+    ctgdesk [--db BASE] export workbook --out FICHIER.xlsx
+    ctgdesk [--db BASE] export package --out FICHIER.ctgpaquet [--coordinator NOM --year 2026 --since DATE]
 
 Every import first computes its whole report; with --dry-run nothing is written, otherwise
 the base is backed up and the import lands in one transaction, or not at all when any line is
 wrong. The exit code is 0 when the import is done (or would be), 1 otherwise.
 
-`add_export_kinds(subparsers)` adds `workbook` and `package` to another `export` command, so
-that `ctgdesk export workbook …` can be wired as an alias of `ctgdesk export-data workbook …`.
+`add_export_kinds(kinds)` adds `workbook` and `package` to the `export` command
+(ctgdesk/commands/export.py), beside `bilan`, `ics` and `csv`.
 """
 
 from __future__ import annotations
@@ -55,10 +55,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _file_options(p, sheet=False)
     parser.set_defaults(handler=run_import_command)
 
-    parser = subparsers.add_parser(
-        "export-data", help="exporter la base entière (classeur) ou un paquet de chargé·e de coopération",
-    )
-    add_export_kinds(parser.add_subparsers(dest="kind", metavar="TYPE", required=True))
 
 
 def add_export_kinds(kinds: argparse._SubParsersAction) -> None:

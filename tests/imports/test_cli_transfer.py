@@ -1,4 +1,4 @@
-"""`ctgdesk import …` and `ctgdesk export-data …` as users and scripts run them."""
+"""`ctgdesk import …` and `ctgdesk export …` as users and scripts run them."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def test_workbook_export_then_import_into_a_new_base_by_the_command_line(demo_te
     demo = copy_database(demo_template, tmp_path / "demo.sqlite")
     demo.dispose()
     out = tmp_path / "base.xlsx"
-    exported = ctgdesk("--db", str(demo.path), "export-data", "workbook", "--out", str(out))
+    exported = ctgdesk("--db", str(demo.path), "export", "workbook", "--out", str(out))
     assert exported.returncode == 0, exported.stderr
     assert "Classeur complet écrit" in exported.stdout and out.exists()
     new = tmp_path / "nouvelle.sqlite"
@@ -74,7 +74,7 @@ def test_package_export_and_consolidation(demo_template, tmp_path, capsys):
     coordinator_base.dispose()
     territory.dispose()
     out = tmp_path / "paquet.ctgpaquet"
-    assert main(["--db", str(coordinator_base.path), "export-data", "package", "--out", str(out),
+    assert main(["--db", str(coordinator_base.path), "export", "package", "--out", str(out),
                  "--coordinator", animator, "--year", str(year)]) == 0
     assert f"Paquet de {animator} pour {year} écrit" in capsys.readouterr().out
     assert main(["--db", str(territory.path), "import", "package", str(out)]) == 0
@@ -83,7 +83,7 @@ def test_package_export_and_consolidation(demo_template, tmp_path, capsys):
     assert main(["--db", str(territory.path), "import", "package", str(out)]) == 0
     assert "0 créé(s), 0 mis à jour" in capsys.readouterr().out
     # --since is the package's base, read on the user's clock, stored in UTC.
-    assert main(["--db", str(coordinator_base.path), "export-data", "package", "--out", str(out),
+    assert main(["--db", str(coordinator_base.path), "export", "package", "--out", str(out),
                  "--coordinator", animator, "--since", "30/06/2026 14:00"]) == 0
     base = package_info(out).base_at
     assert base == utc_from_local(datetime(2026, 6, 30, 14, 0))
@@ -91,9 +91,9 @@ def test_package_export_and_consolidation(demo_template, tmp_path, capsys):
 
 def test_unknown_coordinator_and_bad_date_are_french_errors(db, tmp_path, capsys):
     db.dispose()
-    assert main(["--db", str(db.path), "export-data", "package", "--out", str(tmp_path / "p.ctgpaquet"),
+    assert main(["--db", str(db.path), "export", "package", "--out", str(tmp_path / "p.ctgpaquet"),
                  "--coordinator", "Personne Inconnue"]) == 1
     assert "Aucun·e chargé·e de coopération ne s'appelle « Personne Inconnue »" in capsys.readouterr().err
-    assert main(["--db", str(db.path), "export-data", "package", "--out", str(tmp_path / "p.ctgpaquet"),
+    assert main(["--db", str(db.path), "export", "package", "--out", str(tmp_path / "p.ctgpaquet"),
                  "--since", "hier"]) == 1
     assert "« hier » n'est pas une date" in capsys.readouterr().err

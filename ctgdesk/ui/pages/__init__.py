@@ -40,6 +40,7 @@ PAGES: list[PageSpec] = [
     PageSpec("meetings", "ctgdesk.ui.pages.meetings", "MeetingsPage"),
     PageSpec("plan", "ctgdesk.ui.pages.plan", "PlanPage"),
     PageSpec("journal", "ctgdesk.ui.pages.journal", "JournalPage"),
+    PageSpec("bilan", "ctgdesk.ui.pages.bilan", "BilanPage"),
     PageSpec("referential", "ctgdesk.ui.pages.referential", "ReferentialPage"),
 ]
 
