@@ -65,3 +65,38 @@ def test_dashboard_shows_at_most_twenty_warnings_of_a_kind(qtbot):
     assert "Fiche 1.1 bloquée sans alerte" in texts
     assert texts[-1] == f"… et {1500 - MAX_ROWS_PER_KIND} de plus (décisions en retard)."
     assert len(texts) == MAX_ROWS_PER_KIND + 2
+
+
+def test_a_hidden_bilan_page_waits_to_be_shown_after_a_year_change(tmp_path, qtbot, monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    from ctgdesk.db import open_database
+    from ctgdesk.services.referential import ensure_referential
+    from ctgdesk.ui.context import UiContext
+    from ctgdesk.ui.main_window import MainWindow
+    from ctgdesk.ui.pages import bilan as bilan_page
+
+    database = open_database(tmp_path / "b.sqlite")
+    with database.transaction() as session:
+        ensure_referential(session)
+    calls = []
+    compute = bilan_page.compute_bilan
+    monkeypatch.setattr(bilan_page, "compute_bilan",
+                        lambda session, first, last, **kw: calls.append((first, last)) or compute(session, first, last, **kw))
+    ctx = UiContext(db=database)
+    window = MainWindow(ctx, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        window.load()  # the dashboard in front
+        year = ctx.year
+        calls.clear()
+        window.year_spin.setValue(year - 1)
+        assert calls == []  # the Bilans page is hidden: nothing computed
+        page = window.show_page("bilan")
+        assert calls == [(year - 1, year - 1)] and page.bilan.period.year_from == year - 1
+        window.year_spin.setValue(year)  # in front: computed for the new year
+        assert calls[-1] == (year, year) and page.bilan.period.year_from == year
+    finally:
+        window.close()
+        database.dispose()
