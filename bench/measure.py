@@ -72,7 +72,7 @@ def measure_bilan(db, today: date, out: dict, tmp: Path) -> None:
     try:
         compute(year, year)  # warm-up: statement caches, referential
         out["bilan"]["one_year"], bilan = median_time(lambda: compute(year, year), 5)
-        out["bilan"]["five_years"], _ = median_time(lambda: compute(first, today.year), 3)
+        out["bilan"]["five_years"], _ = median_time(lambda: compute(first, today.year), 5)
     except Exception as error:  # noqa: BLE001 - reported in the table
         out["bilan"]["error"] = _short(error)
         return
