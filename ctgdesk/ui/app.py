@@ -109,6 +109,7 @@ def _open_and_fill(app: QApplication, window: MainWindow, db_path: Path) -> None
                        f"(schéma {error}).\nMettez ctgdesk à jour pour l'ouvrir.")
         else:
             message = f"Impossible d'ouvrir la base de données {db_path} :\n{error}"
+        window.apply_icons()
         QMessageBox.critical(window, APP_DISPLAY_NAME, message)
         app.exit(1)
         return

@@ -38,6 +38,7 @@ from ctgdesk import APP_DISPLAY_NAME, __version__
 from ctgdesk.resources import resource_path
 from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.pages import PAGES, PageSpec, available_pages
+from ctgdesk.ui.widgets import icons
 
 UNDO_BUTTON_MS = 15_000
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -46,9 +47,7 @@ NAV_ICON = {"color": "#c9d4df", "color_active": "#ffffff", "color_selected": "#f
 
 def _icon(name: str, **options):
     """A Font Awesome icon; qtawesome (a fifth of a second to import) loads on first use."""
-    import qtawesome
-
-    return qtawesome.icon(name, **options)
+    return icons.icon(name, **options)
 
 
 def app_icon() -> QIcon:
@@ -72,7 +71,8 @@ class MainWindow(QMainWindow):
         self.dialog = None  # the dialog opened from the menus, if any
         self._specs = PAGES if page_specs is None else page_specs
         # Without a database yet (start-up), icons wait for apply_icons() and pages for attach_database().
-        self._pending_icons: list[tuple[Callable, str, dict]] | None = [] if ctx.db is None else None
+        if ctx.db is None:
+            icons.hold()
         self.db_path = Path(db_path) if db_path is not None else ctx.db.path
         self.setWindowTitle(f"ctgdesk — {self.db_path.name}")
         self.setWindowIcon(app_icon())
@@ -127,16 +127,11 @@ class MainWindow(QMainWindow):
         self._build_view_menu()
 
     def apply_icons(self) -> None:
-        """Start-up: the icons, once the page in front is filled."""
-        pending, self._pending_icons = self._pending_icons or [], None
-        for setter, name, options in pending:
-            setter(_icon(name, **options))
+        """Start-up: the icons (the window's and its pages'), once the page in front is filled."""
+        icons.release()
 
     def _set_icon(self, setter: Callable, name: str, **options) -> None:
-        if self._pending_icons is None:
-            setter(_icon(name, **options))
-        else:
-            self._pending_icons.append((setter, name, options))
+        icons.set_icon(setter, name, **options)
 
     # --- building -----------------------------------------------------------------------
     def _build_pages(self, specs: list[PageSpec]) -> None:
@@ -468,5 +463,6 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        icons.release()  # a start-up cut short leaves none held
         self.save_settings()
         super().closeEvent(event)

@@ -85,6 +85,7 @@ def test_the_real_start_shows_the_window_before_the_orm_then_fills_the_dashboard
     filled = _probe("dashboard", ready_db, tmp_path)
     assert not filled.get("timeout")
     assert "sqlalchemy" in filled["loaded"] and "alembic" not in filled["loaded"]
+    assert "qtawesome" not in filled["loaded"]  # icons are drawn once the dashboard is filled
 
 
 def test_deferred_window_gets_its_pages_then_its_icons(ready_db, qtbot, tmp_path):

@@ -100,3 +100,26 @@ def test_a_hidden_bilan_page_waits_to_be_shown_after_a_year_change(tmp_path, qtb
     finally:
         window.close()
         database.dispose()
+
+
+def test_held_icons_are_drawn_on_release_and_deleted_widgets_are_skipped(qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    from ctgdesk.ui.widgets import icons
+
+    icons.hold()
+    try:
+        kept, dropped = QLabel(), QLabel()
+        qtbot.addWidget(kept)
+        icons.set_pixmap(kept, "fa5s.bell", color="#000000")
+        icons.set_pixmap(dropped, "fa5s.bell")
+        assert kept.pixmap().isNull() and icons.holding()
+        dropped.deleteLater()
+        qtbot.wait(10)
+    finally:
+        icons.release()
+    assert not kept.pixmap().isNull() and not icons.holding()
+    later = QLabel()
+    qtbot.addWidget(later)
+    icons.set_pixmap(later, "fa5s.bell")
+    assert not later.pixmap().isNull()  # drawn at once when nothing is held

@@ -6,7 +6,6 @@ All figures come from ctgdesk.services.dashboard; this page only lays them out. 
 
 from __future__ import annotations
 
-import qtawesome as qta
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -33,7 +32,7 @@ from ctgdesk.services.dashboard import (
 )
 from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.table_model import CENTER, Column, RowsTableModel
-from ctgdesk.ui.widgets import style
+from ctgdesk.ui.widgets import icons, style
 from ctgdesk.ui.widgets.bar_chart import Bar, BarChart
 from ctgdesk.ui.widgets.cards import StatCard
 from ctgdesk.ui.widgets.page_header import PageHeader
@@ -84,7 +83,7 @@ class Section(QFrame):
         self.setObjectName("card")
         heading = QHBoxLayout()
         icon = QLabel()
-        icon.setPixmap(qta.icon(icon_name, color=style.MUTED).pixmap(16, 16))
+        icons.set_pixmap(icon, icon_name, color=style.MUTED)
         label = QLabel(title)
         label.setObjectName("sectionTitle")
         heading.addWidget(icon)
@@ -104,7 +103,7 @@ class WarningRow(QFrame):
         super().__init__(parent)
         self.setObjectName("warningRow")
         icon = QLabel()
-        icon.setPixmap(qta.icon(icon_name, color=color).pixmap(16, 16))
+        icons.set_pixmap(icon, icon_name, color=color)
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.text = QLabel(message)
         self.text.setWordWrap(True)

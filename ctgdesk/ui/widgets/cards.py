@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import qtawesome as qta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from ctgdesk.ui.widgets import icons
 
 
 class StatCard(QFrame):
@@ -26,7 +27,7 @@ class StatCard(QFrame):
         heading.setSpacing(6)
         if icon_name:
             icon = QLabel(self)
-            icon.setPixmap(qta.icon(icon_name, color="#5b6b7c").pixmap(16, 16))
+            icons.set_pixmap(icon, icon_name, color="#5b6b7c")
             heading.addWidget(icon)
         heading.addWidget(self.title, 1)
         layout = QVBoxLayout(self)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-import qtawesome as qta
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from ctgdesk.ui.widgets import icons
 
 
 class PageHeader(QWidget):
@@ -61,7 +62,8 @@ def page_action(
     shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None, hint: str | None = None,
 ) -> QAction:
     """An action of a page; its shortcut works while the page is shown (hidden pages' do not)."""
-    action = QAction(qta.icon(icon_name, color="#34495e"), text, page)
+    action = QAction(text, page)
+    icons.set_icon(action.setIcon, icon_name, color="#34495e")
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
