@@ -225,6 +225,8 @@ class MeetingsPage(Page):
     def _load_calendar(self) -> None:
         if not self._loaded:
             return  # refresh() will load it
+        if self.views.currentIndex() != TAB_CALENDAR:
+            return  # the list is shown: _view_changed loads the month when the calendar is
         year, month = self.calendar.year, self.calendar.month
         next_year, next_month = shift_month(year, month, 1)
         with self.ctx.db.transaction() as s:
