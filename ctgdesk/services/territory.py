@@ -362,6 +362,7 @@ class ConventionRow:
     signatories: str
     perimeter: int
     logos: int
+    signatory_count: int
 
     @property
     def years(self) -> str:
@@ -374,7 +375,7 @@ def list_conventions(session: Session) -> list[ConventionRow]:
         ConventionRow(
             c.id, c.name, c.territory, c.first_year, c.last_year, c.signed_on,
             ", ".join(s.organisation.name for s in _ordered(c)), len(c.perimeter),
-            sum(1 for s in c.signatories if s.logo),
+            sum(1 for s in c.signatories if s.logo), len(c.signatories),
         )
         for c in conventions(session)
     ]
