@@ -131,7 +131,7 @@ class ConventionDialog(FormDialog):
 
     # --- layout --------------------------------------------------------------------------
     def _build(self) -> None:
-        self.setMinimumWidth(980)
+        self.setMinimumWidth(860)
         self.name = self.add_row("Nom", QLineEdit(), "name")
         self.name.setPlaceholderText("ex. CTG du Ternois 2025-2029")
         self.territory = self.add_row("Territoire", QLineEdit(), "territory")
@@ -158,7 +158,9 @@ class ConventionDialog(FormDialog):
         columns.addLayout(left, 5)
         columns.addLayout(right, 6)
         self.layout().insertLayout(1, columns, 1)
-        self.resize(1000, 640)
+        # 1000 × 640, or less on a small laptop screen (1366 × 768 at 125 % leaves about 1090 × 570).
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        self.resize(min(1000, screen.width() - 40) if screen else 1000, min(640, screen.height() - 60) if screen else 640)
 
     def _take_form_into(self, column: QVBoxLayout) -> None:
         """FormDialog lays its form out alone; here it is the top of the left column."""
@@ -287,8 +289,9 @@ class ConventionDialog(FormDialog):
             self.first_year.setValue(self.ctx.year)
             self.last_year.setValue(self.ctx.year + 4)  # a CTG usually runs five years
         else:
-            self.name.setText(data.name)
-            self.territory.setText(data.territory)
+            for edit, text in ((self.name, data.name), (self.territory, data.territory)):
+                edit.setText(text)
+                edit.setCursorPosition(0)  # a long name shows its beginning
             self.first_year.setValue(data.first_year)
             self.last_year.setValue(data.last_year)
             self.signed_on.set_value(data.signed_on)
@@ -328,6 +331,7 @@ class ConventionDialog(FormDialog):
         self.signatory_list.clear()
         for number_, line in enumerate(self.lines, start=1):
             item = QListWidgetItem(self._line_icon(line), self._line_text(number_, line))
+            item.setToolTip(item.text())
             item.setSizeHint(QSize(0, LIST_ICON.height() + 8))
             self.signatory_list.addItem(item)
         self.signatory_list.setCurrentRow(min(current, len(self.lines) - 1))
@@ -339,6 +343,7 @@ class ConventionDialog(FormDialog):
         if 0 <= row < len(self.lines):
             item = self.signatory_list.item(row)
             item.setText(self._line_text(row + 1, self.lines[row]))
+            item.setToolTip(item.text())
             item.setIcon(self._line_icon(self.lines[row]))
 
     def current_line(self) -> SignatoryInput | None:

@@ -210,9 +210,12 @@ class TerritoryPage(Page):
         return True
 
     def _update_convention_actions(self) -> None:
-        chosen = self.current_convention() is not None
-        self.edit_convention_action.setEnabled(chosen)
-        self.delete_convention_action.setEnabled(chosen)
+        chosen = self.current_convention()
+        for action, verb in ((self.edit_convention_action, "Modifier"), (self.delete_convention_action, "Supprimer")):
+            action.setEnabled(chosen is not None)
+            action.setToolTip(f"{verb} « {chosen.name} »" + (" (double-clic)" if verb == "Modifier" else "")
+                              if chosen is not None
+                              else "Choisissez d'abord une convention dans la liste.")
 
     def _convention_activated(self, index: QModelIndex) -> None:
         if index.isValid():
