@@ -202,6 +202,13 @@ def test_spec_excludes_heavy_qt_modules_and_keeps_the_used_ones():
     assert not excluded & {"QtCore", "QtGui", "QtWidgets", "QtSvg"}
 
 
+def test_spec_keeps_pillow_which_reportlab_needs_for_every_pdf():
+    """reportlab 4 imports Pillow unconditionally (reportlab.lib.utils) and reads PNG logos
+    through it: excluding Pillow breaks the COPIL PDF and the signatories' logos."""
+    excludes = spec_definitions("EXCLUDED_QT_MODULES", "EXCLUDES")["EXCLUDES"]
+    assert not {"PIL", "Pillow"} & set(excludes)
+
+
 def test_spec_keeps_only_french_translations_and_locale_data():
     wanted = spec_definitions("BABEL_LOCALES_KEPT", "wanted")["wanted"]
     assert wanted("babel/locale-data/fr.dat") and wanted("babel/locale-data/fr_FR.dat")

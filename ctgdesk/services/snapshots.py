@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import Table, delete, exc, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from ctgdesk.models import Base, Coordinator, EtpAllocation, EtpStatus, Organisation
+from ctgdesk.models import Base, Convention, Coordinator, EtpAllocation, EtpStatus, Organisation
 from ctgdesk.services import etp, people, territory
 from ctgdesk.services.errors import NotFound, ValidationError
 from ctgdesk.services.etp import ShareInput
@@ -105,7 +105,8 @@ def _restore_links(session: Session, links: tuple[LinkRows, ...], new_id: int) -
 # An undone delete re-creates a record under a new id but with its old uid: undo commands
 # hold the uid and look the id up when they run.
 
-_WHAT = {Organisation: "L'organisation", Coordinator: "Le/la chargé·e de coopération"}
+_WHAT = {Organisation: "L'organisation", Coordinator: "Le/la chargé·e de coopération",
+         Convention: "La convention"}
 
 
 def uid_of(session: Session, model: type, record_id: int) -> str:
@@ -147,6 +148,51 @@ def restore_organisation(session: Session, snapshot: RecordSnapshot) -> int:
     _restore_links(session, snapshot.links, organisation.id)
     session.expire_all()
     return organisation.id
+
+
+# --- conventions ----------------------------------------------------------------------
+# The snapshot is the convention as its form edits it (signatories in order with their logos
+# and uids, perimeter, uid) plus the links the schema would drop: an instance (COPIL…) that
+# pointed at it (ON DELETE SET NULL). Signatories and perimeter come back through the services.
+
+_CONVENTION_PARTS = {"signatory", "convention_perimeter"}
+
+
+@dataclass(frozen=True)
+class ConventionSnapshot:
+    data: territory.ConventionInput
+    links: tuple[LinkRows, ...] = field(default_factory=tuple)
+
+    @property
+    def uid(self) -> str:
+        return self.data.uid
+
+
+def delete_convention(session: Session, convention_id: int) -> ConventionSnapshot:
+    """Delete a convention (refused while it has a plan d'action); returns its snapshot."""
+    data = territory.convention_input(session, convention_id)
+    links = tuple(link for link in _capture_links(session, "convention", convention_id)
+                  if link.table not in _CONVENTION_PARTS)
+    territory.delete_convention(session, convention_id)
+    return ConventionSnapshot(data, links)
+
+
+def restore_convention(session: Session, snapshot: ConventionSnapshot) -> int:
+    """Re-create a deleted convention — same uid, signatories, logos, perimeter — and re-attach
+    its instances; returns its (new) id. An organisation deleted meanwhile is left out."""
+    data = snapshot.data
+    present = set(session.scalars(select(Organisation.id).where(
+        Organisation.id.in_({*data.perimeter_ids, *(s.organisation_id for s in data.signatories)}))))
+    data = territory.ConventionInput(
+        **{name: getattr(data, name) for name in territory.CONVENTION_FIELDS},
+        signatories=[s for s in data.signatories if s.organisation_id in present],
+        perimeter_ids=[oid for oid in data.perimeter_ids if oid in present],
+        uid=data.uid,
+    )
+    convention = territory.save_convention(session, data)
+    _restore_links(session, snapshot.links, convention.id)
+    session.expire_all()
+    return convention.id
 
 
 # --- coordinators ---------------------------------------------------------------------

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
+from typing import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ctgdesk.exchange.pdf_images import ImageTooLarge, UnreadableImage, check_pdf_image
+from ctgdesk.formatting import number
 from ctgdesk.models import (
     Attendance,
     Convention,
+    Enjeu,
     EtpAllocation,
+    FicheAction,
+    Objectif,
     Organisation,
     OrganisationKind,
     Signatory,
@@ -76,27 +83,302 @@ def convention_for_year(session: Session, year: int) -> Convention | None:
     )
 
 
+# --- logos -----------------------------------------------------------------------------
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+"""A logo is stored in the database and in every COPIL report: 2 Mo is plenty for one."""
+MAX_LOGO_SIDE = 5000
+"""Pixels on either side; a larger image is slow to embed and heavy in every PDF."""
+LOGO_FILE_FILTER = "Images PNG ou JPEG (*.png *.jpg *.jpeg *.PNG *.JPG *.JPEG)"
+
+
+def _megabytes(size: int) -> str:
+    """3,4 Mo (mebibytes, as Windows counts them)."""
+    return f"{number(round(Decimal(size) / (1024 * 1024), 1))} Mo"
+
+
+def _logo_name(filename: str | None) -> str:
+    return f"Le logo « {filename} »" if filename else "Le logo"
+
+
+def check_logo_size(filename: str | None, size: int) -> None:
+    """Refuse a file over MAX_LOGO_BYTES (the UI asks before reading a huge file)."""
+    if size > MAX_LOGO_BYTES:
+        raise ValidationError(
+            f"{_logo_name(filename)} pèse {_megabytes(size)} : {_megabytes(MAX_LOGO_BYTES)} au plus. "
+            "Réduisez l'image (ou enregistrez-la en JPEG) puis choisissez-la de nouveau.",
+            "logo",
+        )
+
+
+def check_logo(data: bytes, filename: str | None = None) -> tuple[int, int]:
+    """A logo the COPIL report can show: PNG or JPEG, 2 Mo at most, and read by reportlab
+    (it is put into a throwaway PDF). Returns its width and height in pixels."""
+    check_logo_size(filename, len(data))
+    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
+        raise ValidationError(f"{_logo_name(filename)} n'est pas une image PNG ou JPEG.", "logo")
+    try:
+        return check_pdf_image(data, max_side=MAX_LOGO_SIDE)
+    except ImageTooLarge as error:
+        raise ValidationError(
+            f"{_logo_name(filename)} mesure {number(error.width)} × {number(error.height)} pixels : "
+            f"{number(MAX_LOGO_SIDE)} pixels de côté au plus. Réduisez l'image puis choisissez-la de nouveau.",
+            "logo",
+        ) from None
+    except UnreadableImage:
+        raise ValidationError(
+            f"{_logo_name(filename)} ne peut pas être lu pour le rapport PDF (image abîmée ?). "
+            "Ouvrez-le dans un logiciel d'images, enregistrez-le de nouveau en PNG ou JPEG, puis choisissez-le.",
+            "logo",
+        ) from None
+
+
+# --- signatories ------------------------------------------------------------------------
+
+def _check_not_signing_twice(convention: Convention, organisation: Organisation, signatory: Signatory | None) -> None:
+    for other in convention.signatories:
+        if other is not signatory and other.organisation_id == organisation.id:
+            raise ValidationError(f"« {organisation.name} » signe déjà cette convention.", "signatories")
+
+
+def _renumber(session: Session, convention: Convention, ordered: list[Signatory]) -> None:
+    for position, signatory in enumerate(ordered):
+        signatory.position = position
+    session.flush()
+    session.expire(convention, ["signatories"])  # read again in the new order
+
+
+def _ordered(convention: Convention) -> list[Signatory]:
+    return sorted(convention.signatories, key=lambda s: (s.position, s.id or 0))
+
+
 def add_signatory(
     session: Session, convention_id: int, organisation_id: int, *, representative: str = "",
     logo: bytes | None = None, logo_filename: str | None = None,
 ) -> Signatory:
+    """Add a signatory at the end of the list (its logo checked like set_signatory_logo's)."""
     convention = get_or_fail(session, Convention, convention_id, "La convention")
-    get_or_fail(session, Organisation, organisation_id, "L'organisation")
+    organisation = get_or_fail(session, Organisation, organisation_id, "L'organisation")
+    _check_not_signing_twice(convention, organisation, None)
+    representative = optional_text(representative, "Le nom du représentant", "representative")
+    if logo is not None:
+        check_logo(logo, logo_filename)
     signatory = Signatory(
-        organisation_id=organisation_id, representative=representative or "",
-        position=len(convention.signatories), logo=logo, logo_filename=logo_filename,
+        organisation_id=organisation_id, representative=representative,
+        position=max((s.position for s in convention.signatories), default=-1) + 1,
+        logo=logo, logo_filename=logo_filename if logo is not None else None,
     )
     convention.signatories.append(signatory)
     session.flush()
     return signatory
 
 
-def set_signatory_logo(session: Session, signatory_id: int, logo: bytes | None, filename: str | None) -> None:
+def update_signatory(session: Session, signatory_id: int, **fields) -> Signatory:
+    """Change who signs (organisation_id) or who represents them (representative)."""
     signatory = get_or_fail(session, Signatory, signatory_id, "Le signataire")
-    if logo is not None and not (logo.startswith(b"\x89PNG") or logo.startswith(b"\xff\xd8")):
-        raise ValidationError("Le logo doit être une image PNG ou JPEG.", "logo")
-    signatory.logo, signatory.logo_filename = logo, filename
+    if "organisation_id" in fields:
+        organisation = get_or_fail(session, Organisation, fields["organisation_id"], "L'organisation")
+        _check_not_signing_twice(signatory.convention, organisation, signatory)
+    if "representative" in fields:
+        fields["representative"] = optional_text(fields["representative"], "Le nom du représentant", "representative")
+    apply(signatory, fields, {"organisation_id", "representative"})
     session.flush()
+    return signatory
+
+
+def remove_signatory(session: Session, signatory_id: int) -> None:
+    """Take a signatory (and its logo) off its convention; the others close up."""
+    signatory = get_or_fail(session, Signatory, signatory_id, "Le signataire")
+    convention = signatory.convention
+    remaining = [s for s in _ordered(convention) if s is not signatory]
+    convention.signatories.remove(signatory)
+    session.flush()
+    _renumber(session, convention, remaining)
+
+
+def move_signatory(session: Session, signatory_id: int, position: int) -> None:
+    """Put a signatory at `position` (0 = first; beyond the ends: first or last)."""
+    signatory = get_or_fail(session, Signatory, signatory_id, "Le signataire")
+    convention = signatory.convention
+    ordered = [s for s in _ordered(convention) if s is not signatory]
+    ordered.insert(max(0, min(position, len(ordered))), signatory)
+    _renumber(session, convention, ordered)
+
+
+def set_signatory_logo(session: Session, signatory_id: int, logo: bytes | None, filename: str | None) -> None:
+    """Store (or, with None, remove) a signatory's logo, once checked."""
+    signatory = get_or_fail(session, Signatory, signatory_id, "Le signataire")
+    if logo is not None:
+        check_logo(logo, filename)
+    signatory.logo, signatory.logo_filename = logo, (filename if logo is not None else None)
+    session.flush()
+
+
+# --- perimeter and deletion --------------------------------------------------------------
+
+def set_perimeter(session: Session, convention_id: int, organisation_ids: Iterable[int]) -> None:
+    """The communes and structures the convention covers (exactly these)."""
+    convention = get_or_fail(session, Convention, convention_id, "La convention")
+    wanted = list(dict.fromkeys(organisation_ids))
+    convention.perimeter = [get_or_fail(session, Organisation, oid, "L'organisation") for oid in wanted]
+    session.flush()
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def delete_convention(session: Session, convention_id: int) -> None:
+    """Delete a convention with its signatories, logos and perimeter — not one that already
+    carries a plan d'action (its enjeux and fiches would go with it)."""
+    convention = get_or_fail(session, Convention, convention_id, "La convention")
+    enjeux = session.scalar(select(func.count()).select_from(Enjeu).where(Enjeu.convention_id == convention_id))
+    fiches = session.scalar(
+        select(func.count()).select_from(FicheAction).join(Objectif).join(Enjeu)
+        .where(Enjeu.convention_id == convention_id)
+    )
+    if enjeux or fiches:
+        parts = [_plural(enjeux, "enjeu", "enjeux")]
+        if fiches:
+            parts.append(_plural(fiches, "fiche action", "fiches actions"))
+        raise ValidationError(
+            f"La convention « {convention.name} » ne peut pas être supprimée : elle a {' et '.join(parts)} "
+            "dans son plan d'action. Supprimez-les d'abord (page Plan d'action)."
+        )
+    session.delete(convention)
+    session.flush()
+    session.expire_all()  # instances that pointed at it now point at nothing (ON DELETE SET NULL)
+
+
+# --- the whole convention, as its form edits it --------------------------------------------
+
+@dataclass
+class SignatoryInput:
+    organisation_id: int | None
+    representative: str = ""
+    logo: bytes | None = None
+    logo_filename: str | None = None
+    uid: str | None = None  # an existing signatory's (kept); None: a new one
+
+
+@dataclass
+class ConventionInput:
+    name: str
+    territory: str
+    first_year: int
+    last_year: int
+    signed_on: date | None = None
+    notes: str = ""
+    signatories: list[SignatoryInput] = field(default_factory=list)
+    perimeter_ids: list[int] = field(default_factory=list)
+    uid: str | None = None
+
+
+CONVENTION_FIELDS = ("name", "territory", "first_year", "last_year", "signed_on", "notes")
+
+
+def convention_input(session: Session, convention_id: int) -> ConventionInput:
+    """The whole convention as the form edits it (also what undo restores): logos included."""
+    c = get_or_fail(session, Convention, convention_id, "La convention")
+    return ConventionInput(
+        **{name: getattr(c, name) for name in CONVENTION_FIELDS},
+        signatories=[SignatoryInput(s.organisation_id, s.representative, s.logo, s.logo_filename, s.uid)
+                     for s in _ordered(c)],
+        perimeter_ids=sorted(o.id for o in c.perimeter),
+        uid=c.uid,
+    )
+
+
+def _uid_is_free(session: Session, model: type, uid: str | None) -> bool:
+    return bool(uid) and session.scalar(select(model.id).where(model.uid == uid)) is None
+
+
+def save_convention(session: Session, data: ConventionInput, convention_id: int | None = None) -> Convention:
+    """Create (convention_id None) or update a convention with its signatories, in the given
+    order, and its perimeter. A signatory is matched by uid: kept and updated, or removed when
+    absent from `data`, or added when new. Every rule of the functions above applies."""
+    fields = {name: getattr(data, name) for name in CONVENTION_FIELDS}
+    fields["notes"] = optional_text(fields["notes"], "La note", "notes", max_length=10_000)
+    if convention_id is None:
+        convention = create_convention(session, **fields)
+        if _uid_is_free(session, Convention, data.uid):
+            convention.uid = data.uid
+    else:
+        convention = update_convention(session, convention_id, **fields)
+    seen: dict[int, int] = {}
+    for number, line in enumerate(data.signatories, start=1):
+        if line.organisation_id is None:
+            raise ValidationError(f"Le signataire n°{number} n'a pas d'organisation choisie.", "signatories")
+        organisation = get_or_fail(session, Organisation, line.organisation_id, "L'organisation")
+        if organisation.id in seen:
+            raise ValidationError(
+                f"« {organisation.name} » figure deux fois parmi les signataires "
+                f"(n°{seen[organisation.id]} et n°{number}).",
+                "signatories",
+            )
+        seen[organisation.id] = number
+    kept = {line.uid for line in data.signatories if line.uid}
+    for signatory in list(convention.signatories):
+        if signatory.uid not in kept:
+            convention.signatories.remove(signatory)
+    session.flush()
+    existing = {s.uid: s for s in convention.signatories}
+    # Kept signatories first (organisations may be swapped between lines: the list as a
+    # whole was checked above), then the new ones.
+    for line in data.signatories:
+        signatory = existing.get(line.uid) if line.uid else None
+        if signatory is not None:
+            signatory.organisation_id = line.organisation_id
+            update_signatory(session, signatory.id, representative=line.representative)
+            if signatory.logo != line.logo:
+                set_signatory_logo(session, signatory.id, line.logo, line.logo_filename)
+            elif line.logo is not None:
+                signatory.logo_filename = line.logo_filename
+    session.flush()
+    session.expire(convention, ["signatories"])
+    ordered = []
+    for line in data.signatories:
+        signatory = existing.get(line.uid) if line.uid else None
+        if signatory is None:
+            signatory = add_signatory(session, convention.id, line.organisation_id,
+                                      representative=line.representative, logo=line.logo,
+                                      logo_filename=line.logo_filename)
+            if _uid_is_free(session, Signatory, line.uid):
+                signatory.uid = line.uid
+        ordered.append(signatory)
+    _renumber(session, convention, ordered)
+    set_perimeter(session, convention.id, data.perimeter_ids)
+    return convention
+
+
+@dataclass(frozen=True)
+class ConventionRow:
+    id: int
+    name: str
+    territory: str
+    first_year: int
+    last_year: int
+    signed_on: date | None
+    signatories: str
+    perimeter: int
+    logos: int
+    signatory_count: int
+
+    @property
+    def years(self) -> str:
+        return f"{self.first_year}–{self.last_year}"
+
+
+def list_conventions(session: Session) -> list[ConventionRow]:
+    """The conventions for the Territoire page, oldest first."""
+    return [
+        ConventionRow(
+            c.id, c.name, c.territory, c.first_year, c.last_year, c.signed_on,
+            ", ".join(s.organisation.name for s in _ordered(c)), len(c.perimeter),
+            sum(1 for s in c.signatories if s.logo), len(c.signatories),
+        )
+        for c in conventions(session)
+    ]
 
 
 # --- organisations ----------------------------------------------------------------------

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableView,
@@ -17,18 +15,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctgdesk.models import Organisation, OrganisationKind
+from ctgdesk.models import Convention, Organisation, OrganisationKind
 from ctgdesk.services import snapshots, territory
 from ctgdesk.services.errors import ValidationError
-from ctgdesk.services.territory import OrganisationRow
+from ctgdesk.services.territory import ConventionInput, ConventionRow, OrganisationRow
 from ctgdesk.ui.context import Page, UiContext
+from ctgdesk.ui.dialogs.convention_dialog import ConventionDialog
 from ctgdesk.ui.dialogs.organisation_dialog import OrganisationDialog
 from ctgdesk.ui.table_model import Column, RowsTableModel, SearchProxyModel
 from ctgdesk.ui.undo import make_delete_command, make_undo_command, report_to_status, write
 from ctgdesk.ui.widgets import style
 from ctgdesk.ui.widgets.forms import fill_combo
 from ctgdesk.ui.widgets.messages import confirm_delete, show_error
-from ctgdesk.ui.widgets.page_header import PageHeader, page_action
+from ctgdesk.ui.widgets.page_header import PageHeader, add_action_button, page_action
 from ctgdesk.ui.widgets.search_table import SearchableTable
 
 FILTERS = [
@@ -36,22 +35,6 @@ FILTERS = [
     ("Communes", "communes"),
     ("Structures et partenaires", "structures"),
 ]
-
-
-@dataclass(frozen=True)
-class ConventionRow:
-    id: int
-    name: str
-    territory: str
-    first_year: int
-    last_year: int
-    signed_on: date | None
-    signatories: str
-    perimeter: int
-
-    @property
-    def years(self) -> str:
-        return f"{self.first_year}–{self.last_year}"
 
 
 def _engagement_color(row: OrganisationRow) -> QColor | None:
@@ -80,6 +63,12 @@ CONVENTION_COLUMNS = [
     Column("Années", lambda r: r.years, sort_key=lambda _v: 0),
     Column.date("Signée le", lambda r: r.signed_on),
     Column.number("Périmètre", lambda r: r.perimeter, header_tooltip="Communes et structures du périmètre"),
+    Column("Logos", lambda r: f"{r.logos} sur {r.signatory_count}" if r.signatory_count else "",
+           sort_key=lambda _v: 0,
+           foreground=lambda r: QColor(style.WARNING) if r.logos < r.signatory_count else None,
+           header_tooltip="Logos des signataires enregistrés (couverture du bilan du COPIL)",
+           tooltip=lambda r: "Il manque des logos pour la couverture du bilan du COPIL."
+           if r.logos < r.signatory_count else None),
     Column("Signataires", lambda r: r.signatories, tooltip=lambda r: r.signatories.replace(", ", "\n")),
 ]
 
@@ -91,6 +80,7 @@ class TerritoryPage(Page):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self.dialog: OrganisationDialog | None = None
+        self.convention_dialog: ConventionDialog | None = None
         self.header = PageHeader("Territoire", "Les conventions, les communes et les structures du territoire.")
         self.new_action = page_action(self, "Nouvelle commune ou structure", "fa5s.plus", self.create,
                                       shortcut=QKeySequence.StandardKey.New)
@@ -103,6 +93,18 @@ class TerritoryPage(Page):
 
         conventions_title = QLabel("Conventions")
         conventions_title.setObjectName("sectionTitle")
+        self.new_convention_action = page_action(self, "Nouvelle convention", "fa5s.file-signature",
+                                                 self.create_convention)
+        self.edit_convention_action = page_action(self, "Modifier la convention", "fa5s.pen",
+                                                  self.edit_current_convention, hint="double-clic")
+        self.delete_convention_action = page_action(self, "Supprimer la convention", "fa5s.trash-alt",
+                                                    self.delete_current_convention)
+        conventions_bar = QHBoxLayout()
+        conventions_bar.setSpacing(6)
+        conventions_bar.addWidget(conventions_title)
+        conventions_bar.addStretch(1)
+        for action in (self.new_convention_action, self.edit_convention_action, self.delete_convention_action):
+            add_action_button(conventions_bar, action, self)
         self.conventions_model: RowsTableModel[ConventionRow] = RowsTableModel(CONVENTION_COLUMNS)
         self.conventions_view = QTableView()
         self.conventions_view.setModel(SearchProxyModel(self.conventions_model, self))
@@ -114,6 +116,9 @@ class TerritoryPage(Page):
         self.conventions_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.conventions_view.horizontalHeader().setStretchLastSection(True)
         self.conventions_view.horizontalHeader().setHighlightSections(False)
+        self.conventions_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.conventions_view.doubleClicked.connect(self._convention_activated)
+        self.conventions_view.selectionModel().selectionChanged.connect(lambda *_: self._update_convention_actions())
 
         organisations_title = QLabel("Communes et structures")
         organisations_title.setObjectName("sectionTitle")
@@ -134,7 +139,7 @@ class TerritoryPage(Page):
         layout.setContentsMargins(24, 18, 24, 12)
         layout.setSpacing(8)
         layout.addWidget(self.header)
-        layout.addWidget(conventions_title)
+        layout.addLayout(conventions_bar)
         layout.addWidget(self.conventions_view)
         layout.addSpacing(6)
         layout.addWidget(organisations_title)
@@ -150,17 +155,15 @@ class TerritoryPage(Page):
         elif wanted == "structures":
             kinds = set(OrganisationKind) - {OrganisationKind.COMMUNE}
         with self.ctx.db.transaction() as session:
-            conventions = [
-                ConventionRow(
-                    c.id, c.name, c.territory, c.first_year, c.last_year, c.signed_on,
-                    ", ".join(s.organisation.name for s in c.signatories), len(c.perimeter),
-                )
-                for c in territory.conventions(session)
-            ]
+            conventions = territory.list_conventions(session)
             rows = territory.list_organisations(session, kinds)
             communes = [r for r in territory.list_organisations(session, {OrganisationKind.COMMUNE})]
+        selected = self.current_convention()
         self.conventions_model.set_rows(conventions)
         self._fit_conventions()
+        if selected is not None:
+            self.select_convention(lambda r: r.id == selected.id)
+        self._update_convention_actions()
         self.model.set_rows(rows)
         self.table.fit_columns()
         deliberated = sum(1 for r in communes if r.deliberation_date)
@@ -186,6 +189,117 @@ class TerritoryPage(Page):
         header.setSectionResizeMode(header.count() - 1, QHeaderView.ResizeMode.Stretch)
         rows = max(self.conventions_model.rowCount(), 1)
         view.setFixedHeight(header.height() + rows * view.verticalHeader().defaultSectionSize() + 4)
+
+    # --- conventions ---------------------------------------------------------------------
+    def current_convention(self) -> ConventionRow | None:
+        """The selected convention; with none selected, the only one there is."""
+        view = self.conventions_view
+        index = view.currentIndex()
+        if index.isValid() and view.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            return self.conventions_model.row_at(view.model().mapToSource(index))
+        if self.conventions_model.rowCount() == 1:
+            return self.conventions_model.row(0)
+        return None
+
+    def select_convention(self, predicate) -> bool:
+        number = self.conventions_model.find(predicate)
+        if number is None:
+            return False
+        proxy = self.conventions_view.model()
+        self.conventions_view.selectRow(proxy.mapFromSource(self.conventions_model.index(number, 0)).row())
+        return True
+
+    def _update_convention_actions(self) -> None:
+        chosen = self.current_convention()
+        for action, verb in ((self.edit_convention_action, "Modifier"), (self.delete_convention_action, "Supprimer")):
+            action.setEnabled(chosen is not None)
+            action.setToolTip(f"{verb} « {chosen.name} »" + (" (double-clic)" if verb == "Modifier" else "")
+                              if chosen is not None
+                              else "Choisissez d'abord une convention dans la liste.")
+
+    def _convention_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.edit_convention(self.conventions_model.row_at(self.conventions_view.model().mapToSource(index)))
+
+    def _open_convention(self, dialog: ConventionDialog) -> None:
+        self.convention_dialog = dialog
+        dialog.accepted.connect(lambda: self._convention_saved(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def create_convention(self) -> None:
+        self._open_convention(ConventionDialog(self.ctx, None, self))
+
+    def edit_current_convention(self) -> None:
+        row = self.current_convention()
+        if row is None:
+            self.ctx.show_status("Choisissez d'abord une convention dans la liste.")
+            return
+        self.edit_convention(row)
+
+    def edit_convention(self, row: ConventionRow) -> None:
+        self._open_convention(ConventionDialog(self.ctx, row.id, self))
+
+    def _convention_saved(self, dialog: ConventionDialog) -> None:
+        ctx, uid, name = self.ctx, dialog.saved_uid, dialog.after.name
+        if dialog.before is None:  # created: undo deletes it, redo brings it back
+            state: dict = {}
+
+            def undo() -> None:
+                state["snapshot"] = write(ctx, lambda s: snapshots.delete_convention(
+                    s, snapshots.id_of(s, Convention, uid)))
+
+            def redo() -> None:
+                write(ctx, lambda s: snapshots.restore_convention(s, state["snapshot"]))
+
+            ctx.undo_stack.push(make_undo_command(f"Créer la convention « {name} »", undo, redo,
+                                                  on_error=report_to_status(ctx)))
+            ctx.show_status(f"Convention « {name} » créée.")
+        else:
+            def put(data: ConventionInput):
+                return lambda: write(ctx, lambda s: territory.save_convention(
+                    s, data, snapshots.id_of(s, Convention, uid)))
+
+            ctx.undo_stack.push(make_undo_command(f"Modifier la convention « {name} »", put(dialog.before),
+                                                  put(dialog.after), on_error=report_to_status(ctx)))
+            ctx.show_status(f"Convention « {name} » enregistrée.")
+        ctx.notify_changed()
+        self.select_convention(lambda r: r.id == dialog.saved_id)
+
+    def delete_current_convention(self) -> None:
+        row = self.current_convention()
+        if row is None:
+            self.ctx.show_status("Choisissez d'abord une convention dans la liste.")
+            return
+        self.delete_convention(row)
+
+    def delete_convention(self, row: ConventionRow) -> None:
+        what = f"la convention « {row.name} »"
+        if row.signatory_count:
+            what += f", ses {row.signatory_count} signataire(s) et leurs logos"
+        if not confirm_delete(self, what):
+            return
+        ctx = self.ctx
+        try:
+            with ctx.db.transaction() as session:
+                snapshot = snapshots.delete_convention(session, row.id)
+        except ValidationError as error:
+            show_error(self, error.message, "Suppression impossible")
+            return
+
+        def delete_again(key: str) -> snapshots.ConventionSnapshot:
+            return write(ctx, lambda s: snapshots.delete_convention(s, snapshots.id_of(s, Convention, key)))
+
+        def restore(snap: snapshots.ConventionSnapshot) -> str:
+            write(ctx, lambda s: snapshots.restore_convention(s, snap))
+            return snap.uid
+
+        ctx.undo_stack.push(make_delete_command(
+            f"Supprimer la convention « {row.name} »", delete=delete_again, restore=restore, key=snapshot.uid,
+            snapshot=snapshot, on_error=report_to_status(ctx),
+        ))
+        ctx.show_status(f"Convention « {row.name} » supprimée. Ctrl+Z pour la rétablir.")
+        ctx.notify_changed()
 
     def show_record(self, kind: str, record_id: int) -> None:
         if kind == "organisation":

@@ -6,7 +6,7 @@ import pytest
 from tests.ui.conftest import (  # noqa: F401 - fixtures re-exported for pytest
     accept_questions,
     demo_ctx,
-    no_unexpected_message_box,
+    forgotten_message_boxes,
     settings,
     warnings_shown,
 )
