@@ -224,10 +224,12 @@ def test_spec_drops_embedded_qt_plugins_but_keeps_desktop_ones():
     wanted_binary = spec_definitions("UNWANTED_BINARIES", "wanted_binary")["wanted_binary"]
     for kept in ("PySide6/Qt/plugins/platforms/libqxcb.so", "PySide6/Qt/plugins/platforms/libqwayland.so",
                  "PySide6/Qt/plugins/platforms/libqoffscreen.so", "PySide6/Qt/lib/libQt6Widgets.so.6",
-                 "PySide6/Qt/plugins/platforms/qwindows.dll", "libfontconfig.so.1"):
+                 "PySide6/Qt/plugins/platforms/qwindows.dll", "libfontconfig.so.1",
+                 "pillow.libs/libjpeg-6dc8d115.so.62.4.0"):  # Pillow's own JPEG, needed by every PDF
         assert wanted_binary(kept), kept
     for dropped in ("PySide6/Qt/plugins/platforms/libqeglfs.so", "PySide6/Qt/plugins/platforms/libqvnc.so",
-                    "PySide6/Qt/plugins/platformthemes/libqgtk3.so", "libcairo.so.2", "libpango-1.0.so.0"):
+                    "PySide6/Qt/plugins/platformthemes/libqgtk3.so", "libcairo.so.2", "libpango-1.0.so.0",
+                    "libjpeg.so.62"):
         assert not wanted_binary(dropped), dropped
 
 

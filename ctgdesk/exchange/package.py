@@ -12,12 +12,11 @@ the file (atomically, with size guards); it knows nothing of the database.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ctgdesk.exchange.atomic import ExportError, atomic_path
 from ctgdesk.exchange.readers import ImportFileError, Location, sniff_kind
 
 FORMAT = "ctgdesk-paquet"
@@ -27,8 +26,7 @@ DATA_NAME = "donnees.json"
 MAX_MEMBER_BYTES = 300 * 1024 * 1024
 
 
-class PackageWriteError(Exception):
-    """The package could not be written. The message is French."""
+PackageWriteError = ExportError  # the package could not be written; the message is French
 
 
 @dataclass
@@ -42,29 +40,11 @@ def write_package(path: Path | str, manifest: dict, tables: dict[str, tuple[list
     manifest = {"format": FORMAT, "version": VERSION, **manifest}
     data = {"tables": {name: {"fields": fields, "rows": rows} for name, (fields, rows) in tables.items()}}
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
+    with atomic_path(path) as temporary:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2))
             archive.writestr(DATA_NAME, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        os.replace(temporary, path)
-    except PermissionError:
-        _remove(temporary)
-        raise PackageWriteError(
-            f"Le fichier « {path.name} » est ouvert ou protégé : fermez-le ou choisissez un autre nom."
-        ) from None
-    except OSError as error:
-        _remove(temporary)
-        raise PackageWriteError(f"Impossible d'écrire « {path.name} » : {error.strerror or error}.") from None
     return path
-
-
-def _remove(path: str) -> None:
-    try:
-        os.remove(path)
-    except OSError:
-        pass
 
 
 def read_package(path: Path | str) -> PackageContent:

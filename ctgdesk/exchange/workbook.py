@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -27,14 +25,14 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
+from ctgdesk.exchange.atomic import ExportError, atomic_path
 from ctgdesk.exchange.readers import ImportFileError, Location, iter_sheet_rows, open_xlsx, sniff_kind
 
 README_SHEET = "Lisez-moi"
 ESCAPE = "base64:"
 
 
-class WorkbookWriteError(Exception):
-    """The workbook could not be written. The message is French."""
+WorkbookWriteError = ExportError  # the workbook could not be written; the message is French
 
 
 @dataclass
@@ -115,27 +113,9 @@ def write_workbook(path: Path | str, readme: list[list[str]], sheets: list[Sheet
 
 def save_atomically(workbook: Workbook, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
-    os.close(handle)
-    try:
+    with atomic_path(path) as temporary:
         workbook.save(temporary)
-        os.replace(temporary, path)
-    except PermissionError:
-        _remove(temporary)
-        raise WorkbookWriteError(
-            f"Le fichier « {path.name} » est ouvert dans un autre programme (Excel ?) : fermez-le puis réessayez."
-        ) from None
-    except OSError as error:
-        _remove(temporary)
-        raise WorkbookWriteError(f"Impossible d'écrire « {path.name} » : {error.strerror or error}.") from None
     return path
-
-
-def _remove(path: str) -> None:
-    try:
-        os.remove(path)
-    except OSError:
-        pass
 
 
 def read_workbook(path: Path | str) -> dict[str, SheetData]:
