@@ -278,6 +278,10 @@ class Safety(QObject):
             if READ_ONLY_LABEL.lower() not in title:
                 self.window.setWindowTitle(f"{title} ({READ_ONLY_LABEL.lower()})")
             self.status("Base ouverte en lecture seule : les modifications seront refusées.", 0)
+            for name in ("import_action", "backup_action", "second_folder_action"):
+                action = getattr(self.window, name, None)
+                if action is not None:  # would write to a base another ctgdesk holds
+                    action.setEnabled(False)
         self._warn_location()
         if not self.read_only:
             self.start_backup()
@@ -403,7 +407,11 @@ def open_for_window(window: QMainWindow, db_path: Path):
     window.safety = safety
     if not safety.take_lock():
         return None
-    db = safety.open()
+    try:
+        db = safety.open()
+    except BaseException:
+        safety.release_lock()  # app._open_and_fill says it in French
+        raise
     if db is None:
         safety.release_lock()
         return None

@@ -102,6 +102,7 @@ def test_a_base_held_by_another_ctgdesk_opens_read_only_and_refuses_writes(base,
     assert window.safety.read_only and window.safety.lock is None
     assert "Lecture seule" in _permanent_texts(window)
     assert window.windowTitle().endswith("(lecture seule)")
+    assert not window.backup_action.isEnabled() and not window.import_action.isEnabled()  # no restore over theirs
     with pytest.raises(OperationalError, match="readonly"):
         with window.ctx.db.transaction() as session:
             session.add(Organisation(name="Essai", kind=OrganisationKind.COMMUNE))
