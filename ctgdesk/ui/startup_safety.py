@@ -33,6 +33,7 @@ WARNED_LOCATIONS_KEY = "safety/warned_locations"
 READ_ONLY_LABEL = "Lecture seule"
 CHOICE_READ_ONLY = "Ouvrir en lecture seule"
 CHOICE_QUIT = "Quitter"
+START_BACKUP_DELAY_MS = 5_000  # the automatic backup at start waits for the window to settle
 
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -284,7 +285,8 @@ class Safety(QObject):
                     action.setEnabled(False)
         self._warn_location()
         if not self.read_only:
-            self.start_backup()
+            # Later than the first frames: comparing the base with its last backup reads every row.
+            QTimer.singleShot(START_BACKUP_DELAY_MS, self, self.start_backup)
 
     def _on_data_changed(self) -> None:
         self.changed = True
@@ -331,7 +333,7 @@ class Safety(QObject):
         return made, reminder
 
     def start_backup(self) -> None:
-        if self._backup_running:
+        if self._backup_running or self._finished:
             return
         self._backup_running = True
         self._backup_job = run_in_pool(self._backup_work, self._backup_done, self)

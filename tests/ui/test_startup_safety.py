@@ -36,6 +36,7 @@ def start(qapp, qtbot, settings, monkeypatch):
     from ctgdesk.ui.main_window import MainWindow
 
     monkeypatch.setattr(app_module.gc, "freeze", lambda: None)  # not in a long test session
+    monkeypatch.setattr(startup_safety, "START_BACKUP_DELAY_MS", 0)
     exits: list[int] = []
     monkeypatch.setattr(qapp, "exit", lambda code=0: exits.append(code))
     windows = []
@@ -226,6 +227,9 @@ def qtbot_wait_backup(window) -> None:
     from PySide6.QtCore import QCoreApplication
     import time
 
+    deadline = time.monotonic() + 10
+    while not hasattr(window.safety, "_backup_job") and time.monotonic() < deadline:
+        QCoreApplication.processEvents()  # the delayed start
     window.safety.wait_for_backup()
     deadline = time.monotonic() + 10
     while window.safety._backup_running and time.monotonic() < deadline:
