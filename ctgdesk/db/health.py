@@ -112,8 +112,6 @@ def _report(path: Path, status: HealthStatus, message: str, revision: str | None
 
 def check_database(path: Path | str) -> HealthReport:
     """What the file at `path` is, without changing it."""
-    from ctgdesk.db.migrate import head_revision, known_revisions
-
     path = Path(path)
     name = f"« {path} »"
     if not path.exists():
@@ -174,8 +172,14 @@ def check_database(path: Path | str) -> HealthReport:
             f"{not_ours} (aucune version de schéma enregistrée). Il n'a pas été modifié.",
             details=sorted(tables),
         )
-    head = head_revision()
-    if revision not in known_revisions():
+    from ctgdesk.db.schema_head import head_from_files
+
+    head = head_from_files()  # read from the version files: Alembic only when it differs
+    if revision != head:
+        from ctgdesk.db.migrate import head_revision, known_revisions
+
+        head = head_revision()
+    if revision != head and revision not in known_revisions():
         if CORE_TABLES <= tables:
             return _report(
                 path, HealthStatus.TOO_NEW,

@@ -99,8 +99,10 @@ class AfterFirstFrame(QObject):
 
 
 def _open_and_fill(app: QApplication, window: MainWindow, db_path: Path) -> None:
+    from ctgdesk.ui import startup_safety  # the lock, the start-up check, backups (Qt only)
+
     try:
-        db = open_for_gui(db_path)
+        db = startup_safety.open_for_window(window, db_path)  # None: the user chose to quit
     except Exception as error:  # noqa: BLE001 - said to the user in French, never a traceback
         from ctgdesk.db.migrate import SchemaTooNew  # Alembic only on this path
 
@@ -111,6 +113,9 @@ def _open_and_fill(app: QApplication, window: MainWindow, db_path: Path) -> None
             message = f"Impossible d'ouvrir la base de données {db_path} :\n{error}"
         window.apply_icons()
         QMessageBox.critical(window, APP_DISPLAY_NAME, message)
+        app.exit(1)
+        return
+    if db is None:
         app.exit(1)
         return
     window.attach_database(db, front_page_only=True)
@@ -126,6 +131,9 @@ def _open_and_fill(app: QApplication, window: MainWindow, db_path: Path) -> None
 def _finish_start(window: MainWindow) -> None:
     window.attach_other_pages()
     window.apply_icons()
+    from ctgdesk.ui import startup_safety
+
+    startup_safety.after_open(window)  # status bar, location warning, first automatic backup
     gc.freeze()
 
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from ctgdesk import APP_DISPLAY_NAME, __version__
 from ctgdesk.resources import resource_path
+from ctgdesk.ui import startup_safety
 from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.pages import PAGES, PageSpec, available_pages
 from ctgdesk.ui.widgets import icons
@@ -238,6 +239,7 @@ class MainWindow(QMainWindow):
         self._set_icon(self.backup_action.setIcon, "fa5s.history", color="#34495e")
         self.backup_action.triggered.connect(self.open_backups)
         file_menu.addAction(self.backup_action)
+        startup_safety.add_file_actions(self, file_menu)  # Vérifier la base, RGPD, 2e dossier
         file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         self._set_icon(quit_action.setIcon, "fa5s.sign-out-alt", color="#34495e")

@@ -128,5 +128,5 @@ def test_a_database_that_cannot_open_is_said_in_french(tmp_path, qtbot, monkeypa
                         db_path=bogus)
     qtbot.addWidget(window)
     app_module._open_and_fill(application, window, bogus)
-    assert exits == [1] and said and said[0].startswith(f"Impossible d'ouvrir la base de données {bogus}")
+    assert exits == [1] and said and said[0].startswith(f"Le fichier « {bogus} » n'est pas une base de données ctgdesk")
     assert window.pages == {}
