@@ -202,7 +202,7 @@ def etp_grid(session: Session, years: list[int] | None = None) -> EtpGrid:
         .join(Coordinator, EtpShare.coordinator_id == Coordinator.id)
         .join(Person, Coordinator.person_id == Person.id)
         .where(EtpAllocation.year.in_(years))
-    ):
+    ).all():
         people[allocation_id].append(f"{first} {last}".strip())
     rows: dict[int, EtpRow] = {}
     for allocation_id, organisation_id, name, year, amount, status, people_count in session.connection().execute(
@@ -210,7 +210,7 @@ def etp_grid(session: Session, years: list[int] | None = None) -> EtpGrid:
                EtpAllocation.etp, EtpAllocation.status, EtpAllocation.people_count)
         .join(Organisation, EtpAllocation.organisation_id == Organisation.id)
         .where(EtpAllocation.year.in_(years))
-    ):
+    ).all():
         row = rows.setdefault(organisation_id, EtpRow(organisation_id, name))
         row.cells[year] = EtpCell(
             etp=amount, status=status, people_count=people_count, people=tuple(sorted(people[allocation_id])),

@@ -143,7 +143,7 @@ def _names(session: Session, link, selected) -> dict[int, list[str]]:
         select(link.c.entry_id, Organisation.name)
         .join(Organisation, link.c.organisation_id == Organisation.id)
         .where(link.c.entry_id.in_(selected))
-    ):
+    ).all():
         names.setdefault(entry_id, []).append(name)
     return names
 

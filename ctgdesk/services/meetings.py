@@ -349,7 +349,7 @@ def list_meetings(
         select(meeting_communes.c.meeting_id, Organisation.name)
         .join(Organisation, meeting_communes.c.organisation_id == Organisation.id)
         .where(meeting_communes.c.meeting_id.in_(selected))
-    ):
+    ).all():
         communes.setdefault(meeting_id, []).append(name)
     present = _counts(session, Attendance, selected, Attendance.status == AttendanceStatus.PRESENT)
     decisions = _counts(session, Decision, selected)
@@ -405,7 +405,7 @@ def person_choices(session: Session) -> list[tuple[int, str]]:
         .where(Person.anonymised.is_(False)).order_by(Person.last_name, Person.first_name, Person.id)
     )
     return [(person_id, f"{first} {last}".strip() + (f" ({organisation})" if organisation else ""))
-            for person_id, first, last, organisation in session.connection().execute(query)]
+            for person_id, first, last, organisation in session.connection().execute(query).all()]
 
 
 def meeting_id_for_uid(session: Session, uid: str) -> int | None:

@@ -224,13 +224,13 @@ def list_fiches(session: Session, today: date, convention_id: int | None = None)
     steps: dict[int, list[tuple[date | None, bool]]] = defaultdict(list)
     for fiche_id, end, done in connection.execute(
         select(FicheStep.fiche_id, FicheStep.end_date, FicheStep.done).where(FicheStep.fiche_id.in_(selected))
-    ):
+    ).all():
         steps[fiche_id].append((end, done))
     progress: dict[int, int] = {}
     for fiche_id, value in connection.execute(  # the latest suivi wins, as FicheAction.progress
         select(FollowUp.fiche_id, FollowUp.progress).where(FollowUp.fiche_id.in_(selected))
         .order_by(FollowUp.fiche_id, FollowUp.date, FollowUp.id)
-    ):
+    ).all():
         progress[fiche_id] = value
     alerted = set(session.scalars(select(Alert.fiche_id).where(Alert.resolved_on.is_(None), Alert.fiche_id.is_not(None))))
     return [
