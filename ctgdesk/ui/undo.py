@@ -98,3 +98,34 @@ def push(ctx, command: QUndoCommand) -> None:
 def report_to_status(ctx) -> ErrorHandler:
     """on_error for commands: a refusal while undoing shows in the status bar."""
     return lambda message: ctx.show_status(f"Impossible : {message}", 10_000)
+
+
+def delete_record_with_undo(
+    ctx, *, model: type, record_id: int, delete: Callable[[Any, int], Any], restore: Callable[[Any, Any], Any],
+    undo_text: str, done_message: str,
+) -> None:
+    """Delete a record through its snapshot service and push the command that brings it back.
+
+    `delete(session, id)` returns a snapshot (or raises ValidationError, left to the caller);
+    `restore(session, snapshot)` re-creates the record with its uid. The command finds the
+    record by uid, so undo → redo → undo keeps working after ids change.
+    """
+    from ctgdesk.services import snapshots
+
+    with ctx.db.transaction() as session:
+        uid = snapshots.uid_of(session, model, record_id)
+        snapshot = delete(session, record_id)
+
+    def delete_again(key: str):
+        return write(ctx, lambda s: delete(s, snapshots.id_of(s, model, key)))
+
+    def restore_snapshot(snap) -> str:
+        write(ctx, lambda s: restore(s, snap))
+        return snap.uid
+
+    ctx.undo_stack.push(make_delete_command(
+        undo_text, delete=delete_again, restore=restore_snapshot, key=uid, snapshot=snapshot,
+        on_error=report_to_status(ctx),
+    ))
+    ctx.show_status(done_message)
+    ctx.notify_changed()

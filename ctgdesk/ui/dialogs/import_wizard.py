@@ -333,7 +333,7 @@ class ResultPage(_RunPage):
 
     def __init__(self, wizard: "ImportWizard"):
         super().__init__(wizard)
-        self.setTitle("Import")
+        self.setTitle("Importation")
         self.setSubTitle("L'import se fait en une fois : tout ou rien.")
 
     def after(self, report: ImportReport) -> None:

@@ -18,7 +18,7 @@ from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.dialogs.coordinator_dialog import CoordinatorDialog, save_coordinator
 from ctgdesk.ui.dialogs.etp_dialog import EtpDialog
 from ctgdesk.ui.table_model import CENTER, RIGHT, Column, RowsTableModel
-from ctgdesk.ui.undo import make_delete_command, make_undo_command, report_to_status, write
+from ctgdesk.ui.undo import delete_record_with_undo, make_undo_command, report_to_status, write
 from ctgdesk.ui.widgets import style
 from ctgdesk.ui.widgets.forms import fill_combo, select_data
 from ctgdesk.ui.widgets.messages import confirm_delete, show_error
@@ -337,26 +337,14 @@ class StaffPage(Page):
         name = row.coordinator.name
         if not confirm_delete(self, f"{name} des chargé·e·s de coopération (ses parts d'ETP avec)"):
             return
-        ctx = self.ctx
         try:
-            with ctx.db.transaction() as session:
-                uid = snapshots.uid_of(session, Coordinator, row.id)
-                snapshot = snapshots.delete_coordinator(session, row.id)
+            delete_record_with_undo(
+                self.ctx, model=Coordinator, record_id=row.id, delete=snapshots.delete_coordinator,
+                restore=snapshots.restore_coordinator, undo_text=f"Supprimer {name}",
+                done_message=f"{name} supprimé·e. Ctrl+Z pour annuler.",
+            )
         except ValidationError as error:
             show_error(self, error.message, "Suppression impossible")
-            return
-
-        def delete_again(key: str) -> snapshots.RecordSnapshot:
-            return write(ctx, lambda s: snapshots.delete_coordinator(s, snapshots.id_of(s, Coordinator, key)))
-
-        def restore(snap: snapshots.RecordSnapshot) -> str:
-            write(ctx, lambda s: snapshots.restore_coordinator(s, snap))
-            return snap.uid
-
-        ctx.undo_stack.push(make_delete_command(f"Supprimer {name}", delete=delete_again, restore=restore,
-                                                key=uid, snapshot=snapshot, on_error=report_to_status(ctx)))
-        ctx.show_status(f"{name} supprimé·e. Ctrl+Z pour annuler.")
-        ctx.notify_changed()
 
     # --- allocations ------------------------------------------------------------------
     def _current_cell(self) -> tuple[GridRow | None, int | None]:

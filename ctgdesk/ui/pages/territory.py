@@ -23,7 +23,7 @@ from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.dialogs.convention_dialog import ConventionDialog
 from ctgdesk.ui.dialogs.organisation_dialog import OrganisationDialog
 from ctgdesk.ui.table_model import Column, RowsTableModel, SearchProxyModel
-from ctgdesk.ui.undo import make_delete_command, make_undo_command, report_to_status, write
+from ctgdesk.ui.undo import delete_record_with_undo, make_delete_command, make_undo_command, report_to_status, write
 from ctgdesk.ui.widgets import style
 from ctgdesk.ui.widgets.forms import fill_combo
 from ctgdesk.ui.widgets.messages import confirm_delete, show_error
@@ -361,26 +361,12 @@ class TerritoryPage(Page):
     def delete(self, row: OrganisationRow) -> None:
         if not confirm_delete(self, f"« {row.name} »"):
             return
-        ctx = self.ctx
         try:
-            with ctx.db.transaction() as session:
-                uid = snapshots.uid_of(session, Organisation, row.id)
-                snapshot = snapshots.delete_organisation(session, row.id)
+            delete_record_with_undo(
+                self.ctx, model=Organisation, record_id=row.id, delete=snapshots.delete_organisation,
+                restore=snapshots.restore_organisation, undo_text=f"Supprimer « {row.name} »",
+                done_message=f"« {row.name} » supprimée. Ctrl+Z pour la rétablir.",
+            )
         except ValidationError as error:
             show_error(self, error.message, "Suppression impossible")
-            return
-
-        def delete_again(key: str) -> snapshots.RecordSnapshot:
-            return write(ctx, lambda s: snapshots.delete_organisation(s, snapshots.id_of(s, Organisation, key)))
-
-        def restore(snap: snapshots.RecordSnapshot) -> str:
-            write(ctx, lambda s: snapshots.restore_organisation(s, snap))
-            return snap.uid
-
-        ctx.undo_stack.push(make_delete_command(
-            f"Supprimer « {row.name} »", delete=delete_again, restore=restore, key=uid, snapshot=snapshot,
-            on_error=report_to_status(ctx),
-        ))
-        ctx.show_status(f"« {row.name} » supprimée. Ctrl+Z pour la rétablir.")
-        ctx.notify_changed()
 
