@@ -33,9 +33,9 @@ MAX_CONVENTION_YEARS = 10
 # --- conventions ------------------------------------------------------------------------
 
 def _check_years(first_year: int, last_year: int) -> None:
-    for value, field in ((first_year, "first_year"), (last_year, "last_year")):
+    for value, field_name in ((first_year, "first_year"), (last_year, "last_year")):
         if not isinstance(value, int) or not 1990 <= value <= 2100:
-            raise ValidationError(f"L'année « {value} » n'est pas une année valable.", field)
+            raise ValidationError(f"L'année « {value} » n'est pas une année valable.", field_name)
     if last_year < first_year:
         raise ValidationError(
             f"La dernière année ({last_year}) précède la première ({first_year}).", "last_year"
@@ -306,17 +306,17 @@ def save_convention(session: Session, data: ConventionInput, convention_id: int 
     else:
         convention = update_convention(session, convention_id, **fields)
     seen: dict[int, int] = {}
-    for number, line in enumerate(data.signatories, start=1):
+    for rank, line in enumerate(data.signatories, start=1):
         if line.organisation_id is None:
-            raise ValidationError(f"Le signataire n°{number} n'a pas d'organisation choisie.", "signatories")
+            raise ValidationError(f"Le signataire n°{rank} n'a pas d'organisation choisie.", "signatories")
         organisation = get_or_fail(session, Organisation, line.organisation_id, "L'organisation")
         if organisation.id in seen:
             raise ValidationError(
                 f"« {organisation.name} » figure deux fois parmi les signataires "
-                f"(n°{seen[organisation.id]} et n°{number}).",
+                f"(n°{seen[organisation.id]} et n°{rank}).",
                 "signatories",
             )
-        seen[organisation.id] = number
+        seen[organisation.id] = rank
     kept = {line.uid for line in data.signatories if line.uid}
     for signatory in list(convention.signatories):
         if signatory.uid not in kept:
