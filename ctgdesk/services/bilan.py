@@ -27,8 +27,6 @@ from ctgdesk.models import (
     Coordinator,
     Decision,
     DecisionStatus,
-    EtpAllocation,
-    EtpShare,
     EtpStatus,
     FicheAction,
     FicheIndicator,
@@ -699,7 +697,7 @@ def _etp_years(session: Session, period: Period, convention: ConventionInfo | No
 
 def _etp_table(session: Session, period: Period, scope: Scope, convention: ConventionInfo | None) -> EtpTable:
     before, after, before_label, after_label = _etp_years(session, period, convention)
-    grid = _etp_grid(session, [before, after])
+    grid = etp_service.etp_grid(session, [before, after])
     coordinator_name = session.get(Coordinator, scope.id).name if scope.kind == "coordinator" else None
     lines = []
     for row in grid.rows:
@@ -721,30 +719,6 @@ def _etp_table(session: Session, period: Period, scope: Scope, convention: Conve
             evolution=etp_service.evolution(cell_before, cell_after), coordinators=", ".join(people),
         ))
     return EtpTable(before, after, before_label, after_label, tuple(lines))
-
-
-def _etp_grid(session: Session, years: list[int]) -> etp_service.EtpGrid:
-    """services.etp's grid (same cells, same order) read as plain columns: two queries."""
-    shares: dict[int, list[str]] = defaultdict(list)
-    for allocation_id, first, last in column_rows(session, 
-        select(EtpShare.allocation_id, Person.first_name, Person.last_name)
-        .join(EtpAllocation, EtpShare.allocation_id == EtpAllocation.id)
-        .join(Coordinator, EtpShare.coordinator_id == Coordinator.id)
-        .join(Person, Coordinator.person_id == Person.id)
-        .where(EtpAllocation.year.in_(years))
-    ):
-        shares[allocation_id].append(_person_name(first, last))
-    rows: dict[int, etp_service.EtpRow] = {}
-    for allocation_id, organisation_id, name, year, etp, status, people_count in column_rows(session, 
-        select(EtpAllocation.id, EtpAllocation.organisation_id, Organisation.name, EtpAllocation.year,
-               EtpAllocation.etp, EtpAllocation.status, EtpAllocation.people_count)
-        .join(Organisation, EtpAllocation.organisation_id == Organisation.id)
-        .where(EtpAllocation.year.in_(years))
-    ):
-        row = rows.setdefault(organisation_id, etp_service.EtpRow(organisation_id, name))
-        row.cells[year] = etp_service.EtpCell(etp=etp, status=status, people_count=people_count,
-                                              people=tuple(sorted(shares.get(allocation_id, ()))))
-    return etp_service.EtpGrid(years=sorted(years), rows=sorted(rows.values(), key=lambda r: r.name.casefold()))
 
 
 def _coordinators(session: Session, period: Period, scope: Scope, etp_table: EtpTable) -> list[CoordinatorLine]:
