@@ -123,7 +123,11 @@ def _open_and_fill(app: QApplication, window: MainWindow, db_path: Path) -> None
     # collector's scans (each full scan walked SQLAlchemy's and Qt's objects again).
     gc.freeze()
     window.statusBar().clearMessage()
-    window.load()
+    window.load()  # the page in front, its data read in a worker thread (ctgdesk.ui.loading)
+    window.ctx.loads.call_when_done(lambda: _front_page_filled(window))
+
+
+def _front_page_filled(window: MainWindow) -> None:
     window.repaint()  # the filled page on screen now; then the other pages, then the icons
     QTimer.singleShot(0, lambda: _finish_start(window))
 
@@ -139,7 +143,8 @@ def _finish_start(window: MainWindow) -> None:
 
 def run_gui(db_path: Path, argv: list[str]) -> int:
     app = create_application(argv)
-    ctx = UiContext(db=None)  # type: ignore[arg-type]  # opened once the window is on screen
+    # The database is opened once the window is on screen; pages load in a worker thread.
+    ctx = UiContext(db=None, background_loads=True)  # type: ignore[arg-type]
     window = MainWindow(ctx, db_path=db_path)
     window.statusBar().showMessage(f"Ouverture de {db_path.name}…")
     window.show()

@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
 
     # --- building -----------------------------------------------------------------------
     def _build_pages(self, specs: list[PageSpec]) -> None:
+        self._watch_loads()
         order = [spec.key for spec in self._specs]
         for key, page_class in available_pages(specs):
             page = page_class(self.ctx)
@@ -326,8 +327,8 @@ class MainWindow(QMainWindow):
             self._show_status("Cette page n'est pas encore disponible dans cette version.", 5000)
             return
         hook = getattr(page, "show_record", None)
-        if hook is not None:
-            hook(record_kind, record_id)
+        if hook is not None:  # once the page shows its fresh data
+            self.ctx.loads.call_when_done(lambda: hook(record_kind, record_id))
 
     def _on_page_changed(self, number: int) -> None:
         if number < 0:
@@ -356,6 +357,21 @@ class MainWindow(QMainWindow):
         self._stale = set(self.pages)
         self._refresh_current()
         self._show_status(f"Année affichée : {year}.", 3000)
+
+    # --- loads off the UI thread (ctgdesk.ui.loading) ---------------------------------------
+    def _watch_loads(self) -> None:
+        """"Chargement…" in the status bar while a page load lasts (not for short ones)."""
+        if getattr(self, "_loading_label", None) is not None:
+            return
+        self._loading_label = QLabel("Chargement…")
+        self._loading_label.setObjectName("hint")
+        self._loading_label.hide()
+        self.statusBar().addWidget(self._loading_label)
+        self.ctx.loads.busy_changed.connect(self._loading_label.setVisible)
+
+    def _finish_loads(self) -> None:
+        """Before the database is closed: the worker finishes what it reads."""
+        self.ctx.wait_for_loads()
 
     # --- status bar -------------------------------------------------------------------
     def _show_status(self, message: str, timeout_ms: int) -> None:
@@ -387,6 +403,7 @@ class MainWindow(QMainWindow):
         self.dialog.open()
 
     def _close_database(self) -> None:
+        self._finish_loads()
         self.ctx.db.dispose()
 
     def _reopen_database(self) -> None:
@@ -466,5 +483,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         icons.release()  # a start-up cut short leaves none held
+        self._finish_loads()
         self.save_settings()
         super().closeEvent(event)

@@ -123,6 +123,11 @@ def wire_like_main_window(ctx: UiContext, page) -> None:
     ctx.signals.year_changed.connect(lambda _year: page.refresh())
 
 
+def wait_loads(qtbot, ctx: UiContext) -> None:
+    """Until the page loads asked so far are on screen (nothing to wait for in synchronous mode)."""
+    qtbot.waitUntil(lambda: not ctx.loads.is_busy(), timeout=10_000)
+
+
 def show_page(qtbot, page, width: int = 1280, height: int = 760):
     qtbot.addWidget(page)
     page.resize(width, height)

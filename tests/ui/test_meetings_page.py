@@ -20,6 +20,7 @@ from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     save_screenshot,
     show_page,
     terr,
+    wait_loads,
     wire_like_main_window,
 )
 
@@ -33,19 +34,25 @@ def page(ctx, terr, qtbot):
     return widget
 
 
-@pytest.fixture
-def window(ctx, terr, qtbot, settings):
+@pytest.fixture(params=["synchronous", "background"])
+def window(request, ctx, terr, qtbot, settings):
+    """The main window, its pages loading on the UI thread (as most tests run them) or in a
+    worker thread (as the application runs them: ctgdesk.ui.loading)."""
     from ctgdesk.ui.main_window import MainWindow
 
+    ctx.background_loads = request.param == "background"
     main = MainWindow(ctx, settings)
     show_page(qtbot, main, 1440, 860)
     main.load()
+    wait_loads(qtbot, ctx)
     return main
 
 
-def board_numbers(window, copil_id: int) -> tuple[int, int]:
+def board_numbers(qtbot, window, copil_id: int) -> tuple[int, int]:
     """(COPIL meetings held this year, open alerts) as the dashboard page shows them."""
-    board = window.show_page("dashboard").board
+    page = window.show_page("dashboard")
+    wait_loads(qtbot, window.ctx)
+    board = page.board
     copil = next(c for c in board.instances if c.instance_id == copil_id)
     return copil.held, board.open_alerts
 
@@ -88,10 +95,11 @@ def fill_copil_meeting(qtbot, dialog, terr) -> None:
 
 def test_copil_meeting_from_form_to_dashboard_delete_and_undo(window, ctx, terr, qtbot, accept_questions):
     """The key acceptance test, in the real main window."""
-    before = board_numbers(window, terr.copil)
+    before = board_numbers(qtbot, window, terr.copil)
     assert before == (1, 1)  # the February COPIL, its open alert
 
     page = window.show_page("meetings")
+    wait_loads(qtbot, ctx)
     assert isinstance(page, MeetingsPage) and page.model.rowCount() == 2
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
@@ -103,6 +111,7 @@ def test_copil_meeting_from_form_to_dashboard_delete_and_undo(window, ctx, terr,
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert ctx.statuses[-1].startswith("Réunion enregistrée : 10/06/2026")
     reactivate(window, qtbot)
+    wait_loads(qtbot, ctx)
 
     # in the list, with its counts, and current
     created = page.selected_row()
@@ -116,6 +125,7 @@ def test_copil_meeting_from_form_to_dashboard_delete_and_undo(window, ctx, terr,
 
     # in the calendar, June 2026; double-click opens it
     page.views.setCurrentIndex(TAB_CALENDAR)
+    wait_loads(qtbot, ctx)
     assert (page.calendar.year, page.calendar.month) == (2026, 6)
     assert page.calendar.title.text() == "Juin 2026"
     assert [r.id for r in page.calendar.grid.meetings_on(date(2026, 6, 10))] == [created.id]
@@ -131,29 +141,33 @@ def test_copil_meeting_from_form_to_dashboard_delete_and_undo(window, ctx, terr,
     reactivate(window, qtbot)
 
     # the dashboard: one more COPIL held, one more open alert
-    after = board_numbers(window, terr.copil)
+    after = board_numbers(qtbot, window, terr.copil)
     assert after == (before[0] + 1, before[1] + 1)
 
     # delete from the list: confirmation, then gone
     page = window.show_page("meetings")
     page.views.setCurrentIndex(TAB_LIST)
+    wait_loads(qtbot, ctx)
     assert page.select_meeting(created.id)
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
     assert len(accept_questions) == 1 and accept_questions[0].startswith(
         "Supprimer la réunion « Comité de pilotage CTG » du mercredi 10 juin 2026 (2 décisions, 1 alerte au COPIL) ?")
     assert ctx.statuses[-1] == "Réunion supprimée — Ctrl+Z pour annuler"
+    wait_loads(qtbot, ctx)
     assert page.model.find(lambda r: r.id == created.id) is None
     reactivate(window, qtbot)
-    assert board_numbers(window, terr.copil) == before
+    assert board_numbers(qtbot, window, terr.copil) == before
 
     # Ctrl+Z: back, with its decisions, alert and attendance
     page = window.show_page("meetings")
+    wait_loads(qtbot, ctx)
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_loads(qtbot, ctx)
     back = page.model.row(page.model.find(lambda r: r.starts_at == datetime(2026, 6, 10, 14)))
     assert (back.present, back.decisions, back.alerts) == (6, 2, 1)
-    assert board_numbers(window, terr.copil) == after
+    assert board_numbers(qtbot, window, terr.copil) == after
     with ctx.db.transaction() as s:
         data = meetings.meeting_input(s, back.id)
     assert [d.text for d in data.decisions] == ["Lancer le diagnostic petite enfance", "Valider le calendrier 2027"]
@@ -168,13 +182,15 @@ def test_copil_meeting_from_form_to_dashboard_delete_and_undo(window, ctx, terr,
     assert statuses[terr.persons["Fabrice Carpentier"]] is AttendanceStatus.PRESENT
     # redo deletes it again, undo again restores it (the uid is the key, not the id)
     ctx.undo_stack.redo()
-    assert board_numbers(window, terr.copil) == before
+    assert board_numbers(qtbot, window, terr.copil) == before
     ctx.undo_stack.undo()
-    assert board_numbers(window, terr.copil) == after
+    assert board_numbers(qtbot, window, terr.copil) == after
     # and undoing the creation removes it
     ctx.undo_stack.undo()
-    assert board_numbers(window, terr.copil) == before
-    assert window.show_page("meetings").model.rowCount() == 2
+    assert board_numbers(qtbot, window, terr.copil) == before
+    page = window.show_page("meetings")
+    wait_loads(qtbot, ctx)
+    assert page.model.rowCount() == 2
 
 
 def test_cancelled_confirmation_keeps_the_meeting(page, ctx, qtbot, monkeypatch):

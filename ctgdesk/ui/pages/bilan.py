@@ -224,13 +224,19 @@ class BilanPage(Page):
             return
         first, last = self.year_from.value(), self.year_to.value()
         self._years = (first, last)
-        try:
-            with self.ctx.db.transaction() as session:
-                self.bilan = compute_bilan(session, first, last, scope=self.current_scope(), today=self.ctx.today())
-        except ValidationError as error:  # a coordinator or commune deleted meanwhile
-            self._fill_scopes()
-            show_error(self, error.message)
-            return
+        scope, today = self.current_scope(), self.ctx.today()
+        self.load_data(lambda session: compute_bilan(session, first, last, scope=scope, today=today),
+                       lambda bilan: self._show(bilan, first, last), on_error=self._load_failed)
+
+    def _load_failed(self, error: BaseException) -> bool:
+        if not isinstance(error, ValidationError):
+            return False
+        self._fill_scopes()  # a coordinator or commune deleted meanwhile
+        show_error(self, error.message)
+        return True
+
+    def _show(self, bilan: Bilan, first: int, last: int) -> None:
+        self.bilan = bilan
         self.model.set_rows(self.bilan.indicators)
         self.table.fit_columns()
         figures = " · ".join(f"{k.label} : {k.value if isinstance(k.value, (int, str)) else _decimal(k.value)}"
@@ -260,7 +266,7 @@ class BilanPage(Page):
         if dialog.exec():
             self.ctx.notify_changed()
             self.refresh()
-            self.table.select(lambda r: r.code == result.code)
+            self.when_loaded(lambda: self.table.select(lambda r: r.code == result.code))
             self.ctx.show_status(f"Indicateur {result.code} enregistré.")
 
     def choose_columns(self) -> None:
@@ -293,7 +299,10 @@ class BilanPage(Page):
             return
         if self.bilan is None:
             self.refresh()
-        if self.bilan is None:
+        self.when_loaded(self._export_shown)  # the bilan of the years and scope chosen, not an older one
+
+    def _export_shown(self) -> None:
+        if self.bilan is None or self.runner.busy:
             return
         kind = self.format.currentData()
         path = self.ask_path(kind)

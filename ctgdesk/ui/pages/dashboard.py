@@ -278,8 +278,11 @@ class DashboardPage(Page):
         layout.addWidget(scroll)
 
     def refresh(self) -> None:
-        with self.ctx.db.transaction() as session:
-            board = dashboard(session, self.ctx.year, self.ctx.today())
+        year, today = self.ctx.year, self.ctx.today()
+        self.load_data(lambda session: dashboard(session, year, today), self.show_board)
+
+    def show_board(self, board: Dashboard) -> None:
+        """The figures of `board` on screen (bench/probe.py times the cold start to here)."""
         self.board = board
         self.header.title.setText(f"Tableau de bord {board.year}")
         self.header.set_subtitle(

@@ -202,9 +202,16 @@ class JournalPage(Page):
         return date(self.ctx.year, 12, 31) if self.ctx.year < today.year else date(self.ctx.year, 1, 1)
 
     def refresh(self) -> None:
-        with self.ctx.db.transaction() as s:
+        year, coordinator_id = self.ctx.year, self.coordinator_filter.current_key()
+
+        def fetch(s):
             functions = referential.function_choices(s)
             coordinators = [(c.id, c.name) for c in people.list_coordinators(s)]
+            return functions, coordinators, journal.list_entries(s, year=year, coordinator_id=coordinator_id)
+
+        self.load_data(fetch, lambda data: self._show_entries(year, *data))
+
+    def _show_entries(self, year: int, functions, coordinators, rows) -> None:
         self._function_titles.clear()
         self._function_titles.update({code: label for code, label in functions})
         if self.bar.function_combo.count() != len(functions):
@@ -215,14 +222,12 @@ class JournalPage(Page):
         was_blocked = self.coordinator_filter.blockSignals(True)
         self.coordinator_filter.set_choices(coordinators, empty_label="Tous les chargé·e·s")
         self.coordinator_filter.blockSignals(was_blocked)
-        with self.ctx.db.transaction() as s:
-            rows = journal.list_entries(s, year=self.ctx.year, coordinator_id=self.coordinator_filter.current_key())
         self.model.set_rows(rows)
         self.list.fit_columns()
         minutes = sum(r.duration_minutes or 0 for r in rows)
         functions_used = len({r.function_code for r in rows})
         self.header.set_subtitle(
-            f"Ce qui a été fait en {self.ctx.year} en dehors des réunions : {len(rows)} "
+            f"Ce qui a été fait en {year} en dehors des réunions : {len(rows)} "
             f"entrée{'s' if len(rows) > 1 else ''}, {functions_used} fonction{'s' if functions_used > 1 else ''} "
             f"du référentiel" + (f", {duration_text(minutes)} renseignées." if minutes else ".")
         )
@@ -263,7 +268,7 @@ class JournalPage(Page):
         where = "" if saved.date.year == self.ctx.year else f" (en {saved.date.year}, hors de l'année affichée)"
         self.ctx.show_status(f"Entrée ajoutée au journal : {saved.function_code} {saved.kind.label}{where}")
         self.ctx.notify_changed()
-        self.select_entry(entry_id)
+        self.when_loaded(lambda: self.select_entry(entry_id))
         return entry_id
 
     def open_details_from_bar(self) -> JournalEntryDialog:
@@ -296,7 +301,7 @@ class JournalPage(Page):
                 lambda: self._save(after, uid), on_error=self.ctx.show_status))
         self.ctx.show_status("Entrée du journal enregistrée")
         self.ctx.notify_changed()
-        self.select_entry(dialog.saved_id)
+        self.when_loaded(lambda: self.select_entry(dialog.saved_id))
 
     def _create_command(self, uid: str, data: JournalInput):
         state = {"snapshot": data}

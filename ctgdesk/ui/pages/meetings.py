@@ -202,16 +202,22 @@ class MeetingsPage(Page):
 
     def refresh(self) -> None:
         self._loaded = True
-        selected = self.selected_row()
-        with self.ctx.db.transaction() as s:
+        year, filters = self.ctx.year, self._filters()
+
+        def fetch(s):
             instances = [(i.id, i.name) for i in meetings.list_instances(s)]
             communes = [(o.id, o.name) for o in territory.list_organisations(s, {OrganisationKind.COMMUNE})]
+            return instances, communes, meetings.list_meetings(s, year=year, **filters)
+
+        self.load_data(fetch, self._show_meetings, part="list")
+
+    def _show_meetings(self, data) -> None:
+        instances, communes, rows = data
+        selected = self.selected_row()
         for combo, choices in ((self.instance_filter, instances), (self.commune_filter, communes)):
             was_blocked = combo.blockSignals(True)  # a filter whose choice vanished falls back to "Toutes"
             combo.set_choices(choices, empty_label=combo.itemText(0))
             combo.blockSignals(was_blocked)
-        with self.ctx.db.transaction() as s:
-            rows = meetings.list_meetings(s, year=self.ctx.year, **self._filters())
         self.model.set_rows(rows)
         if not self._columns_fitted and rows:
             fit_columns(self.table)  # once: the widths the user sets are kept after
@@ -229,12 +235,14 @@ class MeetingsPage(Page):
             return  # the list is shown: _view_changed loads the month when the calendar is
         year, month = self.calendar.year, self.calendar.month
         next_year, next_month = shift_month(year, month, 1)
-        with self.ctx.db.transaction() as s:
-            rows = meetings.list_meetings(s, start=datetime(year, month, 1),
-                                          end=datetime(next_year, next_month, 1), **self._filters())
+        start, end, filters = datetime(year, month, 1), datetime(next_year, next_month, 1), self._filters()
         words = fold(self.search.text()).split()
-        self.calendar.set_meetings([r for r in rows if matches(r, words)])
-        self.calendar.setToolTip(month_title(year, month))
+
+        def show(rows) -> None:
+            self.calendar.set_meetings([r for r in rows if matches(r, words)])
+            self.calendar.setToolTip(month_title(year, month))
+
+        self.load_data(lambda s: meetings.list_meetings(s, start=start, end=end, **filters), show, part="calendar")
 
     def _filters_changed(self) -> None:
         self.refresh()
@@ -319,7 +327,7 @@ class MeetingsPage(Page):
                 if data.starts_at.year != self.ctx.year:
                     self.ctx.set_year(data.starts_at.year)
                     self.refresh()
-                self.select_meeting(record_id)
+                self.when_loaded(lambda: self.select_meeting(record_id))
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -356,7 +364,7 @@ class MeetingsPage(Page):
             self.ctx.show_status("Réunion enregistrée")
         self.ctx.notify_changed()
         if dialog.saved_id is not None:
-            self.select_meeting(dialog.saved_id)
+            self.when_loaded(lambda: self.select_meeting(dialog.saved_id))
 
     def _create_command(self, uid: str, data: MeetingInput):
         state = {"snapshot": data}
@@ -390,7 +398,7 @@ class MeetingsPage(Page):
         self.ctx.undo_stack.push(self._create_command(uid, data))
         self.ctx.show_status(f"Réunion dupliquée au {long_date(starts_at.date())} — Ctrl+Z pour annuler")
         self.ctx.notify_changed()
-        self.select_meeting(copy_id)
+        self.when_loaded(lambda: self.select_meeting(copy_id))
         return copy_id
 
     def delete_selected(self) -> bool:

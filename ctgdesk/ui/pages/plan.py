@@ -240,15 +240,22 @@ class PlanPage(Page):
 
     # --- loading ---------------------------------------------------------------------------
     def refresh(self) -> None:
+        year, today = self.ctx.year, self.ctx.today()
+
+        def fetch(s):
+            convention = territory.convention_for_year(s, year)
+            return (convention.id if convention else None, convention.name if convention else "",
+                    plan.plan_outline(s, convention.id) if convention else [],
+                    plan.list_fiches(s, today, convention.id) if convention else [],
+                    {o.id: o.name for o in territory.list_organisations(s)},
+                    dict(meetings.person_choices(s)))
+
+        self.load_data(fetch, lambda data: self._show(*data))
+
+    def _show(self, convention_id, convention_name, outline, rows, organisations, persons) -> None:
         selected = self.selected()
-        with self.ctx.db.transaction() as s:
-            convention = territory.convention_for_year(s, self.ctx.year)
-            self.convention_id = convention.id if convention else None
-            self.convention_name = convention.name if convention else ""
-            self.outline = plan.plan_outline(s, convention.id) if convention else []
-            rows = plan.list_fiches(s, self.ctx.today(), convention.id) if convention else []
-            self._organisations = {o.id: o.name for o in territory.list_organisations(s)}
-            self._persons = dict(meetings.person_choices(s))
+        self.convention_id, self.convention_name, self.outline = convention_id, convention_name, outline
+        self._organisations, self._persons = organisations, persons
         self.fiches = {r.id: r for r in rows}
         self._fill_tree()
         if selected is None or not self.select(selected.kind, selected.id):
@@ -594,7 +601,7 @@ class PlanPage(Page):
                 on_error=self.ctx.show_status))
             self.ctx.show_status(f"Fiche action {after.number} enregistrée")
         self.ctx.notify_changed()
-        self.select("fiche", dialog.saved_id)
+        self.when_loaded(lambda: self.select("fiche", dialog.saved_id))
 
     def delete_selected(self) -> bool:
         selected = self.selected()
@@ -662,7 +669,7 @@ class PlanPage(Page):
                 lambda: self._update_axis(kind, uid, after), on_error=self.ctx.show_status))
         self.ctx.show_status(f"{what[0].upper()}{what[1:]} « {after['title']} » enregistré")
         self.ctx.notify_changed()
-        self.select(kind, dialog.saved_id)
+        self.when_loaded(lambda: self.select(kind, dialog.saved_id))
 
     def _delete_axis(self, selected: Selected) -> bool:
         what = "l'enjeu" if selected.kind == "enjeu" else "l'objectif"

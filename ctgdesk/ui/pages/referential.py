@@ -170,17 +170,20 @@ class ReferentialPage(Page):
         layout.addWidget(self.tabs, 1)
 
     def refresh(self) -> None:
-        with self.ctx.db.transaction() as session:
-            version = referential.current_version(session)
-            definitions = referential.indicator_definitions(session)
-            self.tree_model.clear()
-            self.tree_model.setHorizontalHeaderLabels(["Intitulé", "Type", "Comptage"])
-            if version is not None:
-                self.header.set_subtitle(version.title)
-                for objective in version.objectives:
-                    self.tree_model.appendRow(self._objective_row(objective))
-            else:
-                self.header.set_subtitle("Le référentiel n'est pas chargé dans cette base.")
+        # The version comes with its objectives, functions and indicators (selectinload).
+        self.load_data(lambda session: (referential.current_version(session),
+                                        referential.indicator_definitions(session)),
+                       lambda data: self._show(*data))
+
+    def _show(self, version, definitions) -> None:
+        self.tree_model.clear()
+        self.tree_model.setHorizontalHeaderLabels(["Intitulé", "Type", "Comptage"])
+        if version is not None:
+            self.header.set_subtitle(version.title)
+            for objective in version.objectives:
+                self.tree_model.appendRow(self._objective_row(objective))
+        else:
+            self.header.set_subtitle("Le référentiel n'est pas chargé dans cette base.")
         self.indicators_model.set_rows(definitions)
         self._fit_indicators()
         self.tree.expandToDepth(0)

@@ -126,6 +126,16 @@ def staff_columns(year: int) -> list[Column[StaffRow]]:
 
 # --- the page -------------------------------------------------------------------------------
 
+
+def comparison_years(years: list[int], year: int, chosen_before: int | None,
+                     chosen_after: int | None) -> tuple[int | None, int | None]:
+    """The two years compared: the user's choice, else the year shown and the one before."""
+    after = chosen_after if chosen_after in years else year
+    earlier = [y for y in years if y < after]
+    before = chosen_before if chosen_before in years and chosen_before != after else (
+        earlier[-1] if earlier else None)
+    return before, after
+
 class StaffPage(Page):
     title = "Coordination & ETP"
     icon_name = "fa5s.user-friends"
@@ -221,14 +231,25 @@ class StaffPage(Page):
     # --- reading ----------------------------------------------------------------------
     def refresh(self) -> None:
         year = self.ctx.year
-        with self.ctx.db.transaction() as session:
+        chosen = (self.before_year.currentData(), self.after_year.currentData())
+
+        def fetch(session):
             coordinators = people.list_coordinators(session)
             loads = {load.coordinator_id: load for load in etp.coordinator_loads(session, year)}
             years = sorted(set(etp.allocation_years(session)) | {year})
-            before, after = self._comparison_years(years)
+            before, after = comparison_years(years, year, *chosen)
             grid = etp.etp_grid(session, years)
             comparisons = {c.organisation_id: c for c in etp.compare_years(session, before, after)} \
                 if before is not None else {}
+            return coordinators, loads, years, before, after, grid, comparisons
+
+        self.load_data(fetch, lambda data: self._show(year, *data))
+
+    def _show(self, year: int, coordinators, loads, years, before, after, grid, comparisons) -> None:
+        for combo, value in ((self.before_year, before), (self.after_year, after)):
+            combo.blockSignals(True)
+            fill_combo(combo, [(str(y), y) for y in years], current=value)
+            combo.blockSignals(False)
         self.staff_model.set_rows([
             StaffRow(c, loads[c.id].total if c.id in loads else None,
                      ", ".join(loads[c.id].structures) if c.id in loads else "",
@@ -259,19 +280,6 @@ class StaffPage(Page):
             f"{len(coordinators)} chargé·e·s de coopération ; ETP {year} : {decimal2(grid.column_total(year))}"
             + (f" ({grid.pending_count(year)} structure(s) en cours)" if grid.pending_count(year) else "") + "."
         )
-
-    def _comparison_years(self, years: list[int]) -> tuple[int | None, int | None]:
-        """The two years compared: the user's choice, else the year shown and the one before."""
-        chosen_before, chosen_after = self.before_year.currentData(), self.after_year.currentData()
-        after = chosen_after if chosen_after in years else self.ctx.year
-        earlier = [y for y in years if y < after]
-        before = chosen_before if chosen_before in years and chosen_before != after else (
-            earlier[-1] if earlier else None)
-        for combo, value in ((self.before_year, before), (self.after_year, after)):
-            combo.blockSignals(True)
-            fill_combo(combo, [(str(y), y) for y in years], current=value)
-            combo.blockSignals(False)
-        return before, after
 
     def show_record(self, kind: str, record_id: int) -> None:
         if kind == "coordinator":
@@ -326,7 +334,7 @@ class StaffPage(Page):
                                                   on_error=report_to_status(ctx)))
             ctx.show_status(f"{name} : modifications enregistrées.")
         ctx.notify_changed()
-        self.staff_table.select(lambda r: r.id == dialog.saved_id)
+        self.when_loaded(lambda: self.staff_table.select(lambda r: r.id == dialog.saved_id))
 
     def delete_current_coordinator(self) -> None:
         row = self.staff_table.current_row()

@@ -154,10 +154,15 @@ class TerritoryPage(Page):
             kinds = {OrganisationKind.COMMUNE}
         elif wanted == "structures":
             kinds = set(OrganisationKind) - {OrganisationKind.COMMUNE}
-        with self.ctx.db.transaction() as session:
-            conventions = territory.list_conventions(session)
-            rows = territory.list_organisations(session, kinds)
-            communes = [r for r in territory.list_organisations(session, {OrganisationKind.COMMUNE})]
+        year = self.ctx.year
+
+        def fetch(session):
+            return (territory.list_conventions(session), territory.list_organisations(session, kinds),
+                    territory.list_organisations(session, {OrganisationKind.COMMUNE}))
+
+        self.load_data(fetch, lambda data: self._show(year, *data))
+
+    def _show(self, year: int, conventions, rows, communes) -> None:
         selected = self.current_convention()
         self.conventions_model.set_rows(conventions)
         self._fit_conventions()
@@ -173,11 +178,11 @@ class TerritoryPage(Page):
             f"{signed} fiche(s) d'engagement signée(s)."
             if communes else "Aucune commune enregistrée."
         )
-        current = next((c for c in conventions if c.first_year <= self.ctx.year <= c.last_year), None)
+        current = next((c for c in conventions if c.first_year <= year <= c.last_year), None)
         self.header.set_subtitle(
-            f"Convention en {self.ctx.year} : {current.name}"
+            f"Convention en {year} : {current.name}"
             + ("" if str(current.first_year) in current.name else f" ({current.years})") + "." if current
-            else f"Aucune convention ne couvre {self.ctx.year}."
+            else f"Aucune convention ne couvre {year}."
         )
 
     def _fit_conventions(self) -> None:
@@ -264,7 +269,7 @@ class TerritoryPage(Page):
                                                   put(dialog.after), on_error=report_to_status(ctx)))
             ctx.show_status(f"Convention « {name} » enregistrée.")
         ctx.notify_changed()
-        self.select_convention(lambda r: r.id == dialog.saved_id)
+        self.when_loaded(lambda: self.select_convention(lambda r: r.id == dialog.saved_id))
 
     def delete_current_convention(self) -> None:
         row = self.current_convention()
@@ -351,7 +356,7 @@ class TerritoryPage(Page):
                                                   on_error=report_to_status(ctx)))
             ctx.show_status(f"« {name} » enregistrée.")
         ctx.notify_changed()
-        self.table.select(lambda r: r.id == dialog.saved_id)
+        self.when_loaded(lambda: self.table.select(lambda r: r.id == dialog.saved_id))
 
     def delete_current(self) -> None:
         row = self.table.current_row()
