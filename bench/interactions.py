@@ -1,8 +1,16 @@
 """Driving the real main window on the big database (offscreen): page switches and filtering
-the meetings list, each action timed from the call to the end of the events it caused
-(`QApplication.processEvents()`, paints included), with time.perf_counter().
+the meetings list, as the application runs them — page data loaded off the UI thread
+(`UiContext(background_loads=True)`, ctgdesk.ui.loading).
 
-Used by bench/measure.py; returns {"p95", "count", "worst", "detail": {category: p95}, ...}.
+Each action gives two figures, with time.perf_counter():
+- *window blocked*: the longest stretch the UI thread was busy from the action until its data
+  is on screen — the action's own call, then every `QApplication.processEvents()` (events,
+  delivery of the loaded data into the widgets, paints), polled every millisecond. This is
+  what the < 100 ms target is about: the window answers the mouse and the keyboard;
+- *data on screen*: from the action to the moment its data is shown and painted.
+
+Used by bench/measure.py; returns {"p95", "count", "worst", "detail": {category: p95},
+"shown_p95", "shown_worst", ...}.
 """
 
 from __future__ import annotations
@@ -28,14 +36,15 @@ def drive(db, today: date) -> dict:
     from ctgdesk.ui.main_window import MainWindow
 
     app = app_module.create_application([])
-    ctx = UiContext(db=db)
+    ctx = UiContext(db=db, background_loads=True)  # as ctgdesk.ui.app runs the window
     window = MainWindow(ctx)
     window.resize(1366, 820)
     window.show()
     window.load()
-    _settle(app)
+    _wait_loaded(app, ctx)
 
     samples: dict[str, list[float]] = defaultdict(list)
+    shown: list[tuple[float, str]] = []
     worst = (0.0, "")
     every_action: list[tuple[float, str]] = []
 
@@ -43,12 +52,20 @@ def drive(db, today: date) -> dict:
         nonlocal worst
         started = time.perf_counter()
         action()
-        _settle(app)
-        elapsed = time.perf_counter() - started
-        samples[category].append(elapsed)
-        every_action.append((elapsed, label))
-        if elapsed > worst[0]:
-            worst = (elapsed, label)
+        blocked = time.perf_counter() - started
+        while True:
+            busy = ctx.loads.is_busy()
+            tick = time.perf_counter()
+            app.processEvents()
+            blocked = max(blocked, time.perf_counter() - tick)
+            if not busy:  # the data was delivered before this round: it is painted now
+                break
+            time.sleep(0.001)
+        shown.append((time.perf_counter() - started, label))
+        samples[category].append(blocked)
+        every_action.append((blocked, label))
+        if blocked > worst[0]:
+            worst = (blocked, label)
 
     keys = list(window.pages)
     front = window.current_key()
@@ -61,7 +78,7 @@ def drive(db, today: date) -> dict:
             timed("page switch, visited page", f"back to {key}", lambda k=key: window.show_page(k))
     # 2. The year changes (the page in front reloads), then each page is visited (reloads).
     window.show_page("meetings")
-    _settle(app)
+    _wait_loaded(app, ctx)
     year = ctx.year
     for target in (year - 1, year):
         timed("year change (page in front reloads)", f"year {target} on meetings",
@@ -71,7 +88,7 @@ def drive(db, today: date) -> dict:
                 timed("page switch after a year change", f"{key} after year change",
                       lambda k=key: window.show_page(k))
         window.show_page("meetings")
-        _settle(app)
+        _wait_loaded(app, ctx)
     # 3. Filtering the meetings list: typing in the search field, one key at a time, then the filters.
     page = window.pages["meetings"]
     for word in SEARCH_WORDS:
@@ -97,7 +114,18 @@ def drive(db, today: date) -> dict:
         "detail": {category: _p95(values) for category, values in samples.items()},
         "counts": {category: len(values) for category, values in samples.items()},
         "slowest": [f"{label} {seconds * 1000:.0f} ms" for seconds, label in sorted(every_action, reverse=True)[:8]],
+        "shown_p95": _p95([seconds for seconds, _label in shown]),
+        "shown_median": statistics.median(seconds for seconds, _label in shown),
+        "shown_worst": "{1} {0:.0f} ms".format(*max((s * 1000, label) for s, label in shown)),
+        "shown_slowest": [f"{label} {seconds * 1000:.0f} ms" for seconds, label in sorted(shown, reverse=True)[:8]],
     }
+
+
+def _wait_loaded(app, ctx) -> None:
+    while ctx.loads.is_busy():
+        app.processEvents()
+        time.sleep(0.001)
+    _settle(app)
 
 
 def _p95(values: list[float]) -> float:

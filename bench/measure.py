@@ -153,7 +153,8 @@ def measure_interactions(db, today: date, out: dict) -> None:
         from bench.interactions import drive
 
         out["interactions"] = drive(db, today)
-        out["notes"].append("slowest UI actions: " + "; ".join(out["interactions"].get("slowest", [])))
+        out["notes"].append("longest UI-thread stretches: " + "; ".join(out["interactions"].get("slowest", [])))
+        out["notes"].append("slowest data on screen: " + "; ".join(out["interactions"].get("shown_slowest", [])))
     except Exception as error:  # noqa: BLE001
         traceback.print_exc()
         out["interactions"] = {"error": _short(error)}

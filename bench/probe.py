@@ -12,7 +12,8 @@ process start (interpreter start-up included) to the first frame.
 
 "Shown": the first QEvent.Paint delivered to a top-level QMainWindow (or its children),
 stamped once that paint pass is over (a zero timer). "Dashboard filled": the same, for the
-first paint after `ctgdesk.services.dashboard.dashboard()` has returned (in whatever thread).
+first paint after `DashboardPage.show_board()` — which puts the figures computed by
+`services.dashboard.dashboard()` (in the worker thread) into the widgets — has returned.
 The line also says which heavy modules were loaded at that moment.
 """
 
@@ -74,9 +75,9 @@ QtWidgets.QApplication = _ProbeApplication
 
 
 class _WrapDashboard:
-    """Import hook: once ctgdesk.services.dashboard is loaded, wrap its dashboard() function."""
+    """Import hook: once ctgdesk.ui.pages.dashboard is loaded, wrap DashboardPage.show_board."""
 
-    name = "ctgdesk.services.dashboard"
+    name = "ctgdesk.ui.pages.dashboard"
 
     def find_spec(self, fullname, path, target=None):
         if fullname != self.name:
@@ -90,15 +91,15 @@ class _WrapDashboard:
 
         def exec_module(module):
             original_exec(module)
-            compute = module.dashboard
+            show_board = module.DashboardPage.show_board
 
-            def dashboard(*args, **kwargs):
-                result = compute(*args, **kwargs)
+            def filled(self, *args, **kwargs):
+                result = show_board(self, *args, **kwargs)
                 _state["data_ready"] = True
                 _state["armed"] = False
                 return result
 
-            module.dashboard = dashboard
+            module.DashboardPage.show_board = filled
 
         loader.exec_module = exec_module
         return spec
