@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QStackedWidget,
@@ -361,13 +362,24 @@ class MainWindow(QMainWindow):
     # --- loads off the UI thread (ctgdesk.ui.loading) ---------------------------------------
     def _watch_loads(self) -> None:
         """"Chargement…" in the status bar while a page load lasts (not for short ones)."""
-        if getattr(self, "_loading_label", None) is not None:
+        if getattr(self, "_loading_indicator", None) is not None:
             return
-        self._loading_label = QLabel("Chargement…")
-        self._loading_label.setObjectName("hint")
-        self._loading_label.hide()
-        self.statusBar().addWidget(self._loading_label)
-        self.ctx.loads.busy_changed.connect(self._loading_label.setVisible)
+        self._loading_indicator = QWidget()
+        self._loading_indicator.setToolTip("Les données de la page sont en cours de lecture.")
+        layout = QHBoxLayout(self._loading_indicator)
+        layout.setContentsMargins(0, 0, 6, 0)
+        label = QLabel("Chargement…")
+        label.setObjectName("hint")
+        bar = QProgressBar()  # no range: Qt animates it ("busy")
+        bar.setRange(0, 0)
+        bar.setTextVisible(False)
+        bar.setMaximumSize(QSize(90, 12))
+        layout.addWidget(label)
+        layout.addWidget(bar)
+        self._loading_indicator.setFixedWidth(self._loading_indicator.sizeHint().width())
+        self._loading_indicator.hide()
+        self.statusBar().insertPermanentWidget(0, self._loading_indicator)  # beside, not under, the messages
+        self.ctx.loads.busy_changed.connect(self._loading_indicator.setVisible)
 
     def _finish_loads(self) -> None:
         """Before the database is closed: the worker finishes what it reads."""

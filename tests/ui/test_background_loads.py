@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import pytest
 from PySide6.QtCore import QThread
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.ui.loading import BUSY_LABEL_DELAY_MS, PageLoads
@@ -237,3 +237,14 @@ def test_closing_the_window_lets_the_worker_finish(demo_ctx, settings, qtbot):
     threading.Timer(0.2, release.set).start()
     win.close()  # waits for the worker before anything closes the database
     assert len(finished) == 1 and finished[0] > 0
+
+
+def test_the_status_bar_says_chargement_during_a_long_load(window, demo_ctx, qtbot):
+    indicator = window._loading_indicator
+    assert not indicator.isVisible()
+    release = threading.Event()
+    demo_ctx.loads.start("test", lambda session: release.wait(10), lambda data: None)
+    qtbot.waitUntil(indicator.isVisible, timeout=BUSY_LABEL_DELAY_MS + 5_000)
+    assert "Chargement…" in [label.text() for label in indicator.findChildren(QLabel)]
+    release.set()
+    qtbot.waitUntil(lambda: not indicator.isVisible(), timeout=10_000)
