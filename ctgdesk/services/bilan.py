@@ -50,6 +50,15 @@ from ctgdesk.models import (
 from ctgdesk.models.meetings import meeting_communes
 from ctgdesk.models.plan import Enjeu, fiche_communes
 from ctgdesk.services import etp as etp_service
+from ctgdesk.services.bulk import (
+    coordinator_names,
+    fiche_labels,
+    instance_heads,
+    organisation_names,
+    person_names,
+    stream,
+)
+from ctgdesk.services.bulk import rows as column_rows
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.indicators import (
     Count,
@@ -61,8 +70,6 @@ from ctgdesk.services.indicators import (
     count,
     meeting_status_in,
 )
-from ctgdesk.services.indicators import rows as column_rows
-
 from ctgdesk.services.records import get_or_fail
 from ctgdesk.services.referential import IndicatorDef, indicator_definitions
 
@@ -499,7 +506,10 @@ def meeting_lines(session: Session, year_from: int | None = None, year_to: int |
                   scope: Scope | None = None) -> list[MeetingLine]:
     """Every meeting of the years (all years when none), in date order, with its counts.
 
-    Five queries whatever the number of meetings: meetings, communes, presents, decisions, alerts.
+    A fixed number of queries whatever the number of meetings: the communes, the presents,
+    decisions and alerts per meeting first, then the meetings' own columns, made into lines as
+    they come (in chunks: services.bulk); instance and animator names come from small tables
+    rather than a join per row.
     """
     scope = scope or Scope.territory()
     if year_from is None:
@@ -510,43 +520,41 @@ def meeting_lines(session: Session, year_from: int | None = None, year_to: int |
     ctx = CountContext(session, Period(year_from, year_to if year_to is not None else year_from), scope)
     conditions = ctx.meeting_filters()
     ids = select(Meeting.id).where(*conditions)
-    animator_person = aliased(Person)
-    result = column_rows(session, 
-        select(Meeting.id, Meeting.uid, Meeting.starts_at, Meeting.ends_at, Instance.name, Instance.kind,
-               Meeting.title, Meeting.status, Meeting.place, animator_person.first_name,
-               animator_person.last_name, Meeting.agenda, Meeting.diagnostic_partage)
-        .join(Instance, Meeting.instance_id == Instance.id)
-        .outerjoin(Coordinator, Meeting.animator_id == Coordinator.id)
-        .outerjoin(animator_person, Coordinator.person_id == animator_person.id)
-        .where(*conditions)
-        .order_by(Meeting.starts_at, Meeting.id)
-    ).all()
-    names = dict(column_rows(session, select(Organisation.id, Organisation.name)).all())  # a few hundred
+    instances = instance_heads(session)
+    animators = coordinator_names(session)
+    names = organisation_names(session)
     communes: dict[int, list[str]] = defaultdict(list)
-    for meeting_id, organisation_id in column_rows(session, 
+    for meeting_id, organisation_id in stream(session,
         select(meeting_communes.c.meeting_id, meeting_communes.c.organisation_id)
         .where(meeting_communes.c.meeting_id.in_(ids))
     ):
         communes[meeting_id].append(names[organisation_id])
-    for listed in communes.values():
-        listed.sort(key=str.casefold)
+    joined = {meeting_id: ", ".join(sorted(listed, key=str.casefold)) for meeting_id, listed in communes.items()}
+    del communes
     present = _grouped_counts(session, Attendance.meeting_id, ids, Attendance.status == AttendanceStatus.PRESENT)
     decisions = _grouped_counts(session, Decision.meeting_id, ids)
     alerts = _grouped_counts(session, Alert.meeting_id, ids)
-    return [
-        MeetingLine(
+    lines = []
+    append = lines.append
+    for mid, uid, starts, ends, instance_id, title, status, place, animator_id, agenda, diag in stream(session,
+        select(Meeting.id, Meeting.uid, Meeting.starts_at, Meeting.ends_at, Meeting.instance_id, Meeting.title,
+               Meeting.status, Meeting.place, Meeting.animator_id, Meeting.agenda, Meeting.diagnostic_partage)
+        .where(*conditions)
+        .order_by(Meeting.starts_at, Meeting.id)
+    ):
+        instance, kind = instances[instance_id]
+        append(MeetingLine(
             id=mid, uid=uid, starts_at=starts, ends_at=ends, instance=instance, kind=kind, title=title or "",
-            status=status, place=place or "", communes=", ".join(communes.get(mid, ())),
-            animator=f"{first or ''} {last or ''}".strip(), present=present.get(mid, 0),
-            decisions=decisions.get(mid, 0), alerts=alerts.get(mid, 0), agenda=agenda or "",
-            diagnostic_partage=bool(diag),
-        )
-        for mid, uid, starts, ends, instance, kind, title, status, place, first, last, agenda, diag in result
-    ]
+            status=status, place=place or "", communes=joined.get(mid, ""), animator=animators.get(animator_id, ""),
+            present=present.get(mid, 0), decisions=decisions.get(mid, 0), alerts=alerts.get(mid, 0),
+            agenda=agenda or "", diagnostic_partage=bool(diag),
+        ))
+    return lines
 
 
 def _grouped_counts(session: Session, column, ids, *conditions) -> dict[int, int]:
-    return dict(column_rows(session, select(column, func.count()).where(column.in_(ids), *conditions).group_by(column)).all())
+    query = select(column, func.count()).where(column.in_(ids), *conditions).group_by(column)
+    return {key: number for key, number in stream(session, query)}
 
 
 def _person_name(first: str | None, last: str | None) -> str:
@@ -554,29 +562,31 @@ def _person_name(first: str | None, last: str | None) -> str:
 
 
 def _decision_lines(session: Session, meeting_conditions: list) -> list[DecisionLine]:
-    carrier = aliased(Person)
-    carrier_org = aliased(Organisation)
-    result = column_rows(session, 
-        select(Decision.id, Decision.meeting_id, Meeting.starts_at, Instance.name, Instance.kind, Decision.text,
-               carrier.first_name, carrier.last_name, carrier_org.name, Decision.due_date, Decision.status,
-               FicheAction.number, FicheAction.title)
+    """The decisions of the held meetings matching `meeting_conditions`, in date order: one
+    query, its rows made into lines as they come; instance, carrier and fiche names looked up
+    in small tables."""
+    instances = instance_heads(session)
+    people = person_names(session)
+    organisations = organisation_names(session)
+    fiches = fiche_labels(session)
+    result = stream(session,
+        select(Decision.id, Decision.meeting_id, Meeting.starts_at, Meeting.instance_id, Decision.text,
+               Decision.carried_by_id, Decision.carried_by_organisation_id, Decision.due_date, Decision.status,
+               Decision.fiche_id)
         .join(Meeting, Decision.meeting_id == Meeting.id)
-        .join(Instance, Meeting.instance_id == Instance.id)
-        .outerjoin(carrier, Decision.carried_by_id == carrier.id)
-        .outerjoin(carrier_org, Decision.carried_by_organisation_id == carrier_org.id)
-        .outerjoin(FicheAction, Decision.fiche_id == FicheAction.id)
         .where(meeting_status_in([MeetingStatus.HELD]), *meeting_conditions)
         .order_by(Meeting.starts_at, Decision.id)
     )
     lines = []
-    for (did, mid, starts, instance, kind, text, first, last, org, due, status, fiche_number,
-         fiche_title) in result:
-        person = _person_name(first, last)
-        carried = f"{person} ({org})" if person and org else person or org or ""
-        lines.append(DecisionLine(
+    append = lines.append
+    for did, mid, starts, instance_id, text, person_id, organisation_id, due, status, fiche_id in result:
+        instance, kind = instances[instance_id]
+        person = people.get(person_id, "")
+        org = organisations.get(organisation_id)
+        append(DecisionLine(
             id=did, meeting_id=mid, on=starts.date(), instance=instance, kind=kind, text=text,
-            carried_by=carried, due_date=due, status=status,
-            fiche=f"{fiche_number} {fiche_title}" if fiche_number else "",
+            carried_by=f"{person} ({org})" if person and org else person or org or "", due_date=due,
+            status=status, fiche=fiches.get(fiche_id, ""),
         ))
     return lines
 

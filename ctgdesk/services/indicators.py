@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from heapq import merge
 from datetime import date, datetime
 from typing import Any, Callable, Iterable
 
@@ -51,6 +52,7 @@ from ctgdesk.models import (
 from ctgdesk.models.journal import journal_communes, journal_partners
 from ctgdesk.models.meetings import meeting_communes
 from ctgdesk.models.plan import fiche_communes
+from ctgdesk.services.bulk import rows, stream
 
 NATURE_MAX_ITEMS = 40
 
@@ -142,12 +144,6 @@ class Period:
         return str(self.year_from) if self.year_from == self.year_to else f"{self.year_from}–{self.year_to}"
 
 
-def rows(session: Session, query):
-    """Column rows of a select, through the session's connection (flushed first)."""
-    session.flush()
-    return session.connection().execute(query)
-
-
 @dataclass(frozen=True)
 class CountContext:
     session: Session
@@ -164,6 +160,10 @@ class CountContext:
     def rows(self, query):
         """Run a column query at the Core level: no ORM row processing for thousands of rows."""
         return rows(self.session, query)
+
+    def stream(self, query):
+        """The rows of a column query, fetched in chunks (services.bulk.stream)."""
+        return stream(self.session, query)
 
     # -- filters shared by the counters (and by services.bilan) --
 
@@ -544,24 +544,35 @@ def count_journal(ctx: CountContext, spec: dict) -> Count:
         return Count(len(items), items, summarise(items, grouped=True))
     if mode != "entries":
         raise UnknownComputation(f"Indicateur {spec.get('_code', '?')} : count = « {mode} » inconnu (entries, partners).")
-    wanted = set(kinds) if kinds is not None else None
-    items = [
-        CountedItem("journal", jid, f"{nature} ({short_date(on)})", on)
-        for jid, on, kind, nature in _period_journal(ctx)
-        if wanted is None or kind in wanted
-    ]
+    items = list(_journal_items(ctx, kinds))
     return Count(len(items), items, summarise(items))
 
 
-def _period_journal(ctx: CountContext) -> list:
-    """(id, date, kind, nature) of every journal entry of the period and scope, in date order:
-    one query for the ten journal indicators."""
-    query = (
-        select(JournalEntry.id, JournalEntry.date, JournalEntry.kind, JournalEntry.nature)
-        .where(*ctx.journal_filters())
-        .order_by(JournalEntry.date, JournalEntry.id)
-    )
-    return ctx.remember("journal", lambda: ctx.rows(query).all())
+def _journal_items(ctx: CountContext, kinds: list[JournalKind] | None) -> Iterable[CountedItem]:
+    """The journal entries of the period and scope of these kinds (every kind: None), in date
+    order, as counted items. One query for the ten journal indicators: its rows become items
+    as they come, grouped by kind, so that each indicator reads its own kinds only."""
+    def read() -> tuple[list[CountedItem], dict[JournalKind, list[CountedItem]]]:
+        query = (
+            select(JournalEntry.id, JournalEntry.date, JournalEntry.kind, JournalEntry.nature)
+            .where(*ctx.journal_filters())
+            .order_by(JournalEntry.date, JournalEntry.id)
+        )
+        every: list[CountedItem] = []
+        by_kind: dict[JournalKind, list[CountedItem]] = defaultdict(list)
+        for jid, on, kind, nature in ctx.stream(query):
+            item = CountedItem("journal", jid, f"{nature} ({short_date(on)})", on)
+            every.append(item)
+            by_kind[kind].append(item)
+        return every, by_kind
+
+    every, by_kind = ctx.remember("journal", read)
+    if kinds is None:
+        return every
+    lists = [by_kind.get(kind, ()) for kind in dict.fromkeys(kinds)]
+    if len(lists) == 1:
+        return lists[0]
+    return merge(*lists, key=lambda item: (item.on, item.record_id))  # the query's order: date, then id
 
 
 @counter("manual")
