@@ -518,9 +518,20 @@ def count_new_partners(ctx: CountContext, spec: dict) -> Count:
         .join(JournalEntry, JournalEntry.id == journal_partners.c.entry_id)
         .where(journal_partners.c.organisation_id == Organisation.id, JournalEntry.date < ctx.period.start)
     )
+    # Nothing recorded before the period (its first year, say): every partner of the period is
+    # new, and the look-ups above would read each one's whole history to find nothing earlier.
+    # Two index seeks tell, and the conditions that cannot exclude anyone are left out.
+    earlier_meeting = ctx.rows(
+        select(Meeting.id).where(Meeting.status == MeetingStatus.HELD, Meeting.starts_at < ctx.period.start_dt)
+        .limit(1)).first()
+    earlier_entry = ctx.rows(select(JournalEntry.id).where(JournalEntry.date < ctx.period.start).limit(1)).first()
+    known_before = []
+    if earlier_meeting is not None:
+        known_before += [~as_such.exists(), ~through_people.exists()]
+    if earlier_entry is not None:
+        known_before.append(~in_journal_before.exists())
     query = select(Organisation.id, Organisation.name, Organisation.kind).where(
-        or_(Organisation.id.in_(in_meetings), Organisation.id.in_(in_journal)),
-        ~as_such.exists(), ~through_people.exists(), ~in_journal_before.exists(),
+        or_(Organisation.id.in_(in_meetings), Organisation.id.in_(in_journal)), *known_before,
     )
     items = _organisation_items(ctx.rows(query))
     return Count(len(items), items, summarise(items, grouped=True))
