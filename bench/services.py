@@ -92,6 +92,8 @@ def main(argv=None) -> None:
     parser.add_argument("--today", default=None, help="YYYY-MM-DD (default: today)")
     parser.add_argument("--bare-heap", action="store_true",
                         help="do not import the UI first (by default the garbage collector sees a heap like the app's)")
+    parser.add_argument("--gc-freeze", action="store_true",
+                        help="gc.freeze() once the modules are imported (what an app may do after start-up)")
     parser.add_argument("--cpu", action="store_true",
                         help="time the process's CPU (time.process_time): steadier on a shared machine")
     args = parser.parse_args(argv)
@@ -100,6 +102,10 @@ def main(argv=None) -> None:
 
     if not args.bare_heap:
         import ctgdesk.ui.main_window  # noqa: F401 - the app's modules: a full collection walks them too
+    if args.gc_freeze:
+        import gc
+
+        gc.freeze()
     today = date.fromisoformat(args.today) if args.today else date.today()
     db = open_database(args.db, migrate=False)
     table = calls(today)
