@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from bench.generate import Params, build
 from ctgdesk.db import open_database
 from ctgdesk.models import (
+    Alert,
     AttendanceStatus,
     Coordinator,
     Decision,
@@ -27,7 +28,7 @@ from ctgdesk.models import (
     OrganisationKind,
 )
 from ctgdesk.services import bulk, journal, meetings
-from ctgdesk.services.bilan import DecisionLine, MeetingLine, Scope, compute_bilan, meeting_lines
+from ctgdesk.services.bilan import AlertLine, DecisionLine, MeetingLine, Scope, compute_bilan, meeting_lines
 from ctgdesk.services.journal import JournalInput, JournalRow
 from ctgdesk.services.meetings import AttendanceInput, DecisionInput, MeetingInput, MeetingRow
 
@@ -117,6 +118,18 @@ def orm_decision_lines(session, years: range) -> list[DecisionLine]:
     return lines
 
 
+def orm_alert_lines(session, keep) -> list[AlertLine]:
+    alerts = session.scalars(select(Alert).options(
+        selectinload(Alert.meeting).selectinload(Meeting.instance), selectinload(Alert.fiche),
+        selectinload(Alert.raised_by).selectinload(Coordinator.person))).all()
+    return [
+        AlertLine(a.id, a.raised_on, a.text, f"{a.fiche.number} {a.fiche.title}" if a.fiche else "",
+                  a.meeting.instance.name if a.meeting else "", a.raised_by.name if a.raised_by else "",
+                  a.resolved_on, a.resolution)
+        for a in sorted((a for a in alerts if keep(a)), key=lambda a: (a.raised_on, a.id))
+    ]
+
+
 # --- the generated territory ------------------------------------------------------------------
 
 def test_journal_of_each_year_and_coordinator(gsession):
@@ -160,7 +173,12 @@ def test_bilan_meetings_and_decisions(gsession):
         assert bilan.meetings == lines
         assert len(bilan.decisions) > 40 and any(d.carried_by for d in bilan.decisions)
         assert bilan.decisions == orm_decision_lines(gsession, years)
-    assert any(d.fiche for d in bilan.decisions)  # the first convention's decisions name fiches
+        assert bilan.alerts and bilan.alerts == orm_alert_lines(gsession, lambda a: a.raised_on.year in years)
+        end = min(TODAY, date(last + 1, 1, 1))
+        assert bilan.open_alerts == orm_alert_lines(gsession, lambda a: a.raised_on.year <= last and (
+            a.resolved_on is None or a.resolved_on > end))
+    assert any(d.fiche for d in bilan.decisions)  # the first convention's decisions and alerts name fiches
+    assert any(a.fiche for a in bilan.alerts) and all(a.raised_by and a.instance for a in bilan.alerts)
     assert meeting_lines(gsession) == orm_meeting_lines(gsession, range(TODAY.year - 9, TODAY.year + 1))
 
 
