@@ -396,7 +396,7 @@ def count_meetings(ctx: CountContext, spec: dict) -> Count:
     )
     items = [
         CountedItem("meeting", mid, meeting_label(name, starts, title), starts.date())
-        for mid, starts, name, title in ctx.rows(query)
+        for mid, starts, name, title in ctx.stream(query)
     ]
     return Count(len(items), items, summarise(items))
 
@@ -412,7 +412,7 @@ def count_decisions(ctx: CountContext, spec: dict) -> Count:
     )
     items = [
         CountedItem("decision", did, f"{_short(text)} ({meeting_label(name, starts)})", starts.date())
-        for did, text, starts, name in ctx.rows(query)
+        for did, text, starts, name in ctx.stream(query)
     ]
     return Count(len(items), items, summarise(items))
 
@@ -431,7 +431,7 @@ def count_expertises(ctx: CountContext, spec: dict) -> Count:
         .order_by(Meeting.starts_at, Expertise.id)
     )
     items = []
-    for eid, subject, label, first, last, org, starts, instance in ctx.rows(query):
+    for eid, subject, label, first, last, org, starts, instance in ctx.stream(query):
         who = label or " ".join(p for p in (first, last) if p) or org or "?"
         if org and org not in who:
             who = f"{who} ({org})"
@@ -448,7 +448,7 @@ def count_alerts(ctx: CountContext, spec: dict) -> Count:
     query = select(Alert.id, Alert.text, Alert.raised_on).where(*conditions).order_by(Alert.raised_on, Alert.id)
     items = [
         CountedItem("alert", aid, f"{_short(text)} ({short_date(raised)})", raised)
-        for aid, text, raised in ctx.rows(query)
+        for aid, text, raised in ctx.stream(query)
     ]
     return Count(len(items), items, summarise(items))
 
