@@ -13,43 +13,38 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from ctgdesk.formatting import decimal2, short_date
 from ctgdesk.models import (
     Alert,
-    Attendance,
-    AttendanceStatus,
     Convention,
     Coordinator,
-    Decision,
     DecisionStatus,
-    EtpStatus,
-    FicheAction,
-    FicheIndicator,
-    FicheIndicatorValue,
     FicheStatus,
-    FicheStep,
-    FollowUp,
     IndicatorEntry,
-    Instance,
     InstanceKind,
     JournalEntry,
-    Meeting,
     MeetingStatus,
-    Objectif,
     Organisation,
-    Person,
     RefIndicatorKind,
     ReferentialVersion,
     Signatory,
 )
-from ctgdesk.models.meetings import meeting_communes
-from ctgdesk.models.plan import Enjeu, fiche_communes
-from ctgdesk.services import etp as etp_service
+from ctgdesk.services.bilan_plan import FicheIndicatorLine, FicheLine, fiche_lines
+from ctgdesk.services.bilan_records import (
+    AlertLine,
+    DecisionLine,
+    MeetingLine,
+    alert_lines,
+    decision_lines,
+    meeting_lines,
+    previous_copil,
+)
+from ctgdesk.services.bilan_staff import CoordinatorLine, EtpLine, EtpTable, coordinator_lines, etp_table
+from ctgdesk.services.bulk import rows as column_rows
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.indicators import (
     Count,
@@ -59,10 +54,7 @@ from ctgdesk.services.indicators import (
     Scope,
     check_spec,
     count,
-    meeting_status_in,
 )
-from ctgdesk.services.indicators import rows as column_rows
-
 from ctgdesk.services.records import get_or_fail
 from ctgdesk.services.referential import IndicatorDef, indicator_definitions
 
@@ -109,160 +101,6 @@ class KeyFigure:
     label: str
     value: int | Decimal | str
     detail: str = ""
-
-
-@dataclass(slots=True)
-class MeetingLine:
-    id: int
-    uid: str
-    starts_at: datetime
-    ends_at: datetime | None
-    instance: str
-    kind: InstanceKind
-    title: str
-    status: MeetingStatus
-    place: str
-    communes: str
-    animator: str
-    present: int
-    decisions: int
-    alerts: int
-    agenda: str
-    diagnostic_partage: bool
-
-
-@dataclass(slots=True)
-class DecisionLine:
-    id: int
-    meeting_id: int
-    on: date
-    instance: str
-    kind: InstanceKind
-    text: str
-    carried_by: str
-    due_date: date | None
-    status: DecisionStatus
-    fiche: str
-
-
-@dataclass(slots=True)
-class AlertLine:
-    id: int
-    raised_on: date
-    text: str
-    fiche: str
-    instance: str
-    raised_by: str
-    resolved_on: date | None
-    resolution: str
-
-    @property
-    def is_open(self) -> bool:
-        return self.resolved_on is None
-
-    @property
-    def status_label(self) -> str:
-        return "Ouverte" if self.is_open else "Levée"
-
-
-@dataclass(frozen=True)
-class FicheIndicatorLine:
-    label: str
-    unit: str
-    reference: Decimal | None
-    target: Decimal | None
-    actual: Decimal | None
-
-
-@dataclass(frozen=True)
-class FicheLine:
-    id: int
-    enjeu: str
-    objectif: str
-    number: str
-    title: str
-    pilot: str
-    status: FicheStatus
-    progress: int
-    late: bool
-    start_date: date | None
-    end_date: date | None
-    budget: Decimal | None
-    open_alerts: int
-    indicators: tuple[FicheIndicatorLine, ...]
-
-    @property
-    def indicators_text(self) -> str:
-        def fmt(value: Decimal | None, unit: str) -> str:
-            if value is None:
-                return "—"
-            text = format(value.normalize(), "f").replace(".", ",")
-            return f"{text} {unit}".strip()
-
-        return "\n".join(
-            f"{i.label} : cible {fmt(i.target, i.unit)}, réalisé {fmt(i.actual, i.unit)}" for i in self.indicators
-        )
-
-
-@dataclass(frozen=True)
-class EtpLine:
-    organisation_id: int
-    name: str
-    etp_before: Decimal | None
-    pending_before: bool
-    people_before: int | None
-    etp_after: Decimal | None
-    pending_after: bool
-    people_after: int | None
-    evolution: etp_service.Evolution
-    coordinators: str
-
-    @property
-    def arrow(self) -> str:
-        return self.evolution.arrow
-
-
-@dataclass(frozen=True)
-class EtpTable:
-    year_before: int
-    year_after: int
-    before_label: str  # "CTG 1 (2025)" or "2025"
-    after_label: str
-    lines: tuple[EtpLine, ...]
-
-    @property
-    def total_before(self) -> Decimal:
-        return sum((line.etp_before for line in self.lines if line.etp_before is not None), Decimal("0"))
-
-    @property
-    def total_after(self) -> Decimal:
-        return sum((line.etp_after for line in self.lines if line.etp_after is not None), Decimal("0"))
-
-    @property
-    def people_before(self) -> int:
-        return sum(line.people_before or 0 for line in self.lines)
-
-    @property
-    def people_after(self) -> int:
-        return sum(line.people_after or 0 for line in self.lines)
-
-    @property
-    def evolution(self) -> etp_service.Evolution:
-        if self.total_after > self.total_before:
-            return etp_service.Evolution.UP
-        if self.total_after < self.total_before:
-            return etp_service.Evolution.DOWN
-        return etp_service.Evolution.STABLE
-
-
-@dataclass(frozen=True)
-class CoordinatorLine:
-    id: int
-    name: str
-    employer: str
-    is_project_lead: bool
-    etp: Decimal
-    structures: str
 
 
 @dataclass(frozen=True)
@@ -382,32 +220,31 @@ def compute_bilan(
 
     convention = _convention(session, period)
     meetings = meeting_lines(session, period.year_from, period.year_to, scope)
-    decisions = _decision_lines(session, ctx.meeting_filters())
-    alerts = _alert_lines(session, ctx.alert_filters())
+    decisions = decision_lines(session, ctx.meeting_filters())
+    alerts = alert_lines(session, ctx.alert_filters())
     reference = min(today, period.end)
-    open_alerts = _alert_lines(
+    open_alerts = alert_lines(
         session,
         [Alert.raised_on < period.end, *ctx.alert_scope_filters(),
          (Alert.resolved_on.is_(None)) | (Alert.resolved_on > reference)],
     )
-    previous_copil = _previous_copil(session, ctx, reference)
-    if previous_copil is None:
+    last_copil = previous_copil(session, ctx, reference)
+    if last_copil is None:
         since = decisions
     else:
-        since = [d for d in decisions if d.on >= previous_copil]
-    fiches = _fiche_lines(session, scope, period, convention, today)
-    etp_table = _etp_table(session, period, scope, convention)
-    coordinators = _coordinators(session, period, scope, etp_table)
+        since = [d for d in decisions if d.on >= last_copil]
+    fiches = fiche_lines(session, scope, period, convention, today)
+    etp = etp_table(session, period, scope, convention)
+    coordinators = coordinator_lines(session, period, scope, etp)
     authors = [c.name for c in coordinators]
     database_name = _database_name(session)
-    key_figures = _key_figures(session, ctx, meetings, decisions, alerts, open_alerts, fiches, etp_table,
-                               coordinators)
+    key_figures = _key_figures(session, ctx, meetings, decisions, alerts, open_alerts, fiches, etp, coordinators)
     bilan = Bilan(
         period=period, scope=scope, scope_label=label, convention=convention,
         referential_title=_referential_title(session), indicators=indicators, key_figures=key_figures,
         coordinators=coordinators, meetings=meetings, decisions=decisions, alerts=alerts,
-        open_alerts=open_alerts, previous_copil=previous_copil, decisions_since_copil=since, fiches=fiches,
-        etp=etp_table, database_name=database_name, produced_at=produced_at, today=today, authors=authors,
+        open_alerts=open_alerts, previous_copil=last_copil, decisions_since_copil=since, fiches=fiches,
+        etp=etp, database_name=database_name, produced_at=produced_at, today=today, authors=authors,
     )
     bilan.source = source_text(authors, database_name, produced_at)
     return bilan
@@ -491,263 +328,6 @@ def _convention(session: Session, period: Period) -> ConventionInfo | None:
             for s in convention.signatories
         ),
     )
-
-
-# --- meetings, decisions, alerts ---------------------------------------------------------
-
-def meeting_lines(session: Session, year_from: int | None = None, year_to: int | None = None,
-                  scope: Scope | None = None) -> list[MeetingLine]:
-    """Every meeting of the years (all years when none), in date order, with its counts.
-
-    Five queries whatever the number of meetings: meetings, communes, presents, decisions, alerts.
-    """
-    scope = scope or Scope.territory()
-    if year_from is None:
-        bounds = column_rows(session, select(func.min(Meeting.starts_at), func.max(Meeting.starts_at))).one()
-        if bounds[0] is None:
-            return []
-        year_from, year_to = bounds[0].year, bounds[1].year
-    ctx = CountContext(session, Period(year_from, year_to if year_to is not None else year_from), scope)
-    conditions = ctx.meeting_filters()
-    ids = select(Meeting.id).where(*conditions)
-    animator_person = aliased(Person)
-    result = column_rows(session, 
-        select(Meeting.id, Meeting.uid, Meeting.starts_at, Meeting.ends_at, Instance.name, Instance.kind,
-               Meeting.title, Meeting.status, Meeting.place, animator_person.first_name,
-               animator_person.last_name, Meeting.agenda, Meeting.diagnostic_partage)
-        .join(Instance, Meeting.instance_id == Instance.id)
-        .outerjoin(Coordinator, Meeting.animator_id == Coordinator.id)
-        .outerjoin(animator_person, Coordinator.person_id == animator_person.id)
-        .where(*conditions)
-        .order_by(Meeting.starts_at, Meeting.id)
-    ).all()
-    names = dict(column_rows(session, select(Organisation.id, Organisation.name)).all())  # a few hundred
-    communes: dict[int, list[str]] = defaultdict(list)
-    for meeting_id, organisation_id in column_rows(session, 
-        select(meeting_communes.c.meeting_id, meeting_communes.c.organisation_id)
-        .where(meeting_communes.c.meeting_id.in_(ids))
-    ):
-        communes[meeting_id].append(names[organisation_id])
-    for listed in communes.values():
-        listed.sort(key=str.casefold)
-    present = _grouped_counts(session, Attendance.meeting_id, ids, Attendance.status == AttendanceStatus.PRESENT)
-    decisions = _grouped_counts(session, Decision.meeting_id, ids)
-    alerts = _grouped_counts(session, Alert.meeting_id, ids)
-    return [
-        MeetingLine(
-            id=mid, uid=uid, starts_at=starts, ends_at=ends, instance=instance, kind=kind, title=title or "",
-            status=status, place=place or "", communes=", ".join(communes.get(mid, ())),
-            animator=f"{first or ''} {last or ''}".strip(), present=present.get(mid, 0),
-            decisions=decisions.get(mid, 0), alerts=alerts.get(mid, 0), agenda=agenda or "",
-            diagnostic_partage=bool(diag),
-        )
-        for mid, uid, starts, ends, instance, kind, title, status, place, first, last, agenda, diag in result
-    ]
-
-
-def _grouped_counts(session: Session, column, ids, *conditions) -> dict[int, int]:
-    return dict(column_rows(session, select(column, func.count()).where(column.in_(ids), *conditions).group_by(column)).all())
-
-
-def _person_name(first: str | None, last: str | None) -> str:
-    return f"{first or ''} {last or ''}".strip()
-
-
-def _decision_lines(session: Session, meeting_conditions: list) -> list[DecisionLine]:
-    carrier = aliased(Person)
-    carrier_org = aliased(Organisation)
-    result = column_rows(session, 
-        select(Decision.id, Decision.meeting_id, Meeting.starts_at, Instance.name, Instance.kind, Decision.text,
-               carrier.first_name, carrier.last_name, carrier_org.name, Decision.due_date, Decision.status,
-               FicheAction.number, FicheAction.title)
-        .join(Meeting, Decision.meeting_id == Meeting.id)
-        .join(Instance, Meeting.instance_id == Instance.id)
-        .outerjoin(carrier, Decision.carried_by_id == carrier.id)
-        .outerjoin(carrier_org, Decision.carried_by_organisation_id == carrier_org.id)
-        .outerjoin(FicheAction, Decision.fiche_id == FicheAction.id)
-        .where(meeting_status_in([MeetingStatus.HELD]), *meeting_conditions)
-        .order_by(Meeting.starts_at, Decision.id)
-    )
-    lines = []
-    for (did, mid, starts, instance, kind, text, first, last, org, due, status, fiche_number,
-         fiche_title) in result:
-        person = _person_name(first, last)
-        carried = f"{person} ({org})" if person and org else person or org or ""
-        lines.append(DecisionLine(
-            id=did, meeting_id=mid, on=starts.date(), instance=instance, kind=kind, text=text,
-            carried_by=carried, due_date=due, status=status,
-            fiche=f"{fiche_number} {fiche_title}" if fiche_number else "",
-        ))
-    return lines
-
-
-def _alert_lines(session: Session, conditions: list) -> list[AlertLine]:
-    raiser = aliased(Person)
-    result = column_rows(session, 
-        select(Alert.id, Alert.raised_on, Alert.text, FicheAction.number, FicheAction.title, Instance.name,
-               raiser.first_name, raiser.last_name, Alert.resolved_on, Alert.resolution)
-        .outerjoin(FicheAction, Alert.fiche_id == FicheAction.id)
-        .outerjoin(Meeting, Alert.meeting_id == Meeting.id)
-        .outerjoin(Instance, Meeting.instance_id == Instance.id)
-        .outerjoin(Coordinator, Alert.raised_by_id == Coordinator.id)
-        .outerjoin(raiser, Coordinator.person_id == raiser.id)
-        .where(*conditions)
-        .order_by(Alert.raised_on, Alert.id)
-    )
-    return [
-        AlertLine(
-            id=aid, raised_on=raised, text=text, fiche=f"{number} {title}" if number else "",
-            instance=instance or "", raised_by=_person_name(first, last), resolved_on=resolved,
-            resolution=resolution or "",
-        )
-        for aid, raised, text, number, title, instance, first, last, resolved, resolution in result
-    ]
-
-
-def _previous_copil(session: Session, ctx: CountContext, reference: date) -> date | None:
-    """The last COPIL held before the reference date (today, or the end of the period)."""
-    conditions = [Instance.kind == InstanceKind.COPIL, meeting_status_in([MeetingStatus.HELD]),
-                  Meeting.starts_at < datetime.combine(reference, datetime.min.time())]
-    if ctx.scope.kind == "commune":
-        conditions.append(ctx.meeting_filters()[-1])
-    last = session.scalar(
-        select(func.max(Meeting.starts_at)).join(Instance, Meeting.instance_id == Instance.id).where(*conditions)
-    )
-    return last.date() if last else None
-
-
-# --- plan d'action ---------------------------------------------------------------------------
-
-def _fiche_lines(session: Session, scope: Scope, period: Period, convention: ConventionInfo | None,
-                 today: date) -> list[FicheLine]:
-    """The fiches as plain columns (one query each for fiches, étapes, follow-ups, indicators,
-    alerts). Lateness is FicheAction.is_late, the one rule of it, applied to these columns."""
-    conditions = []
-    if convention is not None:
-        conditions.append(Enjeu.convention_id == convention.id)
-    if scope.kind == "commune":
-        conditions.append(
-            FicheAction.id.in_(select(fiche_communes.c.fiche_id).where(fiche_communes.c.organisation_id == scope.id))
-        )
-    fiches = column_rows(session,
-        select(FicheAction.id, FicheAction.number, FicheAction.title, FicheAction.status, FicheAction.start_date,
-               FicheAction.end_date, FicheAction.budget, Organisation.name, Objectif.number, Objectif.title,
-               Enjeu.number, Enjeu.title)
-        .join(Objectif, FicheAction.objectif_id == Objectif.id)
-        .join(Enjeu, Objectif.enjeu_id == Enjeu.id)
-        .outerjoin(Organisation, FicheAction.pilot_id == Organisation.id)
-        .where(*conditions)
-        .order_by(Enjeu.position, Objectif.position, FicheAction.number)
-    ).all()
-    ids = (select(FicheAction.id).join(Objectif, FicheAction.objectif_id == Objectif.id)
-           .join(Enjeu, Objectif.enjeu_id == Enjeu.id).where(*conditions))
-    steps: dict[int, list[SimpleNamespace]] = defaultdict(list)
-    for fiche_id, end_date, done in column_rows(session, select(FicheStep.fiche_id, FicheStep.end_date, FicheStep.done)
-                                                .where(FicheStep.fiche_id.in_(ids))):
-        steps[fiche_id].append(SimpleNamespace(end_date=end_date, done=done))
-    progress: dict[int, int] = {}
-    for fiche_id, value in column_rows(session, select(FollowUp.fiche_id, FollowUp.progress)
-                                       .where(FollowUp.fiche_id.in_(ids), FollowUp.date < period.end)
-                                       .order_by(FollowUp.fiche_id, FollowUp.date, FollowUp.id)):
-        progress[fiche_id] = value  # the last one before the end of the period
-    indicators: dict[int, list[FicheIndicatorLine]] = defaultdict(list)
-    for fiche_id, label, unit, reference, target, actual in column_rows(
-        session,
-        select(FicheIndicator.fiche_id, FicheIndicator.label, FicheIndicator.unit, FicheIndicator.reference_value,
-               FicheIndicator.target_value, FicheIndicatorValue.value)
-        .outerjoin(FicheIndicatorValue, (FicheIndicatorValue.indicator_id == FicheIndicator.id)
-                   & (FicheIndicatorValue.year == period.year_to))
-        .where(FicheIndicator.fiche_id.in_(ids))
-        .order_by(FicheIndicator.fiche_id, FicheIndicator.id),
-    ):
-        indicators[fiche_id].append(FicheIndicatorLine(label, unit or "", reference, target, actual))
-    open_alerts = dict(column_rows(session,
-        select(Alert.fiche_id, func.count()).where(Alert.fiche_id.in_(ids), Alert.resolved_on.is_(None))
-        .group_by(Alert.fiche_id)
-    ).all())
-    lines = []
-    for (fiche_id, number, title, status, start, end, budget, pilot, objectif_number, objectif_title,
-         enjeu_number, enjeu_title) in fiches:
-        late = FicheAction.is_late(SimpleNamespace(status=status, end_date=end, steps=steps.get(fiche_id, ())), today)
-        lines.append(FicheLine(
-            id=fiche_id, enjeu=f"{enjeu_number} {enjeu_title}".strip(),
-            objectif=f"{objectif_number} {objectif_title}".strip(), number=number, title=title,
-            pilot=pilot or "", status=status, progress=progress.get(fiche_id, 0), late=late, start_date=start,
-            end_date=end, budget=budget, open_alerts=open_alerts.get(fiche_id, 0),
-            indicators=tuple(indicators.get(fiche_id, ())),
-        ))
-    return lines
-
-
-# --- ETP --------------------------------------------------------------------------------------
-
-def _etp_years(session: Session, period: Period, convention: ConventionInfo | None) -> tuple[int, int, str, str]:
-    """Compare the previous convention's last year with the bilan's year (CTG 1 → CTG 2),
-    or the previous year when there is no previous convention."""
-    after = period.year_to
-    if convention is not None:
-        previous = session.scalar(
-            select(Convention).where(Convention.last_year < convention.first_year)
-            .order_by(Convention.last_year.desc()).limit(1)
-        )
-        if previous is not None:
-            return previous.last_year, after, f"{previous.name} ({previous.last_year})", f"{convention.name} ({after})"
-    return after - 1, after, str(after - 1), str(after)
-
-
-def _etp_table(session: Session, period: Period, scope: Scope, convention: ConventionInfo | None) -> EtpTable:
-    before, after, before_label, after_label = _etp_years(session, period, convention)
-    grid = etp_service.etp_grid(session, [before, after])
-    coordinator_name = session.get(Coordinator, scope.id).name if scope.kind == "coordinator" else None
-    lines = []
-    for row in grid.rows:
-        cell_before, cell_after = row.cells.get(before), row.cells.get(after)
-        people = sorted(set((cell_after.people if cell_after else ()) or (cell_before.people if cell_before else ())))
-        if scope.kind == "commune" and row.organisation_id != scope.id:
-            continue
-        if coordinator_name is not None and not any(
-                cell is not None and coordinator_name in cell.people for cell in (cell_before, cell_after)):
-            continue
-        lines.append(EtpLine(
-            organisation_id=row.organisation_id, name=row.name,
-            etp_before=cell_before.etp if cell_before else None,
-            pending_before=bool(cell_before and cell_before.status is EtpStatus.PENDING),
-            people_before=cell_before.people_count if cell_before else None,
-            etp_after=cell_after.etp if cell_after else None,
-            pending_after=bool(cell_after and cell_after.status is EtpStatus.PENDING),
-            people_after=cell_after.people_count if cell_after else None,
-            evolution=etp_service.evolution(cell_before, cell_after), coordinators=", ".join(people),
-        ))
-    return EtpTable(before, after, before_label, after_label, tuple(lines))
-
-
-def _coordinators(session: Session, period: Period, scope: Scope, etp_table: EtpTable) -> list[CoordinatorLine]:
-    loads = {load.coordinator_id: load for load in etp_service.coordinator_loads(session, period.year_to)}
-    query = (
-        select(Coordinator)
-        .join(Person, Coordinator.person_id == Person.id)
-        .options(selectinload(Coordinator.person), selectinload(Coordinator.employer))
-        .order_by(Person.last_name, Person.first_name)
-    )
-    if scope.kind == "coordinator":
-        query = query.where(Coordinator.id == scope.id)
-    lines = []
-    commune_people = {p.strip() for line in etp_table.lines for p in line.coordinators.split(",") if p.strip()}
-    for coordinator in session.scalars(query):
-        active = (coordinator.start_date is None or coordinator.start_date < period.end) and (
-            coordinator.end_date is None or coordinator.end_date >= period.start)
-        if not active and coordinator.id not in loads:
-            continue
-        if scope.kind == "commune" and coordinator.name not in commune_people:
-            continue
-        load = loads.get(coordinator.id)
-        lines.append(CoordinatorLine(
-            id=coordinator.id, name=coordinator.name,
-            employer=coordinator.employer.name if coordinator.employer else "",
-            is_project_lead=coordinator.is_project_lead, etp=load.total if load else Decimal("0"),
-            structures=", ".join(load.structures) if load else "",
-        ))
-    return lines
 
 
 # --- key figures ---------------------------------------------------------------------------

@@ -130,15 +130,19 @@ def _instance_counts(session: Session, year: int, today: date) -> list[InstanceC
         .where(Meeting.starts_at >= from_today, Meeting.starts_at < end, Meeting.status == MeetingStatus.PLANNED)
         .group_by(Meeting.instance_id)
     ).all())
-    instances = list(session.scalars(select(Instance).order_by(Instance.kind, Instance.name)))
     # An instance of no particular convention sits in the years some convention covers
-    # (in every year while no convention is recorded at all).
-    conventions = list(session.scalars(select(Convention)))
-    territory_year = not conventions or any(c.covers(year) for c in conventions)
+    # (in every year while no convention is recorded at all). Plain columns: no ORM object
+    # per instance (a big territory has 150).
+    covering = {c.id: c.covers(year) for c in session.scalars(select(Convention))}  # a few
+    territory_year = not covering or any(covering.values())
+    instances = session.execute(
+        select(Instance.id, Instance.name, Instance.min_per_year, Instance.convention_id)
+        .order_by(Instance.kind, Instance.name)
+    ).all()
     return [
-        InstanceCount(i.id, i.name, held.get(i.id, 0), planned.get(i.id, 0), i.min_per_year or 0)
-        for i in instances
-        if (i.convention.covers(year) if i.convention is not None else territory_year)
+        InstanceCount(i_id, name, held.get(i_id, 0), planned.get(i_id, 0), minimum or 0)
+        for i_id, name, minimum, convention_id in instances
+        if (covering[convention_id] if convention_id is not None else territory_year)
     ]
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from heapq import merge
 from datetime import date, datetime
 from typing import Any, Callable, Iterable
 
@@ -51,6 +52,7 @@ from ctgdesk.models import (
 from ctgdesk.models.journal import journal_communes, journal_partners
 from ctgdesk.models.meetings import meeting_communes
 from ctgdesk.models.plan import fiche_communes
+from ctgdesk.services.bulk import rows, stream
 
 NATURE_MAX_ITEMS = 40
 
@@ -142,12 +144,6 @@ class Period:
         return str(self.year_from) if self.year_from == self.year_to else f"{self.year_from}–{self.year_to}"
 
 
-def rows(session: Session, query):
-    """Column rows of a select, through the session's connection (flushed first)."""
-    session.flush()
-    return session.connection().execute(query)
-
-
 @dataclass(frozen=True)
 class CountContext:
     session: Session
@@ -164,6 +160,10 @@ class CountContext:
     def rows(self, query):
         """Run a column query at the Core level: no ORM row processing for thousands of rows."""
         return rows(self.session, query)
+
+    def stream(self, query):
+        """The rows of a column query, fetched in chunks (services.bulk.stream)."""
+        return stream(self.session, query)
 
     # -- filters shared by the counters (and by services.bilan) --
 
@@ -396,7 +396,7 @@ def count_meetings(ctx: CountContext, spec: dict) -> Count:
     )
     items = [
         CountedItem("meeting", mid, meeting_label(name, starts, title), starts.date())
-        for mid, starts, name, title in ctx.rows(query)
+        for mid, starts, name, title in ctx.stream(query)
     ]
     return Count(len(items), items, summarise(items))
 
@@ -412,7 +412,7 @@ def count_decisions(ctx: CountContext, spec: dict) -> Count:
     )
     items = [
         CountedItem("decision", did, f"{_short(text)} ({meeting_label(name, starts)})", starts.date())
-        for did, text, starts, name in ctx.rows(query)
+        for did, text, starts, name in ctx.stream(query)
     ]
     return Count(len(items), items, summarise(items))
 
@@ -431,7 +431,7 @@ def count_expertises(ctx: CountContext, spec: dict) -> Count:
         .order_by(Meeting.starts_at, Expertise.id)
     )
     items = []
-    for eid, subject, label, first, last, org, starts, instance in ctx.rows(query):
+    for eid, subject, label, first, last, org, starts, instance in ctx.stream(query):
         who = label or " ".join(p for p in (first, last) if p) or org or "?"
         if org and org not in who:
             who = f"{who} ({org})"
@@ -448,7 +448,7 @@ def count_alerts(ctx: CountContext, spec: dict) -> Count:
     query = select(Alert.id, Alert.text, Alert.raised_on).where(*conditions).order_by(Alert.raised_on, Alert.id)
     items = [
         CountedItem("alert", aid, f"{_short(text)} ({short_date(raised)})", raised)
-        for aid, text, raised in ctx.rows(query)
+        for aid, text, raised in ctx.stream(query)
     ]
     return Count(len(items), items, summarise(items))
 
@@ -518,9 +518,20 @@ def count_new_partners(ctx: CountContext, spec: dict) -> Count:
         .join(JournalEntry, JournalEntry.id == journal_partners.c.entry_id)
         .where(journal_partners.c.organisation_id == Organisation.id, JournalEntry.date < ctx.period.start)
     )
+    # Nothing recorded before the period (its first year, say): every partner of the period is
+    # new, and the look-ups above would read each one's whole history to find nothing earlier.
+    # Two index seeks tell, and the conditions that cannot exclude anyone are left out.
+    earlier_meeting = ctx.rows(
+        select(Meeting.id).where(Meeting.status == MeetingStatus.HELD, Meeting.starts_at < ctx.period.start_dt)
+        .limit(1)).first()
+    earlier_entry = ctx.rows(select(JournalEntry.id).where(JournalEntry.date < ctx.period.start).limit(1)).first()
+    known_before = []
+    if earlier_meeting is not None:
+        known_before += [~as_such.exists(), ~through_people.exists()]
+    if earlier_entry is not None:
+        known_before.append(~in_journal_before.exists())
     query = select(Organisation.id, Organisation.name, Organisation.kind).where(
-        or_(Organisation.id.in_(in_meetings), Organisation.id.in_(in_journal)),
-        ~as_such.exists(), ~through_people.exists(), ~in_journal_before.exists(),
+        or_(Organisation.id.in_(in_meetings), Organisation.id.in_(in_journal)), *known_before,
     )
     items = _organisation_items(ctx.rows(query))
     return Count(len(items), items, summarise(items, grouped=True))
@@ -544,24 +555,39 @@ def count_journal(ctx: CountContext, spec: dict) -> Count:
         return Count(len(items), items, summarise(items, grouped=True))
     if mode != "entries":
         raise UnknownComputation(f"Indicateur {spec.get('_code', '?')} : count = « {mode} » inconnu (entries, partners).")
-    wanted = set(kinds) if kinds is not None else None
-    items = [
-        CountedItem("journal", jid, f"{nature} ({short_date(on)})", on)
-        for jid, on, kind, nature in _period_journal(ctx)
-        if wanted is None or kind in wanted
-    ]
+    items = list(_journal_items(ctx, kinds))
     return Count(len(items), items, summarise(items))
 
 
-def _period_journal(ctx: CountContext) -> list:
-    """(id, date, kind, nature) of every journal entry of the period and scope, in date order:
-    one query for the ten journal indicators."""
-    query = (
-        select(JournalEntry.id, JournalEntry.date, JournalEntry.kind, JournalEntry.nature)
-        .where(*ctx.journal_filters())
-        .order_by(JournalEntry.date, JournalEntry.id)
-    )
-    return ctx.remember("journal", lambda: ctx.rows(query).all())
+def _journal_items(ctx: CountContext, kinds: list[JournalKind] | None) -> Iterable[CountedItem]:
+    """The journal entries of the period and scope of these kinds (every kind: None), in date
+    order, as counted items. One query for the ten journal indicators: its rows become items
+    as they come, grouped by kind, so that each indicator reads its own kinds only."""
+    def read() -> tuple[list[CountedItem], dict[JournalKind, list[CountedItem]]]:
+        query = (
+            select(JournalEntry.id, JournalEntry.date, JournalEntry.kind, JournalEntry.nature)
+            .where(*ctx.journal_filters())
+            .order_by(JournalEntry.date, JournalEntry.id)
+        )
+        every: list[CountedItem] = []
+        by_kind: dict[JournalKind, list[CountedItem]] = defaultdict(list)
+        days: dict[date, str] = {}  # five years are 1 826 days for 25 000 entries: each written once
+        for jid, on, kind, nature in ctx.stream(query):
+            day = days.get(on)
+            if day is None:
+                day = days[on] = short_date(on)
+            item = CountedItem("journal", jid, f"{nature} ({day})", on)
+            every.append(item)
+            by_kind[kind].append(item)
+        return every, by_kind
+
+    every, by_kind = ctx.remember("journal", read)
+    if kinds is None:
+        return every
+    lists = [by_kind.get(kind, ()) for kind in dict.fromkeys(kinds)]
+    if len(lists) == 1:
+        return lists[0]
+    return merge(*lists, key=lambda item: (item.on, item.record_id))  # the query's order: date, then id
 
 
 @counter("manual")
