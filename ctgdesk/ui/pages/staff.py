@@ -143,6 +143,8 @@ class StaffPage(Page):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self.dialog = None
+        self.grid_years: list[int] = []
+        self._grid_shape: tuple | None = None  # (years, before, after) the grid's columns were sized for
         self.header = PageHeader("Coordination & ETP",
                                  "Les chargé·e·s de coopération et l'ETP de coordination de chaque structure.")
         self.tabs = QTabWidget()
@@ -273,9 +275,13 @@ class StaffPage(Page):
         total = GridRow(None, "Total", total=grid.grand_total(),
                         pending={y: grid.pending_count(y) for y in years})
         total.cells = {y: EtpCell(grid.column_total(y), EtpStatus.FIXED, None, ()) for y in years}
+        columns_changed = (years, before, after) != self._grid_shape
+        self._grid_shape = (years, before, after)
         self.grid_years = years
         self.grid_model.set_rows([*rows, total], grid_columns(years, before, after))
-        self.grid_table.fit_columns(force=True)
+        # Sized again only when the columns change (years, compared years): sizing reads every
+        # cell, a tenth of a second on the biggest territory.
+        self.grid_table.fit_columns(force=columns_changed)
         self.header.set_subtitle(
             f"{len(coordinators)} chargé·e·s de coopération ; ETP {year} : {decimal2(grid.column_total(year))}"
             + (f" ({grid.pending_count(year)} structure(s) en cours)" if grid.pending_count(year) else "") + "."
