@@ -14,17 +14,18 @@ import gc
 import sys
 from pathlib import Path
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ctgdesk import APP_DISPLAY_NAME, APP_NAME, __version__
-from ctgdesk.db import Database, open_database
 from ctgdesk.ui.context import UiContext
 from ctgdesk.ui.main_window import MainWindow
 from ctgdesk.ui.widgets.style import apply_style
+
+if TYPE_CHECKING:
+    from ctgdesk.db import Database
 
 ORGANISATION_NAME = "ctgdesk"
 FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
@@ -47,7 +48,8 @@ def create_application(argv: list[str]) -> QApplication:
     existing = QApplication.instance()
     if existing is not None:  # tests, or a second call
         return existing  # type: ignore[return-value]
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    # High-DPI scaling: Qt 6 rounds no scale factor (PassThrough) by default, as wanted; saying
+    # it again would build PySide6's whole `Qt` namespace before the first frame (ui/lazy_qt.py).
     app = QApplication([sys.argv[0] if sys.argv else APP_NAME, *argv])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION_NAME)
@@ -64,6 +66,7 @@ def create_application(argv: list[str]) -> QApplication:
 
 def open_for_gui(db_path: Path) -> Database:
     """Open (or create) the database and make sure the national referential is in it."""
+    from ctgdesk.db import open_database
     from ctgdesk.services.referential import ensure_referential
 
     db = open_database(db_path)
@@ -111,6 +114,8 @@ def _open_and_fill(app: QApplication, window: MainWindow, db_path: Path) -> None
                        f"(schéma {error}).\nMettez ctgdesk à jour pour l'ouvrir.")
         else:
             message = f"Impossible d'ouvrir la base de données {db_path} :\n{error}"
+        from PySide6.QtWidgets import QMessageBox
+
         window.apply_icons()
         QMessageBox.critical(window, APP_DISPLAY_NAME, message)
         app.exit(1)
