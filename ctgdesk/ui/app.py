@@ -124,9 +124,6 @@ def _open_and_fill(app: QApplication, window: MainWindow, db_path: Path) -> None
         app.exit(1)
         return
     window.attach_database(db, front_page_only=True)
-    # Everything imported and built so far lives as long as the window: out of the garbage
-    # collector's scans (each full scan walked SQLAlchemy's and Qt's objects again).
-    gc.freeze()
     window.statusBar().clearMessage()
     window.load()
     window.repaint()  # the filled page on screen now; then the other pages, then the icons
@@ -139,10 +136,30 @@ def _finish_start(window: MainWindow) -> None:
     from ctgdesk.ui import startup_safety
 
     startup_safety.after_open(window)  # status bar, location warning, first automatic backup
+    collect_garbage_again()
+
+
+def pause_garbage_collection() -> None:
+    """Keep the garbage collector off while the application starts (run_gui; cli.py turns it
+    off already before importing Qt).
+
+    Start-up creates a few hundred thousand long-lived objects (Qt's and SQLAlchemy's modules,
+    the mappers, the pages) and almost no garbage: each full scan of the collector walked all
+    of them again, about a tenth of a second of the cold start to the dashboard (bench/run).
+    `collect_garbage_again()` turns it back on once the start is over.
+    """
+    gc.disable()
+
+
+def collect_garbage_again() -> None:
+    """Start-up is over: what it built lives as long as the window, so it is moved out of the
+    collector's scans for good (gc.freeze), then the collector runs as usual again."""
     gc.freeze()
+    gc.enable()
 
 
 def run_gui(db_path: Path, argv: list[str]) -> int:
+    pause_garbage_collection()  # until _finish_start
     app = create_application(argv)
     ctx = UiContext(db=None)  # type: ignore[arg-type]  # opened once the window is on screen
     window = MainWindow(ctx, db_path=db_path)
@@ -152,5 +169,6 @@ def run_gui(db_path: Path, argv: list[str]) -> int:
     try:
         return app.exec()
     finally:
+        gc.enable()  # a start cut short never reached _finish_start
         if ctx.db is not None:
             ctx.db.dispose()
