@@ -2,7 +2,8 @@
 
 `check_database(path)` looks at a file without changing it (read-only connection) and
 says, in French, what it is: new, sound, to migrate, written by a newer ctgdesk, not a
-ctgdesk database, not SQLite at all, or damaged.
+ctgdesk database, not SQLite at all, or damaged. Its slow half, `read_file` (SQLite's
+quick_check reads every page), may run beforehand in another thread (ctgdesk.db.preflight).
 
 `set_aside_corrupted(path)` renames a damaged file (and its -wal/-shm) to
 `<nom>.corrompu-AAAAMMJJ-HHMMSS` — never deletes, overwrites or "repairs" it — and
@@ -110,41 +111,80 @@ def _report(path: Path, status: HealthStatus, message: str, revision: str | None
     return HealthReport(path, status, message, revision, tuple(details))
 
 
-def check_database(path: Path | str) -> HealthReport:
-    """What the file at `path` is, without changing it."""
+@dataclass(frozen=True)
+class FileReading:
+    """What the file said when it was read: the first half of `check_database`.
+
+    `report` is set when reading alone decides (new, not SQLite, unreadable, damaged);
+    otherwise `tables` and `revision` are what the second half judges against ctgdesk's
+    schema. `signature` is the file as it was just before it was read (`file_signature`): a
+    reading made in another thread (ctgdesk.db.preflight) is used only while it still matches.
+    """
+
+    path: Path
+    signature: tuple
+    report: HealthReport | None = None
+    tables: frozenset[str] = frozenset()
+    revision: str | None = None
+
+
+def file_signature(path: Path) -> tuple:
+    """What changes when anything writes the base: identity, size and time of the file and of
+    its write-ahead log (an empty log — SQLite may create one when merely reading — is none)."""
+
+    def stat(file: Path) -> tuple[int, int, int] | None:
+        try:
+            info = file.stat()
+        except OSError:
+            return None
+        return info.st_ino, info.st_size, info.st_mtime_ns
+
+    wal = stat(path.with_name(path.name + "-wal"))
+    return stat(path), wal if wal is not None and wal[1] else None
+
+
+def read_file(path: Path | str) -> FileReading:
+    """Read what the start-up check needs from the file (SQLite's quick_check, the tables,
+    the schema revision) through a read-only connection. Standard library only, no shared
+    state: it may run in any thread, and SQLite's work lets the other threads run meanwhile."""
     path = Path(path)
+    signature = file_signature(path)
+
+    def decided(status: HealthStatus, message: str, details=()) -> FileReading:
+        return FileReading(path, signature, _report(path, status, message, details=details))
+
     name = f"« {path} »"
     if not path.exists():
-        return _report(path, HealthStatus.NEW, f"La base {name} n'existe pas encore : elle sera créée.")
+        return decided(HealthStatus.NEW, f"La base {name} n'existe pas encore : elle sera créée.")
     if path.is_dir():
-        return _report(path, HealthStatus.NOT_SQLITE, f"{name} est un dossier, pas une base de données.")
+        return decided(HealthStatus.NOT_SQLITE, f"{name} est un dossier, pas une base de données.")
     try:
         size = path.stat().st_size
         header_ok = size == 0 or has_sqlite_header(path)
     except OSError as error:
-        return _report(
-            path, HealthStatus.UNREADABLE,
+        return decided(
+            HealthStatus.UNREADABLE,
             f"Le fichier {name} ne peut pas être lu ({error.strerror}) : vérifiez vos droits d'accès.",
         )
     if size == 0:
-        return _report(path, HealthStatus.NEW, f"La base {name} est vide : elle sera initialisée.")
+        return decided(HealthStatus.NEW, f"La base {name} est vide : elle sera initialisée.")
     if not header_ok:
-        return _report(
-            path, HealthStatus.NOT_SQLITE,
+        return decided(
+            HealthStatus.NOT_SQLITE,
             f"Le fichier {name} n'est pas une base de données ctgdesk (ce n'est pas un fichier "
             "SQLite, ou son en-tête est détruit). Il n'a pas été modifié.",
         )
     try:
         connection = connect_read_only(path)
     except sqlite3.Error as error:
-        return _report(
-            path, HealthStatus.UNREADABLE,
+        return decided(
+            HealthStatus.UNREADABLE,
             f"Le fichier {name} ne peut pas être ouvert ({error}) : vérifiez vos droits d'accès.",
         )
     try:
         problems = quick_check(connection)
         if problems:
-            return _corrupted(path, problems)
+            return FileReading(path, signature, _corrupted(path, problems))
         try:
             tables = {
                 row[0]
@@ -157,9 +197,25 @@ def check_database(path: Path | str) -> HealthReport:
                 row = connection.execute(f"SELECT version_num FROM {ALEMBIC_TABLE} LIMIT 1").fetchone()
                 revision = row[0] if row else None
         except sqlite3.DatabaseError as error:
-            return _corrupted(path, [str(error)])
+            return FileReading(path, signature, _corrupted(path, [str(error)]))
     finally:
         connection.close()
+    return FileReading(path, signature, tables=frozenset(tables), revision=revision)
+
+
+def check_database(path: Path | str, *, reading: FileReading | None = None) -> HealthReport:
+    """What the file at `path` is, without changing it.
+
+    `reading`: the file read already (ctgdesk.db.preflight, in a thread); it is read again
+    when it is another file's, or when the file has changed since.
+    """
+    path = Path(path)
+    name = f"« {path} »"
+    if reading is None or reading.path != path or reading.signature != file_signature(path):
+        reading = read_file(path)
+    if reading.report is not None:
+        return reading.report
+    tables, revision = set(reading.tables), reading.revision
 
     if not tables or (tables == {ALEMBIC_TABLE} and revision is None):
         return _report(path, HealthStatus.NEW, f"La base {name} est vide : elle sera initialisée.")
@@ -310,6 +366,7 @@ def open_with_safety(
     *,
     backup_folder: Path | str | None = None,
     read_only: bool = False,
+    reading: FileReading | None = None,
 ) -> SafeOpen:
     """Check the file, back it up before any schema upgrade, then open (and upgrade) it.
 
@@ -317,11 +374,12 @@ def open_with_safety(
     damaged (then call `set_aside_corrupted`), not a ctgdesk base, too new, unreadable;
     or when the upgrade failed — the base is then put back from the pre-migration backup.
     Raises BackupError if the pre-migration backup cannot be made: no upgrade without it.
+    `reading`: the file read already, as for `check_database`.
     """
     from ctgdesk.db import open_database
 
     path = Path(path)
-    report = check_database(path)
+    report = check_database(path, reading=reading)
     if not report.can_open:
         raise DatabaseProblem(report)
     warnings = location_warnings(path)

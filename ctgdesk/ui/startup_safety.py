@@ -121,6 +121,7 @@ class Safety(QObject):
         self.db_path = Path(db_path)
         self.settings = settings if settings is not None else getattr(window, "settings", QSettings())
         self.lock = None
+        self.preflight = None  # ctgdesk.db.preflight.Preflight: the lock and the check begun in a thread
         self.read_only = False
         self.changed = False
         self.messages: list[str] = []  # what the status bar said, for the record
@@ -154,7 +155,7 @@ class Safety(QObject):
         from ctgdesk.db.lock import HEARTBEAT_INTERVAL, DatabaseLocked, LockUnavailable, acquire
 
         try:
-            self.lock = acquire(self.db_path)
+            self.lock = self.preflight.lock() if self.preflight is not None else acquire(self.db_path)
         except (DatabaseLocked, LockUnavailable) as error:
             answer = choose(self.window, APP_DISPLAY_NAME,
                             f"{error}\n\nVous pouvez consulter la base sans la modifier.",
@@ -217,7 +218,8 @@ class Safety(QObject):
     def _open_checked(self):
         from ctgdesk.db.health import open_with_safety
 
-        safe = open_with_safety(self.db_path, read_only=self.read_only)
+        reading = self.preflight.reading() if self.preflight is not None else None  # first time only
+        safe = open_with_safety(self.db_path, read_only=self.read_only, reading=reading)
         if not self.read_only:
             from ctgdesk.services.referential import ensure_referential
 
@@ -404,16 +406,29 @@ def safety_of(window: QMainWindow) -> Safety | None:
 
 
 def open_for_window(window: QMainWindow, db_path: Path):
-    """app._open_and_fill: the lock, then the checked opening. None: do not go on (quit)."""
+    """app._open_and_fill: the lock, then the checked opening. None: do not go on (quit).
+
+    The lock and the file check begin in a thread (ctgdesk.db.preflight) while SQLAlchemy and
+    the models are imported here — both needed next, and both slow: one waits on the disk and
+    SQLite, the other is Python — then their results are taken in their usual order.
+    """
+    from ctgdesk.db.preflight import Preflight
+
     safety = Safety(window, db_path)
     window.safety = safety
-    if not safety.take_lock():
-        return None
+    safety.preflight = Preflight(db_path)
     try:
+        import ctgdesk.models  # noqa: F401 - meanwhile (see above)
+
+        if not safety.take_lock():
+            return None
         db = safety.open()
     except BaseException:
         safety.release_lock()  # app._open_and_fill says it in French
         raise
+    finally:
+        safety.preflight.discard()  # its lock, if the start stopped before taking it
+        safety.preflight = None
     if db is None:
         safety.release_lock()
         return None
