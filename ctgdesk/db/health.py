@@ -25,16 +25,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ctgdesk.db.backup import (
-    BackupError,
-    BackupInfo,
-    BackupKind,
-    default_backup_folder,
-    list_backups,
-    make_backup,
-    restore,
-)
 from ctgdesk.db.sqlite_files import (
     companions,
     connect_read_only,
@@ -45,6 +37,12 @@ from ctgdesk.db.sqlite_files import (
     unused_name,
 )
 from ctgdesk.db.synced_folders import location_warnings
+
+if TYPE_CHECKING:
+    from ctgdesk.db.backup import BackupInfo
+
+# ctgdesk.db.backup (hashlib, OpenSSL: ≈20 ms) is imported where a backup is made, listed or
+# restored: opening a sound base at start-up needs none of it.
 
 # Tables whose presence, with an unknown schema revision, says "a newer ctgdesk".
 CORE_TABLES = frozenset({"convention", "organisation", "person", "meeting"})
@@ -316,6 +314,8 @@ def set_aside_files(path: Path | str, *, now: datetime | None = None) -> list[Pa
     for companion in companions(target):
         if companion.exists():  # pragma: no cover - would need a leftover of the same second
             target = unused_name(target.with_name(target.name + "-x"))
+    from ctgdesk.db.backup import BackupError
+
     moved: list[Path] = []
     try:
         for source, destination in zip((path, *companions(path)), (target, *companions(target))):
@@ -332,6 +332,8 @@ def set_aside_files(path: Path | str, *, now: datetime | None = None) -> list[Pa
 
 def newest_good_backup(folder: Path | str, *, stem: str | None = None) -> BackupInfo | None:
     """The newest backup that passes SQLite's check and is a ctgdesk base this version opens."""
+    from ctgdesk.db.backup import list_backups
+
     for backup in list_backups(folder, stem=stem):
         if file_problems(backup.path):
             continue
@@ -344,6 +346,8 @@ def set_aside_corrupted(
     path: Path | str, *, backup_folder: Path | str | None = None, now: datetime | None = None
 ) -> SetAside:
     """Move a damaged database out of the way and find the backup to offer."""
+    from ctgdesk.db.backup import default_backup_folder
+
     path = Path(path)
     folder = Path(backup_folder) if backup_folder is not None else default_backup_folder(path)
     moved = set_aside_files(path, now=now)
@@ -392,12 +396,16 @@ def open_with_safety(
         return SafeOpen(open_database(path, migrate=False, read_only=True), report, None, warnings)
     backup: BackupInfo | None = None
     if report.status is HealthStatus.NEEDS_MIGRATION:
+        from ctgdesk.db.backup import BackupKind, make_backup
+
         backup = make_backup(path, BackupKind.PRE_MIGRATION, backup_folder)
     try:
         db = open_database(path, migrate=True)
     except Exception as error:
         if backup is None:
             raise
+        from ctgdesk.db.backup import restore
+
         restore(backup.path, path, folder=backup_folder)
         raise DatabaseProblem(
             report,

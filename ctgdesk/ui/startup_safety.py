@@ -193,7 +193,6 @@ class Safety(QObject):
     # -- 2. opening ------------------------------------------------------------------------
     def open(self):
         """Open the base after the checks; None when it cannot be or the user quits."""
-        from ctgdesk.db.backup import BackupError
         from ctgdesk.db.health import DatabaseProblem, HealthStatus
 
         try:
@@ -206,7 +205,11 @@ class Safety(QObject):
             else:
                 QMessageBox.critical(self.window, APP_DISPLAY_NAME, str(problem))
                 return None
-        except BackupError as error:
+        except Exception as error:
+            from ctgdesk.db.backup import BackupError  # loaded only when something went wrong
+
+            if not isinstance(error, BackupError):
+                raise
             QMessageBox.critical(self.window, APP_DISPLAY_NAME,
                                  f"{error}\n\nLa base n'a pas été mise à jour sans sauvegarde.")
             return None

@@ -115,6 +115,32 @@ def test_the_first_frame_does_not_build_pysides_qt_namespace(ready_db, tmp_path)
     assert done.stdout.strip() == "Qt not built"
 
 
+FILLED = """
+import sys
+from ctgdesk import cli
+from ctgdesk.ui import app
+
+
+def start_over(window):  # what app._open_and_fill calls once the page in front is filled
+    print(",".join(m for m in sys.argv[2:] if m in sys.modules), flush=True)
+    app.QApplication.instance().exit(0)
+
+
+app._finish_start = start_over
+sys.exit(cli.main(["--db", sys.argv[1]]))
+"""
+
+
+def test_opening_a_sound_base_loads_no_backup_code_before_the_page_is_filled(ready_db, tmp_path):
+    """Backups (hashlib, OpenSSL), Alembic and the icons wait: the page in front comes first."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    watched = ["ctgdesk.db.backup", "alembic", "qtawesome", "ctgdesk.models", "ctgdesk.db.preflight"]
+    done = subprocess.run([sys.executable, "-c", FILLED, str(ready_db), *watched], capture_output=True,
+                          text=True, timeout=120, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ctgdesk.models,ctgdesk.db.preflight"
+
+
 def test_the_lazy_qt_namespace_is_the_real_one():
     from PySide6.QtCore import Qt as real
 
