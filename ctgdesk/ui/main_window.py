@@ -36,10 +36,10 @@ from PySide6.QtWidgets import (
 
 from ctgdesk import APP_DISPLAY_NAME, __version__
 from ctgdesk.resources import resource_path
-from ctgdesk.ui import startup_safety
 from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.lazy_qt import Qt  # PySide6's `Qt`, built when first used: not before the first frame
 from ctgdesk.ui.pages import PAGES, PageSpec, available_pages
+from ctgdesk.ui.safety_menu import add_file_actions
 from ctgdesk.ui.widgets import icons
 
 UNDO_BUTTON_MS = 15_000
@@ -77,7 +77,8 @@ class MainWindow(QMainWindow):
             icons.hold()
         self.db_path = Path(db_path) if db_path is not None else ctx.db.path
         self.setWindowTitle(f"ctgdesk — {self.db_path.name}")
-        self.setWindowIcon(app_icon())
+        if QApplication.windowIcon().isNull():  # else the application's icon is the window's already
+            self.setWindowIcon(app_icon())
         self.setMinimumSize(QSize(980, 620))
 
         self.stack = QStackedWidget()
@@ -242,7 +243,7 @@ class MainWindow(QMainWindow):
         self._set_icon(self.backup_action.setIcon, "fa5s.history", color="#34495e")
         self.backup_action.triggered.connect(self.open_backups)
         file_menu.addAction(self.backup_action)
-        startup_safety.add_file_actions(self, file_menu)  # Vérifier la base, RGPD, 2e dossier
+        add_file_actions(self, file_menu)  # Vérifier la base, RGPD, 2e dossier
         file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         self._set_icon(quit_action.setIcon, "fa5s.sign-out-alt", color="#34495e")

@@ -1,8 +1,7 @@
 """Data safety around the window: the lock, the start-up check, backups, location warnings.
 
 Called from ctgdesk.ui.app (`open_for_window` in `_open_and_fill`, `after_open` once the
-page in front is filled) and from ctgdesk.ui.main_window (`add_file_actions` in the
-Fichier menu). The rules themselves live in ctgdesk.db (health, backup, lock,
+page in front is filled) and from the Fichier menu (ctgdesk.ui.safety_menu). The rules themselves live in ctgdesk.db (health, backup, lock,
 synced_folders); this module only asks the user, in French, and never shows a traceback.
 
 Light to import: Qt and the standard library only at the top — SQLAlchemy, Alembic and
@@ -23,7 +22,6 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QSettings, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
 
 from ctgdesk import APP_DISPLAY_NAME
@@ -401,7 +399,7 @@ class Safety(QObject):
         self._show_last_backup()
 
 
-# ---------------------------------------------------------------- hooks (app.py, main_window.py)
+# ---------------------------------------------------------------- hooks (app.py, safety_menu.py)
 
 
 def safety_of(window: QMainWindow) -> Safety | None:
@@ -446,37 +444,3 @@ def after_open(window: QMainWindow) -> None:
     safety = safety_of(window)
     if safety is not None:
         safety.after_open()
-
-
-def add_file_actions(window: QMainWindow, menu) -> None:
-    """main_window._build_menus: Vérifier la base…, Données personnelles (RGPD)…,
-    Deuxième dossier de sauvegarde…"""
-    def ask_verify() -> None:
-        from ctgdesk.ui.dialogs.verify_dialog import VerifyDialog
-
-        window.dialog = VerifyDialog(window.ctx.db, window)
-        window.dialog.finished.connect(window.dialog.deleteLater)
-        window.dialog.open()
-        window.dialog.start()
-
-    def ask_rgpd() -> None:
-        from ctgdesk.ui.dialogs.rgpd_dialog import RgpdDialog
-
-        window.dialog = RgpdDialog(window.ctx, window)
-        window.dialog.finished.connect(window.dialog.deleteLater)
-        window.dialog.open()
-
-    def ask_second_folder() -> None:
-        safety = safety_of(window)
-        if safety is None:
-            safety = window.safety = Safety(window, window.db_path)
-        safety.choose_second_folder()
-
-    window.verify_action = QAction("&Vérifier la base…", window)
-    window.verify_action.triggered.connect(ask_verify)
-    window.rgpd_action = QAction("Données personnelles (&RGPD)…", window)
-    window.rgpd_action.triggered.connect(ask_rgpd)
-    window.second_folder_action = QAction("&Deuxième dossier de sauvegarde…", window)
-    window.second_folder_action.triggered.connect(ask_second_folder)
-    for action in (window.second_folder_action, window.verify_action, window.rgpd_action):
-        menu.addAction(action)
