@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from ctgdesk import APP_DISPLAY_NAME, APP_NAME, __version__
 from ctgdesk.ui.context import UiContext
 from ctgdesk.ui.main_window import MainWindow
-from ctgdesk.ui.widgets.style import apply_style
+from ctgdesk.ui.widgets.style import STYLE_ARGUMENTS, apply_style
 
 if TYPE_CHECKING:
     from ctgdesk.db import Database
@@ -50,14 +50,15 @@ def create_application(argv: list[str]) -> QApplication:
         return existing  # type: ignore[return-value]
     # High-DPI scaling: Qt 6 rounds no scale factor (PassThrough) by default, as wanted; saying
     # it again would build PySide6's whole `Qt` namespace before the first frame (ui/lazy_qt.py).
-    app = QApplication([sys.argv[0] if sys.argv else APP_NAME, *argv])
+    # Our style last: it wins over a `-style` among the user's arguments, as it always did.
+    app = QApplication([sys.argv[0] if sys.argv else APP_NAME, *argv, *STYLE_ARGUMENTS])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION_NAME)
     app.setApplicationDisplayName("ctgdesk")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_NAME)
     install_french(app)
-    apply_style(app)
+    apply_style(app, style_from_arguments=True)
     from ctgdesk.ui.main_window import app_icon
 
     app.setWindowIcon(app_icon())

@@ -97,7 +97,12 @@ from ctgdesk.ui.lazy_qt import qt_namespace_built
 
 
 def first_frame_done(application, window, db_path):  # what app.run_gui calls after the first frame
+    import PySide6.QtWidgets
+
     print("Qt built" if qt_namespace_built() else "Qt not built", flush=True)
+    built = "QStyle" in vars(PySide6.QtWidgets)
+    application.setStyleSheet("")  # style() is then the style itself, not the style sheet's
+    print(f"QStyle type built: {built}; style: {application.style().name()}")
     print(",".join(m for m in sys.argv[2:] if m in sys.modules), flush=True)
     application.exit(0)
 
@@ -108,14 +113,16 @@ sys.exit(cli.main(["--db", sys.argv[1]]))
 
 
 def test_the_first_frame_does_not_build_pysides_qt_namespace_nor_load_the_safety_code(ready_db, tmp_path):
-    """PySide6 builds all of `Qt` the first time it is touched (ctgdesk/ui/lazy_qt.py); the
-    lock, the checks and the backups come after the first frame (ctgdesk/ui/safety_menu.py)."""
+    """PySide6 builds all of `Qt`, or its QStyle type, the first time it is touched
+    (ctgdesk/ui/lazy_qt.py, ui/widgets/style.py); the lock, the checks and the backups come
+    after the first frame (ctgdesk/ui/safety_menu.py)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path)}
     watched = ["ctgdesk.ui.startup_safety", "ctgdesk.db.health", "ctgdesk.db.lock", "sqlalchemy", "ctgdesk.ui.context"]
     done = subprocess.run([sys.executable, "-c", FIRST_FRAME, str(ready_db), *watched], capture_output=True,
                           text=True, timeout=120, env=env, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.splitlines() == ["Qt not built", "ctgdesk.ui.context"]
+    assert done.stdout.splitlines() == ["Qt not built", "QStyle type built: False; style: fusion",
+                                        "ctgdesk.ui.context"]
 
 
 FILLED = """
