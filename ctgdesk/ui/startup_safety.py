@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QSettings, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
 
 from ctgdesk import APP_DISPLAY_NAME
 
@@ -372,6 +372,8 @@ class Safety(QObject):
 
     # -- Fichier ▸ Deuxième dossier de sauvegarde… ------------------------------------
     def choose_second_folder(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # PySide6 builds its type on first use: not at start-up
+
         current = self.second_folder()
         folder = QFileDialog.getExistingDirectory(
             self.window, "Deuxième dossier de sauvegarde (clé USB, partage…)",
