@@ -7,6 +7,7 @@ Each command lives in its own module under ctgdesk/commands/ with a `register` f
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from pathlib import Path
@@ -77,6 +78,15 @@ def _gui_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]] | No
     return args, rest
 
 
+def _run_gui(path: Path, qt_arguments: list[str]) -> int:
+    # The garbage collector is off from here, Qt's import included, until the window has
+    # started (see ctgdesk.ui.app.pause_garbage_collection).
+    gc.disable()
+    from ctgdesk.ui.app import run_gui
+
+    return run_gui(path, qt_arguments)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     from ctgdesk.commands import argparse_fr
@@ -88,16 +98,12 @@ def main(argv: list[str] | None = None) -> int:
         return run_self_test()
     gui = _gui_arguments(argv)
     if gui is not None:
-        from ctgdesk.ui.app import run_gui
-
         args, rest = gui
-        return run_gui(db_path(args), rest)
+        return _run_gui(db_path(args), rest)
     parser = build_parser()
     args, rest = parser.parse_known_args(argv)
     if args.command is None:
-        from ctgdesk.ui.app import run_gui
-
-        return run_gui(db_path(args), rest)
+        return _run_gui(db_path(args), rest)
     if rest:
         parser.error(f"arguments non reconnus : {' '.join(rest)}")
     try:

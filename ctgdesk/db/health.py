@@ -2,7 +2,8 @@
 
 `check_database(path)` looks at a file without changing it (read-only connection) and
 says, in French, what it is: new, sound, to migrate, written by a newer ctgdesk, not a
-ctgdesk database, not SQLite at all, or damaged.
+ctgdesk database, not SQLite at all, or damaged. Its slow half, `read_file` (SQLite's
+quick_check reads every page), may run beforehand in another thread (ctgdesk.db.preflight).
 
 `set_aside_corrupted(path)` renames a damaged file (and its -wal/-shm) to
 `<nom>.corrompu-AAAAMMJJ-HHMMSS` — never deletes, overwrites or "repairs" it — and
@@ -24,16 +25,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ctgdesk.db.backup import (
-    BackupError,
-    BackupInfo,
-    BackupKind,
-    default_backup_folder,
-    list_backups,
-    make_backup,
-    restore,
-)
 from ctgdesk.db.sqlite_files import (
     companions,
     connect_read_only,
@@ -44,6 +37,12 @@ from ctgdesk.db.sqlite_files import (
     unused_name,
 )
 from ctgdesk.db.synced_folders import location_warnings
+
+if TYPE_CHECKING:
+    from ctgdesk.db.backup import BackupInfo
+
+# ctgdesk.db.backup (hashlib, OpenSSL: ≈20 ms) is imported where a backup is made, listed or
+# restored: opening a sound base at start-up needs none of it.
 
 # Tables whose presence, with an unknown schema revision, says "a newer ctgdesk".
 CORE_TABLES = frozenset({"convention", "organisation", "person", "meeting"})
@@ -110,41 +109,80 @@ def _report(path: Path, status: HealthStatus, message: str, revision: str | None
     return HealthReport(path, status, message, revision, tuple(details))
 
 
-def check_database(path: Path | str) -> HealthReport:
-    """What the file at `path` is, without changing it."""
+@dataclass(frozen=True)
+class FileReading:
+    """What the file said when it was read: the first half of `check_database`.
+
+    `report` is set when reading alone decides (new, not SQLite, unreadable, damaged);
+    otherwise `tables` and `revision` are what the second half judges against ctgdesk's
+    schema. `signature` is the file as it was just before it was read (`file_signature`): a
+    reading made in another thread (ctgdesk.db.preflight) is used only while it still matches.
+    """
+
+    path: Path
+    signature: tuple
+    report: HealthReport | None = None
+    tables: frozenset[str] = frozenset()
+    revision: str | None = None
+
+
+def file_signature(path: Path) -> tuple:
+    """What changes when anything writes the base: identity, size and time of the file and of
+    its write-ahead log (an empty log — SQLite may create one when merely reading — is none)."""
+
+    def stat(file: Path) -> tuple[int, int, int] | None:
+        try:
+            info = file.stat()
+        except OSError:
+            return None
+        return info.st_ino, info.st_size, info.st_mtime_ns
+
+    wal = stat(path.with_name(path.name + "-wal"))
+    return stat(path), wal if wal is not None and wal[1] else None
+
+
+def read_file(path: Path | str) -> FileReading:
+    """Read what the start-up check needs from the file (SQLite's quick_check, the tables,
+    the schema revision) through a read-only connection. Standard library only, no shared
+    state: it may run in any thread, and SQLite's work lets the other threads run meanwhile."""
     path = Path(path)
+    signature = file_signature(path)
+
+    def decided(status: HealthStatus, message: str, details=()) -> FileReading:
+        return FileReading(path, signature, _report(path, status, message, details=details))
+
     name = f"« {path} »"
     if not path.exists():
-        return _report(path, HealthStatus.NEW, f"La base {name} n'existe pas encore : elle sera créée.")
+        return decided(HealthStatus.NEW, f"La base {name} n'existe pas encore : elle sera créée.")
     if path.is_dir():
-        return _report(path, HealthStatus.NOT_SQLITE, f"{name} est un dossier, pas une base de données.")
+        return decided(HealthStatus.NOT_SQLITE, f"{name} est un dossier, pas une base de données.")
     try:
         size = path.stat().st_size
         header_ok = size == 0 or has_sqlite_header(path)
     except OSError as error:
-        return _report(
-            path, HealthStatus.UNREADABLE,
+        return decided(
+            HealthStatus.UNREADABLE,
             f"Le fichier {name} ne peut pas être lu ({error.strerror}) : vérifiez vos droits d'accès.",
         )
     if size == 0:
-        return _report(path, HealthStatus.NEW, f"La base {name} est vide : elle sera initialisée.")
+        return decided(HealthStatus.NEW, f"La base {name} est vide : elle sera initialisée.")
     if not header_ok:
-        return _report(
-            path, HealthStatus.NOT_SQLITE,
+        return decided(
+            HealthStatus.NOT_SQLITE,
             f"Le fichier {name} n'est pas une base de données ctgdesk (ce n'est pas un fichier "
             "SQLite, ou son en-tête est détruit). Il n'a pas été modifié.",
         )
     try:
         connection = connect_read_only(path)
     except sqlite3.Error as error:
-        return _report(
-            path, HealthStatus.UNREADABLE,
+        return decided(
+            HealthStatus.UNREADABLE,
             f"Le fichier {name} ne peut pas être ouvert ({error}) : vérifiez vos droits d'accès.",
         )
     try:
         problems = quick_check(connection)
         if problems:
-            return _corrupted(path, problems)
+            return FileReading(path, signature, _corrupted(path, problems))
         try:
             tables = {
                 row[0]
@@ -157,9 +195,25 @@ def check_database(path: Path | str) -> HealthReport:
                 row = connection.execute(f"SELECT version_num FROM {ALEMBIC_TABLE} LIMIT 1").fetchone()
                 revision = row[0] if row else None
         except sqlite3.DatabaseError as error:
-            return _corrupted(path, [str(error)])
+            return FileReading(path, signature, _corrupted(path, [str(error)]))
     finally:
         connection.close()
+    return FileReading(path, signature, tables=frozenset(tables), revision=revision)
+
+
+def check_database(path: Path | str, *, reading: FileReading | None = None) -> HealthReport:
+    """What the file at `path` is, without changing it.
+
+    `reading`: the file read already (ctgdesk.db.preflight, in a thread); it is read again
+    when it is another file's, or when the file has changed since.
+    """
+    path = Path(path)
+    name = f"« {path} »"
+    if reading is None or reading.path != path or reading.signature != file_signature(path):
+        reading = read_file(path)
+    if reading.report is not None:
+        return reading.report
+    tables, revision = set(reading.tables), reading.revision
 
     if not tables or (tables == {ALEMBIC_TABLE} and revision is None):
         return _report(path, HealthStatus.NEW, f"La base {name} est vide : elle sera initialisée.")
@@ -260,6 +314,8 @@ def set_aside_files(path: Path | str, *, now: datetime | None = None) -> list[Pa
     for companion in companions(target):
         if companion.exists():  # pragma: no cover - would need a leftover of the same second
             target = unused_name(target.with_name(target.name + "-x"))
+    from ctgdesk.db.backup import BackupError
+
     moved: list[Path] = []
     try:
         for source, destination in zip((path, *companions(path)), (target, *companions(target))):
@@ -276,6 +332,8 @@ def set_aside_files(path: Path | str, *, now: datetime | None = None) -> list[Pa
 
 def newest_good_backup(folder: Path | str, *, stem: str | None = None) -> BackupInfo | None:
     """The newest backup that passes SQLite's check and is a ctgdesk base this version opens."""
+    from ctgdesk.db.backup import list_backups
+
     for backup in list_backups(folder, stem=stem):
         if file_problems(backup.path):
             continue
@@ -288,6 +346,8 @@ def set_aside_corrupted(
     path: Path | str, *, backup_folder: Path | str | None = None, now: datetime | None = None
 ) -> SetAside:
     """Move a damaged database out of the way and find the backup to offer."""
+    from ctgdesk.db.backup import default_backup_folder
+
     path = Path(path)
     folder = Path(backup_folder) if backup_folder is not None else default_backup_folder(path)
     moved = set_aside_files(path, now=now)
@@ -310,6 +370,7 @@ def open_with_safety(
     *,
     backup_folder: Path | str | None = None,
     read_only: bool = False,
+    reading: FileReading | None = None,
 ) -> SafeOpen:
     """Check the file, back it up before any schema upgrade, then open (and upgrade) it.
 
@@ -317,11 +378,12 @@ def open_with_safety(
     damaged (then call `set_aside_corrupted`), not a ctgdesk base, too new, unreadable;
     or when the upgrade failed — the base is then put back from the pre-migration backup.
     Raises BackupError if the pre-migration backup cannot be made: no upgrade without it.
+    `reading`: the file read already, as for `check_database`.
     """
     from ctgdesk.db import open_database
 
     path = Path(path)
-    report = check_database(path)
+    report = check_database(path, reading=reading)
     if not report.can_open:
         raise DatabaseProblem(report)
     warnings = location_warnings(path)
@@ -334,12 +396,16 @@ def open_with_safety(
         return SafeOpen(open_database(path, migrate=False, read_only=True), report, None, warnings)
     backup: BackupInfo | None = None
     if report.status is HealthStatus.NEEDS_MIGRATION:
+        from ctgdesk.db.backup import BackupKind, make_backup
+
         backup = make_backup(path, BackupKind.PRE_MIGRATION, backup_folder)
     try:
         db = open_database(path, migrate=True)
     except Exception as error:
         if backup is None:
             raise
+        from ctgdesk.db.backup import restore
+
         restore(backup.path, path, folder=backup_folder)
         raise DatabaseProblem(
             report,

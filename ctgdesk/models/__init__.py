@@ -1,4 +1,10 @@
-"""The CTG domain as SQLAlchemy 2 typed classes. No Qt, no file formats."""
+"""The CTG domain as SQLAlchemy 2 typed classes. No Qt, no file formats.
+
+The model modules do not use `from __future__ import annotations`: Python then evaluates
+the `Mapped[...]` annotations once, when compiling, and SQLAlchemy reads objects instead
+of cleaning up and evaluating some 550 strings at every start (≈15 ms of the cold start).
+A class defined further down, or imported for type checking only, is named in quotes.
+"""
 
 from ctgdesk.models.base import Base, Tracked
 from ctgdesk.models.enums import (

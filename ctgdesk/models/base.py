@@ -1,7 +1,5 @@
 """Declarative base shared by every aggregate: naming convention, enum mapping, mixins."""
 
-from __future__ import annotations
-
 import enum
 import uuid
 from datetime import datetime, timezone

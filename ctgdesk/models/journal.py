@@ -1,7 +1,5 @@
 """Journal d'activité: dated work that is not a meeting, tagged with a referential function."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Optional
 

@@ -1,7 +1,5 @@
 """Meetings aggregate: instances, meetings, attendance, decisions, alerts to the COPIL, expertise."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 

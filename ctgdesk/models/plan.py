@@ -1,7 +1,5 @@
 """Plan d'action aggregate: enjeux → objectifs → fiches actions, their indicators and suivi."""
 
-from __future__ import annotations
-
 from datetime import date
 from decimal import Decimal
 from typing import Iterable, Optional

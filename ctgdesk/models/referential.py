@@ -1,7 +1,5 @@
 """The national referential of the post, as data: version → objectives → functions → indicators."""
 
-from __future__ import annotations
-
 import json
 
 from typing import Optional

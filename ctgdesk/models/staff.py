@@ -1,7 +1,5 @@
 """Staff aggregate: people, chargé·e·s de coopération and the ETP each commune or structure has."""
 
-from __future__ import annotations
-
 from datetime import date
 from decimal import Decimal
 from typing import Optional

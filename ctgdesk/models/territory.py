@@ -1,7 +1,5 @@
 """Territory aggregate: conventions, their signatories, communes and structures."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import TYPE_CHECKING, Optional
 

@@ -14,17 +14,18 @@ import gc
 import sys
 from pathlib import Path
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ctgdesk import APP_DISPLAY_NAME, APP_NAME, __version__
-from ctgdesk.db import Database, open_database
 from ctgdesk.ui.context import UiContext
 from ctgdesk.ui.main_window import MainWindow
-from ctgdesk.ui.widgets.style import apply_style
+from ctgdesk.ui.widgets.style import STYLE_ARGUMENTS, apply_style
+
+if TYPE_CHECKING:
+    from ctgdesk.db import Database
 
 ORGANISATION_NAME = "ctgdesk"
 FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
@@ -47,15 +48,17 @@ def create_application(argv: list[str]) -> QApplication:
     existing = QApplication.instance()
     if existing is not None:  # tests, or a second call
         return existing  # type: ignore[return-value]
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app = QApplication([sys.argv[0] if sys.argv else APP_NAME, *argv])
+    # High-DPI scaling: Qt 6 rounds no scale factor (PassThrough) by default, as wanted; saying
+    # it again would build PySide6's whole `Qt` namespace before the first frame (ui/lazy_qt.py).
+    # Our style last: it wins over a `-style` among the user's arguments, as it always did.
+    app = QApplication([sys.argv[0] if sys.argv else APP_NAME, *argv, *STYLE_ARGUMENTS])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION_NAME)
     app.setApplicationDisplayName("ctgdesk")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_NAME)
     install_french(app)
-    apply_style(app)
+    apply_style(app, style_from_arguments=True)
     from ctgdesk.ui.main_window import app_icon
 
     app.setWindowIcon(app_icon())
@@ -64,6 +67,7 @@ def create_application(argv: list[str]) -> QApplication:
 
 def open_for_gui(db_path: Path) -> Database:
     """Open (or create) the database and make sure the national referential is in it."""
+    from ctgdesk.db import open_database
     from ctgdesk.services.referential import ensure_referential
 
     db = open_database(db_path)
@@ -111,6 +115,8 @@ def _open_and_fill(app: QApplication, window: MainWindow, db_path: Path) -> None
                        f"(schéma {error}).\nMettez ctgdesk à jour pour l'ouvrir.")
         else:
             message = f"Impossible d'ouvrir la base de données {db_path} :\n{error}"
+        from PySide6.QtWidgets import QMessageBox
+
         window.apply_icons()
         QMessageBox.critical(window, APP_DISPLAY_NAME, message)
         app.exit(1)
@@ -119,9 +125,6 @@ def _open_and_fill(app: QApplication, window: MainWindow, db_path: Path) -> None
         app.exit(1)
         return
     window.attach_database(db, front_page_only=True)
-    # Everything imported and built so far lives as long as the window: out of the garbage
-    # collector's scans (each full scan walked SQLAlchemy's and Qt's objects again).
-    gc.freeze()
     window.statusBar().clearMessage()
     window.load()  # the page in front, its data read in a worker thread (ctgdesk.ui.loading)
     window.ctx.loads.call_when_done(lambda: _front_page_filled(window))
@@ -138,10 +141,30 @@ def _finish_start(window: MainWindow) -> None:
     from ctgdesk.ui import startup_safety
 
     startup_safety.after_open(window)  # status bar, location warning, first automatic backup
+    collect_garbage_again()
+
+
+def pause_garbage_collection() -> None:
+    """Keep the garbage collector off while the application starts (run_gui; cli.py turns it
+    off already before importing Qt).
+
+    Start-up creates a few hundred thousand long-lived objects (Qt's and SQLAlchemy's modules,
+    the mappers, the pages) and almost no garbage: each full scan of the collector walked all
+    of them again, about a tenth of a second of the cold start to the dashboard (bench/run).
+    `collect_garbage_again()` turns it back on once the start is over.
+    """
+    gc.disable()
+
+
+def collect_garbage_again() -> None:
+    """Start-up is over: what it built lives as long as the window, so it is moved out of the
+    collector's scans for good (gc.freeze), then the collector runs as usual again."""
     gc.freeze()
+    gc.enable()
 
 
 def run_gui(db_path: Path, argv: list[str]) -> int:
+    pause_garbage_collection()  # until _finish_start
     app = create_application(argv)
     # The database is opened once the window is on screen; pages load in a worker thread.
     ctx = UiContext(db=None, background_loads=True)  # type: ignore[arg-type]
@@ -152,5 +175,6 @@ def run_gui(db_path: Path, argv: list[str]) -> int:
     try:
         return app.exec()
     finally:
+        gc.enable()  # a start cut short never reached _finish_start
         if ctx.db is not None:
             ctx.db.dispose()

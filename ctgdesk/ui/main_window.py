@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QSize, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,9 +37,10 @@ from PySide6.QtWidgets import (
 
 from ctgdesk import APP_DISPLAY_NAME, __version__
 from ctgdesk.resources import resource_path
-from ctgdesk.ui import startup_safety
 from ctgdesk.ui.context import Page, UiContext
+from ctgdesk.ui.lazy_qt import Qt  # PySide6's `Qt`, built when first used: not before the first frame
 from ctgdesk.ui.pages import PAGES, PageSpec, available_pages
+from ctgdesk.ui.safety_menu import add_file_actions
 from ctgdesk.ui.widgets import icons
 
 UNDO_BUTTON_MS = 15_000
@@ -77,14 +78,14 @@ class MainWindow(QMainWindow):
             icons.hold()
         self.db_path = Path(db_path) if db_path is not None else ctx.db.path
         self.setWindowTitle(f"ctgdesk — {self.db_path.name}")
-        self.setWindowIcon(app_icon())
+        if QApplication.windowIcon().isNull():  # else the application's icon is the window's already
+            self.setWindowIcon(app_icon())
         self.setMinimumSize(QSize(980, 620))
 
         self.stack = QStackedWidget()
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
-        self.navigation.setIconSize(QSize(18, 18))
-        self.navigation.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.navigation.setIconSize(QSize(18, 18))  # its focus policy is StrongFocus already
         if ctx.db is not None:
             self._build_pages(self._specs)
         self.navigation.currentRowChanged.connect(self._on_page_changed)
@@ -187,7 +188,9 @@ class MainWindow(QMainWindow):
         stack = self.ctx.undo_stack
         self.undo_action = stack.createUndoAction(self, "Annuler")
         self._set_icon(self.undo_action.setIcon, "fa5s.undo", color="#34495e")
-        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        # setShortcuts([…]), not setShortcut(…): the same, without building PySide6's `Qt`
+        # namespace before the first frame (ctgdesk/ui/lazy_qt.py). Also in _build_menus.
+        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
         self.redo_action = stack.createRedoAction(self, "Rétablir")
         self._set_icon(self.redo_action.setIcon, "fa5s.redo", color="#34495e")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence(QKeySequence.StandardKey.Redo)])
@@ -197,9 +200,10 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setFloatable(False)
         toolbar.setIconSize(QSize(16, 16))
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        # Qt.ToolButtonStyle.ToolButtonTextBesideIcon, set by its name (ctgdesk/ui/lazy_qt.py).
+        toolbar.setProperty("toolButtonStyle", "ToolButtonTextBesideIcon")
         toolbar.toggleViewAction().setEnabled(False)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.addToolBar(toolbar)  # at the top
 
         year_label = QLabel("  Année affichée ")
         self.year_spin = QSpinBox()
@@ -234,18 +238,18 @@ class MainWindow(QMainWindow):
         file_menu = self.file_menu = menus.addMenu("&Fichier")
         self.import_action = QAction("&Importer des données…", self)
         self._set_icon(self.import_action.setIcon, "fa5s.file-import", color="#34495e")
-        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setShortcuts([QKeySequence("Ctrl+I")])
         self.import_action.triggered.connect(self.open_import)
         file_menu.addAction(self.import_action)
         self.backup_action = QAction("&Sauvegardes…", self)
         self._set_icon(self.backup_action.setIcon, "fa5s.history", color="#34495e")
         self.backup_action.triggered.connect(self.open_backups)
         file_menu.addAction(self.backup_action)
-        startup_safety.add_file_actions(self, file_menu)  # Vérifier la base, RGPD, 2e dossier
+        add_file_actions(self, file_menu)  # Vérifier la base, RGPD, 2e dossier
         file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         self._set_icon(quit_action.setIcon, "fa5s.sign-out-alt", color="#34495e")
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
@@ -258,10 +262,10 @@ class MainWindow(QMainWindow):
         self.view_menu = view_menu
         self._view_menu_top = view_menu.addSeparator()  # the pages go above (_build_view_menu)
         previous_year = QAction("Année précédente", self)
-        previous_year.setShortcut(QKeySequence("Ctrl+PgUp"))
+        previous_year.setShortcuts([QKeySequence("Ctrl+PgUp")])
         previous_year.triggered.connect(lambda: self.year_spin.setValue(self.year_spin.value() - 1))
         next_year = QAction("Année suivante", self)
-        next_year.setShortcut(QKeySequence("Ctrl+PgDown"))
+        next_year.setShortcuts([QKeySequence("Ctrl+PgDown")])
         next_year.triggered.connect(lambda: self.year_spin.setValue(self.year_spin.value() + 1))
         view_menu.addAction(previous_year)
         view_menu.addAction(next_year)

@@ -1,8 +1,7 @@
 """Data safety around the window: the lock, the start-up check, backups, location warnings.
 
 Called from ctgdesk.ui.app (`open_for_window` in `_open_and_fill`, `after_open` once the
-page in front is filled) and from ctgdesk.ui.main_window (`add_file_actions` in the
-Fichier menu). The rules themselves live in ctgdesk.db (health, backup, lock,
+page in front is filled) and from the Fichier menu (ctgdesk.ui.safety_menu). The rules themselves live in ctgdesk.db (health, backup, lock,
 synced_folders); this module only asks the user, in French, and never shows a traceback.
 
 Light to import: Qt and the standard library only at the top — SQLAlchemy, Alembic and
@@ -23,8 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QSettings, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
 
 from ctgdesk import APP_DISPLAY_NAME
 
@@ -121,6 +119,7 @@ class Safety(QObject):
         self.db_path = Path(db_path)
         self.settings = settings if settings is not None else getattr(window, "settings", QSettings())
         self.lock = None
+        self.preflight = None  # ctgdesk.db.preflight.Preflight: the lock and the check begun in a thread
         self.read_only = False
         self.changed = False
         self.messages: list[str] = []  # what the status bar said, for the record
@@ -154,7 +153,7 @@ class Safety(QObject):
         from ctgdesk.db.lock import HEARTBEAT_INTERVAL, DatabaseLocked, LockUnavailable, acquire
 
         try:
-            self.lock = acquire(self.db_path)
+            self.lock = self.preflight.lock() if self.preflight is not None else acquire(self.db_path)
         except (DatabaseLocked, LockUnavailable) as error:
             answer = choose(self.window, APP_DISPLAY_NAME,
                             f"{error}\n\nVous pouvez consulter la base sans la modifier.",
@@ -192,7 +191,6 @@ class Safety(QObject):
     # -- 2. opening ------------------------------------------------------------------------
     def open(self):
         """Open the base after the checks; None when it cannot be or the user quits."""
-        from ctgdesk.db.backup import BackupError
         from ctgdesk.db.health import DatabaseProblem, HealthStatus
 
         try:
@@ -205,7 +203,11 @@ class Safety(QObject):
             else:
                 QMessageBox.critical(self.window, APP_DISPLAY_NAME, str(problem))
                 return None
-        except BackupError as error:
+        except Exception as error:
+            from ctgdesk.db.backup import BackupError  # loaded only when something went wrong
+
+            if not isinstance(error, BackupError):
+                raise
             QMessageBox.critical(self.window, APP_DISPLAY_NAME,
                                  f"{error}\n\nLa base n'a pas été mise à jour sans sauvegarde.")
             return None
@@ -217,7 +219,8 @@ class Safety(QObject):
     def _open_checked(self):
         from ctgdesk.db.health import open_with_safety
 
-        safe = open_with_safety(self.db_path, read_only=self.read_only)
+        reading = self.preflight.reading() if self.preflight is not None else None  # first time only
+        safe = open_with_safety(self.db_path, read_only=self.read_only, reading=reading)
         if not self.read_only:
             from ctgdesk.services.referential import ensure_referential
 
@@ -369,6 +372,8 @@ class Safety(QObject):
 
     # -- Fichier ▸ Deuxième dossier de sauvegarde… ------------------------------------
     def choose_second_folder(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # PySide6 builds its type on first use: not at start-up
+
         current = self.second_folder()
         folder = QFileDialog.getExistingDirectory(
             self.window, "Deuxième dossier de sauvegarde (clé USB, partage…)",
@@ -396,7 +401,7 @@ class Safety(QObject):
         self._show_last_backup()
 
 
-# ---------------------------------------------------------------- hooks (app.py, main_window.py)
+# ---------------------------------------------------------------- hooks (app.py, safety_menu.py)
 
 
 def safety_of(window: QMainWindow) -> Safety | None:
@@ -404,16 +409,29 @@ def safety_of(window: QMainWindow) -> Safety | None:
 
 
 def open_for_window(window: QMainWindow, db_path: Path):
-    """app._open_and_fill: the lock, then the checked opening. None: do not go on (quit)."""
+    """app._open_and_fill: the lock, then the checked opening. None: do not go on (quit).
+
+    The lock and the file check begin in a thread (ctgdesk.db.preflight) while SQLAlchemy and
+    the models are imported here — both needed next, and both slow: one waits on the disk and
+    SQLite, the other is Python — then their results are taken in their usual order.
+    """
+    from ctgdesk.db.preflight import Preflight
+
     safety = Safety(window, db_path)
     window.safety = safety
-    if not safety.take_lock():
-        return None
+    safety.preflight = Preflight(db_path)
     try:
+        import ctgdesk.models  # noqa: F401 - meanwhile (see above)
+
+        if not safety.take_lock():
+            return None
         db = safety.open()
     except BaseException:
         safety.release_lock()  # app._open_and_fill says it in French
         raise
+    finally:
+        safety.preflight.discard()  # its lock, if the start stopped before taking it
+        safety.preflight = None
     if db is None:
         safety.release_lock()
         return None
@@ -428,37 +446,3 @@ def after_open(window: QMainWindow) -> None:
     safety = safety_of(window)
     if safety is not None:
         safety.after_open()
-
-
-def add_file_actions(window: QMainWindow, menu) -> None:
-    """main_window._build_menus: Vérifier la base…, Données personnelles (RGPD)…,
-    Deuxième dossier de sauvegarde…"""
-    def ask_verify() -> None:
-        from ctgdesk.ui.dialogs.verify_dialog import VerifyDialog
-
-        window.dialog = VerifyDialog(window.ctx.db, window)
-        window.dialog.finished.connect(window.dialog.deleteLater)
-        window.dialog.open()
-        window.dialog.start()
-
-    def ask_rgpd() -> None:
-        from ctgdesk.ui.dialogs.rgpd_dialog import RgpdDialog
-
-        window.dialog = RgpdDialog(window.ctx, window)
-        window.dialog.finished.connect(window.dialog.deleteLater)
-        window.dialog.open()
-
-    def ask_second_folder() -> None:
-        safety = safety_of(window)
-        if safety is None:
-            safety = window.safety = Safety(window, window.db_path)
-        safety.choose_second_folder()
-
-    window.verify_action = QAction("&Vérifier la base…", window)
-    window.verify_action.triggered.connect(ask_verify)
-    window.rgpd_action = QAction("Données personnelles (&RGPD)…", window)
-    window.rgpd_action.triggered.connect(ask_rgpd)
-    window.second_folder_action = QAction("&Deuxième dossier de sauvegarde…", window)
-    window.second_folder_action.triggered.connect(ask_second_folder)
-    for action in (window.second_folder_action, window.verify_action, window.rgpd_action):
-        menu.addAction(action)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
 
 from ctgdesk.db import open_database
 from ctgdesk.db.migrate import head_revision
@@ -88,6 +89,93 @@ def test_the_real_start_shows_the_window_before_the_orm_then_fills_the_dashboard
     assert "qtawesome" not in filled["loaded"]  # icons are drawn once the dashboard is filled
 
 
+FIRST_FRAME = """
+import sys
+from ctgdesk import cli
+from ctgdesk.ui import app
+from ctgdesk.ui.lazy_qt import qt_namespace_built
+
+
+def first_frame_done(application, window, db_path):  # what app.run_gui calls after the first frame
+    import PySide6.QtWidgets
+
+    print("Qt built" if qt_namespace_built() else "Qt not built", flush=True)
+    built = "QStyle" in vars(PySide6.QtWidgets)
+    application.setStyleSheet("")  # style() is then the style itself, not the style sheet's
+    print(f"QStyle type built: {built}; style: {application.style().name()}")
+    print(",".join(m for m in sys.argv[2:] if m in sys.modules), flush=True)
+    application.exit(0)
+
+
+app._open_and_fill = first_frame_done
+sys.exit(cli.main(["--db", sys.argv[1]]))
+"""
+
+
+def test_the_first_frame_does_not_build_pysides_qt_namespace_nor_load_the_safety_code(ready_db, tmp_path):
+    """PySide6 builds all of `Qt`, or its QStyle type, the first time it is touched
+    (ctgdesk/ui/lazy_qt.py, ui/widgets/style.py); the lock, the checks and the backups come
+    after the first frame (ctgdesk/ui/safety_menu.py)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    watched = ["ctgdesk.ui.startup_safety", "ctgdesk.db.health", "ctgdesk.db.lock", "sqlalchemy", "ctgdesk.ui.context"]
+    done = subprocess.run([sys.executable, "-c", FIRST_FRAME, str(ready_db), *watched], capture_output=True,
+                          text=True, timeout=120, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ["Qt not built", "QStyle type built: False; style: fusion",
+                                        "ctgdesk.ui.context"]
+
+
+FILLED = """
+import sys
+from ctgdesk import cli
+from ctgdesk.ui import app
+
+
+def start_over(window):  # what app._open_and_fill calls once the page in front is filled
+    print(",".join(m for m in sys.argv[2:] if m in sys.modules), flush=True)
+    app.QApplication.instance().exit(0)
+
+
+app._finish_start = start_over
+sys.exit(cli.main(["--db", sys.argv[1]]))
+"""
+
+
+def test_opening_a_sound_base_loads_no_backup_code_before_the_page_is_filled(ready_db, tmp_path):
+    """Backups (hashlib, OpenSSL), Alembic and the icons wait: the page in front comes first."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    watched = ["ctgdesk.db.backup", "alembic", "qtawesome", "ctgdesk.models", "ctgdesk.db.preflight"]
+    done = subprocess.run([sys.executable, "-c", FILLED, str(ready_db), *watched], capture_output=True,
+                          text=True, timeout=120, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ctgdesk.models,ctgdesk.db.preflight"
+
+
+def test_the_lazy_qt_namespace_is_the_real_one():
+    from PySide6.QtCore import Qt as real
+
+    from ctgdesk.ui.lazy_qt import Qt as lazy, qt_namespace_built
+
+    assert lazy.ItemDataRole.UserRole is real.ItemDataRole.UserRole
+    assert lazy.FocusPolicy is real.FocusPolicy
+    assert qt_namespace_built()
+    with pytest.raises(AttributeError):
+        lazy.NoSuchEnum  # noqa: B018
+
+
+def test_the_window_built_without_qt_enums_looks_as_asked(qtbot, tmp_path):
+    from PySide6.QtGui import QKeySequence
+
+    window = MainWindow(UiContext(db=None), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),  # type: ignore[arg-type]
+                        db_path=tmp_path / "base.sqlite")
+    qtbot.addWidget(window)
+    assert window.toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    assert window.toolBarArea(window.toolbar) == Qt.ToolBarArea.TopToolBarArea
+    assert window.navigation.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    assert window.undo_action.shortcuts() == [QKeySequence(QKeySequence.StandardKey.Undo)]
+    assert window.import_action.shortcut() == QKeySequence("Ctrl+I")
+
+
 def test_deferred_window_gets_its_pages_then_its_icons(ready_db, qtbot, tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     ctx = UiContext(db=None)  # type: ignore[arg-type]
@@ -121,7 +209,7 @@ def test_a_database_that_cannot_open_is_said_in_french(tmp_path, qtbot, monkeypa
     bogus = tmp_path / "notes.sqlite"
     bogus.write_text("ceci n'est pas une base")
     said, exits = [], []
-    monkeypatch.setattr(app_module.QMessageBox, "critical", lambda parent, title, text: said.append(text))
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: said.append(text))
     application = app_module.create_application([])
     monkeypatch.setattr(application, "exit", lambda code=0: exits.append(code))
     window = MainWindow(UiContext(db=None), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),  # type: ignore[arg-type]

@@ -208,6 +208,22 @@ def test_the_backup_label_and_the_long_french_date():
     assert startup_safety.long_french_datetime(datetime(2026, 11, 17, 18, 2)) == "mardi 17 novembre 2026 à 18:02"
 
 
+def test_the_second_backup_folder_is_chosen_from_the_file_menu(base, start, settings, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from ctgdesk.db.backup import list_backups
+
+    second = base.parent.parent / "cle-usb"
+    second.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_args, **_kwargs: str(second))
+    window = start(base)
+    qtbot_wait_backup(window)
+    window.second_folder_action.trigger()
+    assert settings.value(startup_safety.SECOND_FOLDER_KEY) == str(second)
+    assert f"Les sauvegardes seront aussi copiées dans « {second} »." in window.safety.messages
+    assert len(list_backups(second)) == 1  # the newest backup, copied at once
+
+
 def test_an_old_second_copy_is_recalled(base, start, settings):
     from datetime import timedelta
 

@@ -58,8 +58,18 @@ QToolBar {{ spacing: 6px; padding: 3px; }}
 """
 
 
-def apply_style(app: QApplication) -> None:
-    app.setStyle(QStyleFactory.create("Fusion"))
+STYLE_NAME = "Fusion"
+# QApplication arguments choosing the style: Qt then makes it in C++. Asked for from Python
+# (QStyleFactory.create, app.style()), it makes PySide6 build its QStyle type — hundreds of
+# enums, ≈8 ms before the first frame (bench/run). ctgdesk.ui.app.create_application uses them.
+STYLE_ARGUMENTS = ["-style", STYLE_NAME]
+
+
+def apply_style(app: QApplication, *, style_from_arguments: bool = False) -> None:
+    """Fusion, a light palette and the style sheet. `style_from_arguments`: the application
+    was created with STYLE_ARGUMENTS, so Fusion is its style already."""
+    if not style_from_arguments:
+        app.setStyle(QStyleFactory.create(STYLE_NAME))
     palette = QPalette()
     for role, color in (
         (QPalette.ColorRole.Window, WINDOW), (QPalette.ColorRole.Base, "#ffffff"),
