@@ -11,7 +11,6 @@ from typing import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ctgdesk.exchange.pdf_images import ImageTooLarge, UnreadableImage, check_pdf_image
 from ctgdesk.formatting import number
 from ctgdesk.models import (
     Attendance,
@@ -116,6 +115,10 @@ def check_logo_size(filename: str | None, size: int) -> None:
 def check_logo(data: bytes, filename: str | None = None) -> tuple[int, int]:
     """A logo the COPIL report can show: PNG or JPEG, 2 Mo at most, and read by reportlab
     (it is put into a throwaway PDF). Returns its width and height in pixels."""
+    # reportlab and Pillow load here, when a logo is chosen: not on every start (the dashboard
+    # reads this module; bench/run measured 55–80 ms).
+    from ctgdesk.exchange.pdf_images import ImageTooLarge, UnreadableImage, check_pdf_image
+
     check_logo_size(filename, len(data))
     if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
         raise ValidationError(f"{_logo_name(filename)} n'est pas une image PNG ou JPEG.", "logo")

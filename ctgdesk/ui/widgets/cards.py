@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from ctgdesk.ui.widgets import icons
+from ctgdesk.ui.widgets import icons, style
 
 
 class StatCard(QFrame):
@@ -42,5 +42,4 @@ class StatCard(QFrame):
         self.detail.setText(detail)
         if bool(self.detail.property("alert")) != alert:
             self.detail.setProperty("alert", alert)
-            self.detail.style().unpolish(self.detail)
-            self.detail.style().polish(self.detail)
+            self.detail.setStyleSheet(style.ALERT_DETAIL if alert else "")

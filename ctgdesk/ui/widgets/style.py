@@ -15,6 +15,11 @@ WINDOW = "#f4f6f9"
 BORDER = "#d8dee6"
 PENDING_BACKGROUND = "#fff4d6"
 
+# A card's detail that calls for attention. Set on the label itself (cards.StatCard.set): a
+# dynamic-property rule would need style().unpolish/polish, which builds PySide's QStyle type
+# on the start path (bench/run).
+ALERT_DETAIL = f"color: {DANGER}; font-weight: 600;"
+
 STYLE_SHEET = f"""
 QWidget#sidebar {{ background: #1f2d3d; }}
 QLabel#appName {{ color: white; font-size: 15pt; font-weight: 600; }}
@@ -32,7 +37,6 @@ QFrame#card {{ background: white; border: 1px solid {BORDER}; border-radius: 8px
 QLabel#cardTitle {{ color: {MUTED}; font-weight: 600; }}
 QLabel#cardValue {{ font-size: 18pt; font-weight: 600; color: {TEXT}; }}
 QLabel#cardDetail {{ color: {MUTED}; }}
-QLabel#cardDetail[alert="true"] {{ color: {DANGER}; font-weight: 600; }}
 QLabel#fieldError, QLabel#formError {{ color: {DANGER}; }}
 QLabel#banner {{
     background: #fdecea; color: {DANGER}; border: 1px solid #f3c2bd; border-radius: 6px; padding: 6px 10px;
