@@ -269,7 +269,7 @@ def merged_branches() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Banc d'essai de ctgdesk sur le plus grand territoire.")
     parser.add_argument("--scale", type=float, default=1.0, help="taille du territoire (1 = le plus grand)")
-    parser.add_argument("--repeat", type=int, default=5, help="démarrages à froid par sorte (médiane)")
+    parser.add_argument("--repeat", type=int, default=9, help="démarrages à froid par sorte (médiane)")
     args = parser.parse_args(argv)
     started = time.monotonic()
     today = date.today()
