@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event
+from tests.bench.statements import statements_of
 
 from ctgdesk.models import OrganisationKind
 from ctgdesk.services import journal, meetings, people, territory
@@ -21,17 +21,7 @@ TODAY = date(2026, 11, 23)
 
 
 def full_scans(session, action) -> list[tuple[str, str]]:
-    statements = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        statements.append((statement, parameters))
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
+    statements = statements_of(session, action)
     selects = [(s, p) for s, p in statements if s.lstrip().upper().startswith("SELECT")]
     assert selects
     found = []

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import event, func, inspect, select, text
+from sqlalchemy import func, inspect, select, text
 
 from ctgdesk.db.engine import make_engine
 from ctgdesk.db.migrate import upgrade
 from ctgdesk.models import Attendance, AttendanceStatus, JournalEntry, JournalKind, Meeting, MeetingStatus
 from ctgdesk.services import meetings
+from tests.bench.statements import statements_of
 
 
 def plan(session, statement) -> str:
@@ -36,17 +37,7 @@ def test_period_filters_use_the_composite_indexes(session):
 
 
 def test_meetings_list_of_a_year_reads_the_year_only(session):
-    statements = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        statements.append((statement, parameters))
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        meetings.list_meetings(session, year=2025)
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
+    statements = statements_of(session, lambda: meetings.list_meetings(session, year=2025))
     assert statements
     for statement, parameters in statements:
         steps = [row[-1] for row in session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
