@@ -142,3 +142,23 @@ def test_a_forgotten_message_box_is_closed_not_left_hanging(forgotten_message_bo
     assert answer != QMessageBox.StandardButton.Yes
     assert forgotten_message_boxes == ["« Question » : Personne ne répond ?"]
     forgotten_message_boxes.clear()  # expected here: do not fail this test
+
+
+def test_search_texts_are_made_in_idle_moments_before_the_first_keystroke(qtbot):
+    made = []
+
+    def name(row: Row) -> str:
+        made.append(row.name)
+        return row.name
+
+    rows = [Row(f"Commune {number}", OrganisationKind.COMMUNE, None, None, False) for number in range(3000)]
+    model = RowsTableModel([Column("Nom", name)], rows)
+    proxy = SearchProxyModel()
+    proxy.setSourceModel(model)
+    assert made == []  # nothing at once: the rows are on screen first
+    qtbot.waitUntil(lambda: len(made) == 3000, timeout=10_000)
+    made.clear()
+    proxy.set_search("commune 2999")
+    assert made == [] and proxy.rowCount() == 1  # the keystroke found every text ready
+    model.set_rows(rows[:10])
+    qtbot.waitUntil(lambda: len(made) == 10, timeout=10_000)  # a reload makes them again
