@@ -162,3 +162,17 @@ def test_search_texts_are_made_in_idle_moments_before_the_first_keystroke(qtbot)
     assert made == [] and proxy.rowCount() == 1  # the keystroke found every text ready
     model.set_rows(rows[:10])
     qtbot.waitUntil(lambda: len(made) == 10, timeout=10_000)  # a reload makes them again
+
+
+def test_a_cell_shows_a_line_but_search_and_tooltip_keep_the_whole_text():
+    from ctgdesk.ui.table_model import DISPLAY_LIMIT
+
+    natures = ", ".join(f"Réunion de veille n°{n}" for n in range(200)) + ", Comité final"
+    model = RowsTableModel([Column("Nature", lambda r: r, tooltip=lambda r: r)], [natures])
+    proxy = SearchProxyModel()
+    proxy.setSourceModel(model)
+    shown = model.index(0, 0).data()
+    assert len(natures) > 4000 and shown == natures[:DISPLAY_LIMIT] + "…"
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == natures
+    proxy.set_search("comite final")  # beyond what the cell shows
+    assert proxy.rowCount() == 1
