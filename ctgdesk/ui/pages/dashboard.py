@@ -123,7 +123,7 @@ class WarningRow(QFrame):
         super().mouseReleaseEvent(event)
 
 
-MAX_ROWS_PER_KIND = 20
+MAX_ROWS_PER_KIND = 8  # the most urgent of each kind; the rest counted in one line
 HIDDEN_KINDS = {
     "meeting": "décisions en retard",
     "instance": "instances sous leur fréquence minimale",
