@@ -131,10 +131,6 @@ class PageLoads(QObject):
             return True
         return self._pool.waitForDone(timeout_ms)
 
-    def forget(self, owner: Hashable) -> None:
-        """Results still coming for `owner` are dropped (a page going away)."""
-        self._latest.pop(owner, None)
-
     # --- inside -------------------------------------------------------------------------
     def _worker_pool(self) -> QThreadPool:
         if self._pool is None:
