@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import sys
 import tempfile
@@ -22,6 +21,10 @@ import traceback
 from datetime import date
 from importlib.util import find_spec
 from pathlib import Path
+
+from bench.peak_memory import peak_rss_kb
+
+
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -176,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             measure_interactions(db, today, out)
     finally:
         db.dispose()
-    out["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out["maxrss_kb"] = peak_rss_kb()
     print("BENCH " + json.dumps(out, default=str), flush=True)
     return 0
 

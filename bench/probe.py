@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 import threading
 import time
+
+from peak_memory import peak_rss_kb  # bench/, beside this script (run as a plain script)
+
 
 MODE = sys.argv[1]
 if MODE == "bare-orm":
@@ -41,7 +43,7 @@ def _report(**extra) -> None:
         return
     _state["reported"] = True
     loaded = [m for m in ("sqlalchemy", "alembic", "qtawesome", "ctgdesk.models") if m in sys.modules]
-    line = {"frame": time.monotonic(), "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    line = {"frame": time.monotonic(), "maxrss_kb": peak_rss_kb(),
             "loaded": loaded, **extra}
     sys.stdout.write("BENCH " + json.dumps(line) + "\n")
     sys.stdout.flush()

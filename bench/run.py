@@ -215,10 +215,10 @@ def build_rows(starts: dict, measured: dict, db: Path, params: Params, app_avail
     rows.append(Row("Database size per 10 000 meetings", f"{size / params.meetings * 10_000 / 1e6:.1f} MB",
                     f"file {size / 1e6:.1f} MB, {params.meetings} meetings"))
     if "maxrss_kb" in measured:
-        rows.append(Row("Peak memory, measuring subprocess (ru_maxrss)", mb(measured["maxrss_kb"]),
+        rows.append(Row("Peak memory, measuring subprocess (VmHWM)", mb(measured["maxrss_kb"]),
                         "interactions + bilan + exports"))
     if app_available and starts["dashboard"]["maxrss_kb"]:
-        rows.append(Row("Peak memory, cold start to dashboard (ru_maxrss)", mb(starts["dashboard"]["maxrss_kb"]),
+        rows.append(Row("Peak memory, cold start to dashboard (VmHWM)", mb(starts["dashboard"]["maxrss_kb"]),
                         mb(starts["bare-orm"]["maxrss_kb"]) + " (bare + ORM)"))
     return rows
 
