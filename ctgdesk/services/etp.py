@@ -256,6 +256,16 @@ class EtpComparison:
     evolution: Evolution
 
 
+def comparison_years(years: list[int], year: int, chosen_before: int | None,
+                     chosen_after: int | None) -> tuple[int | None, int | None]:
+    """The two years compared: the user's choice, else the year shown and the one before."""
+    after = chosen_after if chosen_after in years else year
+    earlier = [y for y in years if y < after]
+    before = chosen_before if chosen_before in years and chosen_before != after else (
+        earlier[-1] if earlier else None)
+    return before, after
+
+
 def compare_years(session: Session, year_before: int, year_after: int) -> list[EtpComparison]:
     """The CTG 1 → CTG 2 table the conventions print: ETP and people before and after."""
     grid = etp_grid(session, [year_before, year_after])

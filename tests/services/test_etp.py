@@ -149,3 +149,15 @@ def test_shares_are_stored_per_person(db, world):
                                                                    etp.ShareInput(world["paul"])])
         shares = {x.coordinator_id: x.etp for x in s.scalars(select(EtpShare))}
     assert shares == {world["marie"]: Decimal("0.250"), world["paul"]: None}
+
+
+def test_comparison_years_default_to_the_year_shown_and_the_one_before():
+    from ctgdesk.services.etp import comparison_years
+
+    years = [2021, 2023, 2024, 2026]
+    assert comparison_years(years, 2026, None, None) == (2024, 2026)  # the year before with data
+    assert comparison_years(years, 2024, 2021, None) == (2021, 2024)  # the user's earlier year kept
+    assert comparison_years(years, 2026, 2024, 2023) == (2024, 2023)  # both chosen: as chosen
+    assert comparison_years(years, 2026, 2026, None) == (2024, 2026)  # not a year against itself
+    assert comparison_years(years, 2021, None, None) == (None, 2021)  # nothing earlier
+    assert comparison_years(years, 2026, 2019, 2030) == (2024, 2026)  # choices no longer in the list

@@ -127,15 +127,6 @@ def staff_columns(year: int) -> list[Column[StaffRow]]:
 # --- the page -------------------------------------------------------------------------------
 
 
-def comparison_years(years: list[int], year: int, chosen_before: int | None,
-                     chosen_after: int | None) -> tuple[int | None, int | None]:
-    """The two years compared: the user's choice, else the year shown and the one before."""
-    after = chosen_after if chosen_after in years else year
-    earlier = [y for y in years if y < after]
-    before = chosen_before if chosen_before in years and chosen_before != after else (
-        earlier[-1] if earlier else None)
-    return before, after
-
 class StaffPage(Page):
     title = "Coordination & ETP"
     icon_name = "fa5s.user-friends"
@@ -239,7 +230,7 @@ class StaffPage(Page):
             coordinators = people.list_coordinators(session)
             loads = {load.coordinator_id: load for load in etp.coordinator_loads(session, year)}
             years = sorted(set(etp.allocation_years(session)) | {year})
-            before, after = comparison_years(years, year, *chosen)
+            before, after = etp.comparison_years(years, year, *chosen)
             grid = etp.etp_grid(session, years)
             comparisons = {c.organisation_id: c for c in etp.compare_years(session, before, after)} \
                 if before is not None else {}
