@@ -385,10 +385,6 @@ class MainWindow(QMainWindow):
         self.statusBar().insertPermanentWidget(0, self._loading_indicator)  # beside, not under, the messages
         self.ctx.loads.busy_changed.connect(self._loading_indicator.setVisible)
 
-    def _finish_loads(self) -> None:
-        """Before the database is closed: the worker finishes what it reads."""
-        self.ctx.wait_for_loads()
-
     # --- status bar -------------------------------------------------------------------
     def _show_status(self, message: str, timeout_ms: int) -> None:
         self.statusBar().showMessage(message, timeout_ms)
@@ -419,7 +415,7 @@ class MainWindow(QMainWindow):
         self.dialog.open()
 
     def _close_database(self) -> None:
-        self._finish_loads()
+        self.ctx.wait_for_loads()  # the worker finishes what it reads before the base closes
         self.ctx.db.dispose()
 
     def _reopen_database(self) -> None:
@@ -499,6 +495,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         icons.release()  # a start-up cut short leaves none held
-        self._finish_loads()
+        self.ctx.wait_for_loads()
         self.save_settings()
         super().closeEvent(event)
