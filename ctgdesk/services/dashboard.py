@@ -11,6 +11,9 @@ same figures:
 - the ETP of the year (total fixed, structures "En cours", over-allocated coordinators);
 - the next planned meetings;
 - warnings, each naming the page and the record it concerns.
+
+The page in front at start-up is this one: its statements name table columns
+(`ctgdesk.models.base.table`), so that no mapper needs configuring before it is on screen.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ctgdesk.formatting import decimal2, short_date
 from ctgdesk.models import (
@@ -36,9 +39,10 @@ from ctgdesk.models import (
     MeetingStatus,
     Organisation,
 )
+from ctgdesk.models.base import table
 from ctgdesk.services.etp import coordinator_loads, etp_grid
 from ctgdesk.services.plan import list_fiches
-from ctgdesk.services.territory import convention_for_year
+from ctgdesk.services.territory import conventions_covering
 
 OPEN_DECISION = (DecisionStatus.OPEN, DecisionStatus.IN_PROGRESS)
 NEXT_MEETINGS = 5
@@ -117,48 +121,49 @@ def _year_bounds(year: int) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1), datetime(year + 1, 1, 1)
 
 
-def _instance_counts(session: Session, year: int, today: date) -> list[InstanceCount]:
+def _instance_counts(session: Session, year: int, today: date,
+                     conventions: list[tuple[int, str]]) -> list[InstanceCount]:
+    """`conventions`: those covering the year (territory.conventions_covering)."""
     start, end = _year_bounds(year)
     from_today = max(start, datetime.combine(today, datetime.min.time()))
+    meeting, instance = table(Meeting).c, table(Instance).c
     held = dict(session.execute(
-        select(Meeting.instance_id, func.count())
-        .where(Meeting.starts_at >= start, Meeting.starts_at < end, Meeting.status == MeetingStatus.HELD)
-        .group_by(Meeting.instance_id)
+        select(meeting.instance_id, func.count())
+        .where(meeting.starts_at >= start, meeting.starts_at < end, meeting.status == MeetingStatus.HELD)
+        .group_by(meeting.instance_id)
     ).all())
     planned = dict(session.execute(
-        select(Meeting.instance_id, func.count())
-        .where(Meeting.starts_at >= from_today, Meeting.starts_at < end, Meeting.status == MeetingStatus.PLANNED)
-        .group_by(Meeting.instance_id)
+        select(meeting.instance_id, func.count())
+        .where(meeting.starts_at >= from_today, meeting.starts_at < end, meeting.status == MeetingStatus.PLANNED)
+        .group_by(meeting.instance_id)
     ).all())
     # An instance of no particular convention sits in the years some convention covers
-    # (in every year while no convention is recorded at all). Plain columns: no ORM object
-    # per instance (a big territory has 150).
-    covering = {c.id: c.covers(year) for c in session.scalars(select(Convention))}  # a few
-    territory_year = not covering or any(covering.values())
+    # (in every year while no convention is recorded at all).
+    covering = {convention_id for convention_id, _name in conventions}
+    territory_year = bool(covering) or not session.scalar(select(func.count()).select_from(table(Convention)))
     instances = session.execute(
-        select(Instance.id, Instance.name, Instance.min_per_year, Instance.convention_id)
-        .order_by(Instance.kind, Instance.name)
+        select(instance.id, instance.name, instance.min_per_year, instance.convention_id)
+        .order_by(instance.kind, instance.name)
     ).all()
     return [
         InstanceCount(i_id, name, held.get(i_id, 0), planned.get(i_id, 0), minimum or 0)
         for i_id, name, minimum, convention_id in instances
-        if (covering[convention_id] if convention_id is not None else territory_year)
+        if (convention_id in covering if convention_id is not None else territory_year)
     ]
 
 
 def _next_meetings(session: Session, today: date) -> list[UpcomingMeeting]:
+    meetings, instances = table(Meeting), table(Instance)
+    meeting = meetings.c
     query = (
-        select(Meeting)
-        .where(Meeting.starts_at >= datetime.combine(today, datetime.min.time()),
-               Meeting.status == MeetingStatus.PLANNED)
-        .options(selectinload(Meeting.instance))
-        .order_by(Meeting.starts_at)
+        select(meeting.id, meeting.starts_at, instances.c.name, meeting.title, meeting.place)
+        .join(instances, meeting.instance_id == instances.c.id)
+        .where(meeting.starts_at >= datetime.combine(today, datetime.min.time()),
+               meeting.status == MeetingStatus.PLANNED)
+        .order_by(meeting.starts_at)
         .limit(NEXT_MEETINGS)
     )
-    return [
-        UpcomingMeeting(m.id, m.starts_at, m.instance.name, m.title, m.place)
-        for m in session.scalars(query)
-    ]
+    return [UpcomingMeeting(*row) for row in session.execute(query)]
 
 
 def _excerpt(text: str, length: int = 70) -> str:
@@ -167,19 +172,21 @@ def _excerpt(text: str, length: int = 70) -> str:
 
 
 def dashboard(session: Session, year: int, today: date) -> Dashboard:
-    convention = convention_for_year(session, year)
-    board = Dashboard(year=year, today=today, convention=convention.name if convention else None)
+    conventions = conventions_covering(session, year)
+    convention_id, convention_name = conventions[0] if conventions else (None, None)
+    board = Dashboard(year=year, today=today, convention=convention_name)
     start, end = _year_bounds(year)
+    meeting, decision, alert = table(Meeting).c, table(Decision).c, table(Alert).c
 
     # Meetings and instances.
-    board.instances = _instance_counts(session, year, today)
+    board.instances = _instance_counts(session, year, today, conventions)
     board.meetings_held = session.scalar(
-        select(func.count()).select_from(Meeting)
-        .where(Meeting.starts_at >= start, Meeting.starts_at < end, Meeting.status == MeetingStatus.HELD)
+        select(func.count()).select_from(table(Meeting))
+        .where(meeting.starts_at >= start, meeting.starts_at < end, meeting.status == MeetingStatus.HELD)
     ) or 0
     board.meetings_planned = session.scalar(
-        select(func.count()).select_from(Meeting)
-        .where(Meeting.starts_at >= start, Meeting.starts_at < end, Meeting.status == MeetingStatus.PLANNED)
+        select(func.count()).select_from(table(Meeting))
+        .where(meeting.starts_at >= start, meeting.starts_at < end, meeting.status == MeetingStatus.PLANNED)
     ) or 0
     board.next_meetings = _next_meetings(session, today)
     for count in board.instances:
@@ -192,9 +199,9 @@ def dashboard(session: Session, year: int, today: date) -> Dashboard:
             ))
 
     # Decisions and alerts (open whatever the year they were taken).
-    open_decisions = session.execute(  # plain columns: a big territory has thousands still open
-        select(Decision.meeting_id, Decision.text, Decision.due_date)
-        .where(Decision.status.in_(OPEN_DECISION)).order_by(Decision.due_date, Decision.id)
+    open_decisions = session.execute(  # a big territory has thousands still open
+        select(decision.meeting_id, decision.text, decision.due_date)
+        .where(decision.status.in_(OPEN_DECISION)).order_by(decision.due_date, decision.id)
     ).all()
     board.open_decisions = len(open_decisions)
     overdue = [d for d in open_decisions if d.due_date is not None and d.due_date < today]
@@ -204,21 +211,18 @@ def dashboard(session: Session, year: int, today: date) -> Dashboard:
             f"Décision en retard (échéance {short_date(decision.due_date)}) : « {_excerpt(decision.text)} »",
             PAGE_MEETINGS, "meeting", decision.meeting_id,
         ))
-    alerted_fiches = set(session.scalars(
-        select(Alert.fiche_id).where(Alert.resolved_on.is_(None), Alert.fiche_id.is_not(None))
-    ))
     board.open_alerts = session.scalar(
-        select(func.count()).select_from(Alert).where(Alert.resolved_on.is_(None))
+        select(func.count()).select_from(table(Alert)).where(alert.resolved_on.is_(None))
     ) or 0
 
     # Plan d'action of the year's convention.
-    fiches = list_fiches(session, today, convention.id) if convention is not None else []
+    fiches = list_fiches(session, today, convention_id) if convention_id is not None else []
     board.fiches_by_status = {status: 0 for status in FicheStatus}
     for fiche in fiches:
         board.fiches_by_status[fiche.status] += 1
     board.late_fiches = sum(1 for f in fiches if f.late)
     for fiche in fiches:
-        if fiche.status is FicheStatus.BLOCKED and fiche.id not in alerted_fiches:
+        if fiche.status is FicheStatus.BLOCKED and not fiche.has_open_alert:
             board.warnings.append(DashboardWarning(
                 f"Fiche {fiche.number} « {_excerpt(fiche.title, 50)} » bloquée sans alerte ouverte au COPIL.",
                 PAGE_PLAN, "fiche", fiche.id,
@@ -231,10 +235,11 @@ def dashboard(session: Session, year: int, today: date) -> Dashboard:
     board.etp_pending = grid.pending_count(year)
     if any(year - 1 in r.cells for r in grid.rows):
         board.etp_previous_total = grid.column_total(year - 1)
+    coordinator = table(Coordinator).c
     board.coordinators = session.scalar(
-        select(func.count()).select_from(Coordinator).where(
-            (Coordinator.start_date.is_(None)) | (Coordinator.start_date <= date(year, 12, 31)),
-            (Coordinator.end_date.is_(None)) | (Coordinator.end_date >= date(year, 1, 1)),
+        select(func.count()).select_from(table(Coordinator)).where(
+            (coordinator.start_date.is_(None)) | (coordinator.start_date <= date(year, 12, 31)),
+            (coordinator.end_date.is_(None)) | (coordinator.end_date >= date(year, 1, 1)),
         )
     ) or 0
     loads = coordinator_loads(session, year)
@@ -245,10 +250,11 @@ def dashboard(session: Session, year: int, today: date) -> Dashboard:
                 PAGE_STAFF, "coordinator", load.coordinator_id,
             ))
 
-    board.organisations = session.scalar(select(func.count()).select_from(Organisation)) or 0
+    board.organisations = session.scalar(select(func.count()).select_from(table(Organisation))) or 0
+    entry = table(JournalEntry).c
     board.journal_entries = session.scalar(
-        select(func.count()).select_from(JournalEntry)
-        .where(JournalEntry.date >= date(year, 1, 1), JournalEntry.date <= date(year, 12, 31))
+        select(func.count()).select_from(table(JournalEntry))
+        .where(entry.date >= date(year, 1, 1), entry.date <= date(year, 12, 31))
     ) or 0
     return board
 

@@ -27,6 +27,7 @@ from ctgdesk.models import (
     Organisation,
     Person,
 )
+from ctgdesk.models.base import table
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.parsing import is_pending, parse_decimal
 from ctgdesk.services.records import get_or_fail
@@ -193,23 +194,27 @@ def allocation_years(session: Session) -> list[int]:
 
 def etp_grid(session: Session, years: list[int] | None = None) -> EtpGrid:
     years = sorted(years) if years else allocation_years(session)
-    # Plain column queries: no ORM object per allocation, share and person.
-    # Run on the session's connection (Core rows: half the cost of the ORM's result layer).
+    # Table columns: no ORM object per allocation, share and person, and no mapper configured
+    # (the dashboard calls this at start-up). On the session's connection: Core rows cost half
+    # the ORM's result layer.
+    shares, allocations, coordinators, people_table, organisations = (
+        table(EtpShare), table(EtpAllocation), table(Coordinator), table(Person), table(Organisation))
+    allocation = allocations.c
     people: dict[int, list[str]] = defaultdict(list)
     for allocation_id, first, last in session.connection().execute(
-        select(EtpShare.allocation_id, Person.first_name, Person.last_name)
-        .join(EtpAllocation, EtpShare.allocation_id == EtpAllocation.id)
-        .join(Coordinator, EtpShare.coordinator_id == Coordinator.id)
-        .join(Person, Coordinator.person_id == Person.id)
-        .where(EtpAllocation.year.in_(years))
+        select(shares.c.allocation_id, people_table.c.first_name, people_table.c.last_name)
+        .select_from(shares.join(allocations, shares.c.allocation_id == allocation.id)
+                     .join(coordinators, shares.c.coordinator_id == coordinators.c.id)
+                     .join(people_table, coordinators.c.person_id == people_table.c.id))
+        .where(allocation.year.in_(years))
     ).all():
         people[allocation_id].append(f"{first} {last}".strip())
     rows: dict[int, EtpRow] = {}
     for allocation_id, organisation_id, name, year, amount, status, people_count in session.connection().execute(
-        select(EtpAllocation.id, EtpAllocation.organisation_id, Organisation.name, EtpAllocation.year,
-               EtpAllocation.etp, EtpAllocation.status, EtpAllocation.people_count)
-        .join(Organisation, EtpAllocation.organisation_id == Organisation.id)
-        .where(EtpAllocation.year.in_(years))
+        select(allocation.id, allocation.organisation_id, organisations.c.name, allocation.year,
+               allocation.etp, allocation.status, allocation.people_count)
+        .select_from(allocations.join(organisations, allocation.organisation_id == organisations.c.id))
+        .where(allocation.year.in_(years))
     ).all():
         row = rows.setdefault(organisation_id, EtpRow(organisation_id, name))
         row.cells[year] = EtpCell(
@@ -294,13 +299,15 @@ class CoordinatorLoad:
 
 def coordinator_loads(session: Session, year: int) -> list[CoordinatorLoad]:
     """Each coordinator's known ETP total for a year, with the structures she works for."""
+    shares, allocations, coordinators, people, organisations = (  # table columns, as etp_grid
+        table(EtpShare), table(EtpAllocation), table(Coordinator), table(Person), table(Organisation))
     query = (
-        select(Coordinator.id, Person.first_name, Person.last_name, Organisation.name, EtpShare.etp)
-        .join(Person, Coordinator.person_id == Person.id)
-        .join(EtpShare, EtpShare.coordinator_id == Coordinator.id)
-        .join(EtpAllocation, EtpShare.allocation_id == EtpAllocation.id)
-        .join(Organisation, EtpAllocation.organisation_id == Organisation.id)
-        .where(EtpAllocation.year == year)
+        select(coordinators.c.id, people.c.first_name, people.c.last_name, organisations.c.name, shares.c.etp)
+        .select_from(coordinators.join(people, coordinators.c.person_id == people.c.id)
+                     .join(shares, shares.c.coordinator_id == coordinators.c.id)
+                     .join(allocations, shares.c.allocation_id == allocations.c.id)
+                     .join(organisations, allocations.c.organisation_id == organisations.c.id))
+        .where(allocations.c.year == year)
     )
     totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
     names: dict[int, str] = {}

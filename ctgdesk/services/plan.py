@@ -24,6 +24,7 @@ from ctgdesk.models import (
     Objectif,
     Organisation,
 )
+from ctgdesk.models.base import table
 from ctgdesk.models.plan import fiche_is_late
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.parsing import parse_decimal
@@ -202,45 +203,46 @@ class FicheRow:
 
 
 def list_fiches(session: Session, today: date, convention_id: int | None = None) -> list[FicheRow]:
-    # Plain column queries on the session's connection (no ORM objects for fiches, étapes,
-    # suivi): the dashboard calls this at start-up (bench/run).
+    # Table columns on the session's connection (no ORM object for fiches, étapes, suivi, and
+    # no mapper configured: the dashboard calls this at start-up, bench/run).
     from ctgdesk.models import Alert  # local: plan does not otherwise depend on meetings
 
-    conditions = [] if convention_id is None else [Enjeu.convention_id == convention_id]
+    fiches, objectifs, enjeux, organisations = table(FicheAction), table(Objectif), table(Enjeu), table(Organisation)
+    fiche, objectif, enjeu = fiches.c, objectifs.c, enjeux.c
+    in_scope = fiches.join(objectifs, fiche.objectif_id == objectif.id).join(enjeux, objectif.enjeu_id == enjeu.id)
+    conditions = [] if convention_id is None else [enjeu.convention_id == convention_id]
     connection = session.connection()
-    fiches = connection.execute(
-        select(FicheAction.id, FicheAction.number, FicheAction.title, Enjeu.title, Objectif.title,
-               FicheAction.status, Organisation.name, FicheAction.start_date, FicheAction.end_date,
-               FicheAction.budget)
-        .join(Objectif, FicheAction.objectif_id == Objectif.id).join(Enjeu, Objectif.enjeu_id == Enjeu.id)
-        .outerjoin(Organisation, FicheAction.pilot_id == Organisation.id)
+    rows = connection.execute(
+        select(fiche.id, fiche.number, fiche.title, enjeu.title, objectif.title,
+               fiche.status, organisations.c.name, fiche.start_date, fiche.end_date, fiche.budget)
+        .select_from(in_scope.outerjoin(organisations, fiche.pilot_id == organisations.c.id))
         .where(*conditions)
-        .order_by(Enjeu.position, Objectif.position, FicheAction.number)
+        .order_by(enjeu.position, objectif.position, fiche.number)
     ).all()
-    if not fiches:
+    if not rows:
         return []
-    selected = (select(FicheAction.id).join(Objectif, FicheAction.objectif_id == Objectif.id)
-                .join(Enjeu, Objectif.enjeu_id == Enjeu.id).where(*conditions))
+    selected = select(fiche.id).select_from(in_scope).where(*conditions)
+    step, follow_up, alert = table(FicheStep).c, table(FollowUp).c, table(Alert).c
     steps: dict[int, list[tuple[date | None, bool]]] = defaultdict(list)
     for fiche_id, end, done in connection.execute(
-        select(FicheStep.fiche_id, FicheStep.end_date, FicheStep.done).where(FicheStep.fiche_id.in_(selected))
+        select(step.fiche_id, step.end_date, step.done).where(step.fiche_id.in_(selected))
     ).all():
         steps[fiche_id].append((end, done))
     progress: dict[int, int] = {}
     for fiche_id, value in connection.execute(  # the latest suivi wins, as FicheAction.progress
-        select(FollowUp.fiche_id, FollowUp.progress).where(FollowUp.fiche_id.in_(selected))
-        .order_by(FollowUp.fiche_id, FollowUp.date, FollowUp.id)
+        select(follow_up.fiche_id, follow_up.progress).where(follow_up.fiche_id.in_(selected))
+        .order_by(follow_up.fiche_id, follow_up.date, follow_up.id)
     ).all():
         progress[fiche_id] = value
-    alerted = set(session.scalars(select(Alert.fiche_id).where(Alert.resolved_on.is_(None), Alert.fiche_id.is_not(None))))
+    alerted = set(connection.scalars(select(alert.fiche_id).where(alert.resolved_on.is_(None), alert.fiche_id.is_not(None))))
     return [
         FicheRow(
-            id=f_id, number=number, title=title, enjeu=enjeu, objectif=objectif, status=status,
+            id=f_id, number=number, title=title, enjeu=enjeu_title, objectif=objectif_title, status=status,
             late=fiche_is_late(status, end_date, steps.get(f_id, ()), today), progress=progress.get(f_id, 0),
             pilot=pilot or "", start_date=start_date, end_date=end_date, budget=budget,
             has_open_alert=f_id in alerted,
         )
-        for f_id, number, title, enjeu, objectif, status, pilot, start_date, end_date, budget in fiches
+        for f_id, number, title, enjeu_title, objectif_title, status, pilot, start_date, end_date, budget in rows
     ]
 
 

@@ -17,6 +17,7 @@ from ctgdesk.models import (
     RefObjective,
     ReferentialVersion,
 )
+from ctgdesk.models.base import table
 from ctgdesk.resources import resource_path
 
 DEFAULT_REFERENTIAL = resource_path("referential", "national.toml")
@@ -44,13 +45,13 @@ def read_referential_file(path: Path = DEFAULT_REFERENTIAL) -> dict:
         return tomllib.load(handle)
 
 
-def ensure_referential(session: Session, path: Path = DEFAULT_REFERENTIAL) -> ReferentialVersion:
+def ensure_referential(session: Session, path: Path = DEFAULT_REFERENTIAL) -> None:
     """Load the referential data file into the database, once per version code."""
     data = read_referential_file(path)
     code = data["version"]["code"]
-    existing = session.scalar(select(ReferentialVersion).where(ReferentialVersion.code == code))
-    if existing is not None:
-        return existing
+    versions = table(ReferentialVersion)  # every start-up asks: no mapper configured for it
+    if session.scalar(select(versions.c.id).where(versions.c.code == code)) is not None:
+        return
     version = ReferentialVersion(
         code=code, title=data["version"]["title"], source=data["version"].get("source", "")
     )
@@ -77,7 +78,6 @@ def ensure_referential(session: Session, path: Path = DEFAULT_REFERENTIAL) -> Re
         version.objectives.append(ref_objective)
     session.add(version)
     session.flush()
-    return version
 
 
 def current_version(session: Session) -> ReferentialVersion | None:

@@ -23,6 +23,7 @@ from ctgdesk.models import (
     OrganisationKind,
     Signatory,
 )
+from ctgdesk.models.base import table
 from ctgdesk.models.territory import convention_perimeter
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.parsing import name_key, validate_insee
@@ -77,11 +78,20 @@ def conventions(session: Session) -> list[Convention]:
     return list(session.scalars(select(Convention).order_by(Convention.first_year)))
 
 
+def conventions_covering(session: Session, year: int) -> list[tuple[int, str]]:
+    """(id, name) of the conventions whose years include `year`, the one that started last
+    first: that one is the year's convention. (Table columns: the dashboard asks at start-up.)"""
+    convention = table(Convention).c
+    return [(convention_id, name) for convention_id, name in session.execute(
+        select(convention.id, convention.name)
+        .where(convention.first_year <= year, convention.last_year >= year)
+        .order_by(convention.first_year.desc(), convention.id.desc())
+    )]
+
+
 def convention_for_year(session: Session, year: int) -> Convention | None:
-    return session.scalar(
-        select(Convention).where(Convention.first_year <= year, Convention.last_year >= year)
-        .order_by(Convention.first_year.desc()).limit(1)
-    )
+    covering = conventions_covering(session, year)
+    return session.get(Convention, covering[0][0]) if covering else None
 
 
 # --- logos -----------------------------------------------------------------------------

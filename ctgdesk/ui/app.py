@@ -141,7 +141,21 @@ def _finish_start(window: MainWindow) -> None:
     from ctgdesk.ui import startup_safety
 
     startup_safety.after_open(window)  # status bar, location warning, first automatic backup
+    configure_models_in_background(window)
     collect_garbage_again()
+
+
+def configure_models_in_background(window: MainWindow) -> None:
+    """The page in front was filled without configuring SQLAlchemy's mappers (its statements
+    name table columns: ctgdesk.models.base.table); configure them now in the worker thread,
+    before the user opens another page, rather than in the first page load that needs them."""
+
+    def configure(_session) -> None:
+        from sqlalchemy.orm import configure_mappers
+
+        configure_mappers()
+
+    window.ctx.loads.start("configure-models", configure, lambda _nothing: None)
 
 
 def pause_garbage_collection() -> None:
