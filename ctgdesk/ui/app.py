@@ -19,10 +19,14 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ctgdesk import APP_DISPLAY_NAME, APP_NAME, __version__
-from ctgdesk.ui.context import UiContext
-from ctgdesk.ui.main_window import MainWindow
-from ctgdesk.ui.widgets.style import STYLE_ARGUMENTS, apply_style
+from ctgdesk.ui.pyside_import_check import faster_pyside_import_check
+
+faster_pyside_import_check()  # before the ~300 modules the window imports after PySide6
+
+from ctgdesk import APP_DISPLAY_NAME, APP_NAME, __version__  # noqa: E402
+from ctgdesk.ui.context import UiContext  # noqa: E402
+from ctgdesk.ui.main_window import MainWindow  # noqa: E402
+from ctgdesk.ui.widgets.style import STYLE_ARGUMENTS, apply_style  # noqa: E402
 
 if TYPE_CHECKING:
     from ctgdesk.db import Database
