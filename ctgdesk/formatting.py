@@ -5,18 +5,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
-from babel.dates import format_date as _format_date
-from babel.numbers import format_decimal as _format_decimal
-from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
-
 LOCALE = "fr_FR"
 # Fast paths give exactly babel's text for the commonest cells (dates, whole numbers) at a
 # fraction of its cost: tables of a year of the biggest territory format tens of thousands of
-# cells (bench/run). tests/bench/test_formatting.py checks them against babel.
-_GROUP = get_group_symbol(LOCALE)
-_MINUS = get_minus_sign_symbol(LOCALE)
-_DECIMAL = get_decimal_symbol(LOCALE)
+# cells (bench/run). They use babel's French symbols and names, written out here so that
+# babel and its locale data load only when a value needs babel itself (about 15 ms of the cold
+# start to the dashboard): tests/bench/test_formatting.py checks them against babel.
+_GROUP = "\u202f"  # babel.numbers.get_group_symbol: a narrow no-break space
+_MINUS = "-"  # get_minus_sign_symbol
+_DECIMAL = ","  # get_decimal_symbol
 _CENT, _MILLI = Decimal("0.01"), Decimal("0.001")
+
+
+def _format_decimal(value: Decimal | float | int, format: str) -> str:
+    """babel's format_decimal in French, for the values the fast paths leave (floats, huge numbers)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format=format, locale=LOCALE)
 
 
 def _fast_decimal(value: Decimal | int, step: Decimal, keep_zeros: bool) -> str | None:
@@ -62,7 +67,7 @@ def decimal2(value: Decimal | float | int | None) -> str:
         fast = _fast_decimal(value, _CENT, keep_zeros=True)
         if fast is not None:
             return fast
-    return _format_decimal(value, format="#,##0.00", locale=LOCALE)
+    return _format_decimal(value, format="#,##0.00")
 
 
 def number(value: Decimal | float | int | None) -> str:
@@ -76,13 +81,14 @@ def number(value: Decimal | float | int | None) -> str:
         fast = _fast_decimal(value, _MILLI, keep_zeros=False)
         if fast is not None:
             return fast
-    return _format_decimal(value, format="#,##0.###", locale=LOCALE)
+    return _format_decimal(value, format="#,##0.###")
 
 
 def money(value: Decimal | None) -> str:
     return "" if value is None else f"{decimal2(value)} €"
 
 
-MONTHS = [_format_date(date(2000, m, 1), "MMMM", locale=LOCALE) for m in range(1, 13)]
-_MONTH_NAMES = list(MONTHS)  # babel's "MMMM" and "EEEE", once: long_date builds from them
-_DAYS = [_format_date(date(2024, 1, 1 + d), "EEEE", locale=LOCALE) for d in range(7)]  # 1 January 2024: a Monday
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre"]  # babel's "MMMM" in French
+_MONTH_NAMES = list(MONTHS)  # long_date's own copy: MONTHS is public
+_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]  # babel's "EEEE", Monday first

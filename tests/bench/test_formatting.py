@@ -57,3 +57,29 @@ def test_long_dates_are_babels():
     for day in days:
         assert formatting.long_date(day) == format_date(day, "EEEE d MMMM y", locale=LOCALE), day
     assert formatting.long_date(date(2026, 2, 3)) == "mardi 3 février 2026" and formatting.long_date(None) == ""
+
+
+def test_the_written_out_symbols_and_names_are_babels():
+    """formatting.py writes babel's French symbols and names out, so that babel loads only when
+    a value needs it; they must stay what babel says."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+
+    assert formatting._GROUP == get_group_symbol(LOCALE) == "\u202f"
+    assert formatting._DECIMAL == get_decimal_symbol(LOCALE)
+    assert formatting._MINUS == get_minus_sign_symbol(LOCALE)
+    assert formatting.MONTHS == [format_date(date(2000, m, 1), "MMMM", locale=LOCALE) for m in range(1, 13)]
+    assert formatting._DAYS == [format_date(date(2024, 1, 1 + d), "EEEE", locale=LOCALE) for d in range(7)]
+    for day in (date(2026, 1, 12), date(2024, 2, 29), date(1999, 8, 1)):
+        assert formatting.long_date(day) == format_date(day, "EEEE d MMMM y", locale=LOCALE)
+
+
+def test_babel_loads_only_when_a_value_needs_it():
+    import subprocess
+    import sys
+
+    code = ("import sys; from decimal import Decimal; from datetime import date; from ctgdesk import formatting as f; "
+            "f.decimal2(Decimal('1234.5')); f.number(-12); f.long_date(date(2026, 1, 12)); f.short_date(date(2026, 1, 2)); "
+            "print('babel' in sys.modules); print(f.number(1.5), 'babel' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["False", "1,5 True"]  # a float: babel's own formatting
