@@ -10,7 +10,9 @@ same figures:
 - the fiches actions of the year's convention by status;
 - the ETP of the year (total fixed, structures "En cours", over-allocated coordinators);
 - the next planned meetings;
-- warnings, each naming the page and the record it concerns.
+- warnings, each naming the page and the record it concerns: the WARNINGS_PER_KIND most
+  urgent of each kind, the others counted (`more_warnings`) — a territory with years of
+  history can have 1 500 overdue decisions, and nobody reads such a list to the end.
 
 The page in front at start-up is this one: its statements name table columns
 (`ctgdesk.models.base.table`), so that no mapper needs configuring before it is on screen.
@@ -21,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Callable, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -46,6 +49,8 @@ from ctgdesk.services.territory import conventions_covering
 
 OPEN_DECISION = (DecisionStatus.OPEN, DecisionStatus.IN_PROGRESS)
 NEXT_MEETINGS = 5
+WARNINGS_PER_KIND = 8
+R = TypeVar("R")
 
 # Pages a warning can lead to (the keys of ctgdesk.ui.pages.PAGES).
 PAGE_MEETINGS = "meetings"
@@ -111,6 +116,7 @@ class Dashboard:
     organisations: int = 0  # none: a new, empty database
     next_meetings: list[UpcomingMeeting] = field(default_factory=list)
     warnings: list[DashboardWarning] = field(default_factory=list)
+    more_warnings: dict[str, int] = field(default_factory=dict)  # record kind → warnings not listed
 
     @property
     def fiches_total(self) -> int:
@@ -166,6 +172,16 @@ def _next_meetings(session: Session, today: date) -> list[UpcomingMeeting]:
     return [UpcomingMeeting(*row) for row in session.execute(query)]
 
 
+def _add_warnings(board: Dashboard, page: str, kind: str, records: list[R], record_id: Callable[[R], int],
+                  message: Callable[[R], str]) -> None:
+    """The first WARNINGS_PER_KIND of `records` (the most urgent first) become warnings; the
+    others are counted in `board.more_warnings`, without their message being written."""
+    for record in records[:WARNINGS_PER_KIND]:
+        board.warnings.append(DashboardWarning(message(record), page, kind, record_id(record)))
+    if len(records) > WARNINGS_PER_KIND:
+        board.more_warnings[kind] = len(records) - WARNINGS_PER_KIND
+
+
 def _excerpt(text: str, length: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
@@ -189,14 +205,12 @@ def dashboard(session: Session, year: int, today: date) -> Dashboard:
         .where(meeting.starts_at >= start, meeting.starts_at < end, meeting.status == MeetingStatus.PLANNED)
     ) or 0
     board.next_meetings = _next_meetings(session, today)
-    for count in board.instances:
-        if count.under_minimum:
-            missing = count.minimum - count.held - count.planned
-            board.warnings.append(DashboardWarning(
-                f"{count.name} : {count.held} réunion(s) tenue(s) et {count.planned} prévue(s) en {year}, "
-                f"pour {count.minimum} au moins — {missing} à programmer.",
-                PAGE_MEETINGS, "instance", count.instance_id,
-            ))
+    _add_warnings(
+        board, PAGE_MEETINGS, "instance", [c for c in board.instances if c.under_minimum],
+        lambda count: count.instance_id,
+        lambda count: f"{count.name} : {count.held} réunion(s) tenue(s) et {count.planned} prévue(s) en {year}, "
+                      f"pour {count.minimum} au moins — {count.minimum - count.held - count.planned} à programmer.",
+    )
 
     # Decisions and alerts (open whatever the year they were taken).
     open_decisions = session.execute(  # a big territory has thousands still open
@@ -206,11 +220,10 @@ def dashboard(session: Session, year: int, today: date) -> Dashboard:
     board.open_decisions = len(open_decisions)
     overdue = [d for d in open_decisions if d.due_date is not None and d.due_date < today]
     board.overdue_decisions = len(overdue)
-    for decision in overdue:
-        board.warnings.append(DashboardWarning(
-            f"Décision en retard (échéance {short_date(decision.due_date)}) : « {_excerpt(decision.text)} »",
-            PAGE_MEETINGS, "meeting", decision.meeting_id,
-        ))
+    _add_warnings(
+        board, PAGE_MEETINGS, "meeting", overdue, lambda decision: decision.meeting_id,
+        lambda decision: f"Décision en retard (échéance {short_date(decision.due_date)}) : « {_excerpt(decision.text)} »",
+    )
     board.open_alerts = session.scalar(
         select(func.count()).select_from(table(Alert)).where(alert.resolved_on.is_(None))
     ) or 0
@@ -221,12 +234,11 @@ def dashboard(session: Session, year: int, today: date) -> Dashboard:
     for fiche in fiches:
         board.fiches_by_status[fiche.status] += 1
     board.late_fiches = sum(1 for f in fiches if f.late)
-    for fiche in fiches:
-        if fiche.status is FicheStatus.BLOCKED and not fiche.has_open_alert:
-            board.warnings.append(DashboardWarning(
-                f"Fiche {fiche.number} « {_excerpt(fiche.title, 50)} » bloquée sans alerte ouverte au COPIL.",
-                PAGE_PLAN, "fiche", fiche.id,
-            ))
+    _add_warnings(
+        board, PAGE_PLAN, "fiche", [f for f in fiches if f.status is FicheStatus.BLOCKED and not f.has_open_alert],
+        lambda fiche: fiche.id,
+        lambda fiche: f"Fiche {fiche.number} « {_excerpt(fiche.title, 50)} » bloquée sans alerte ouverte au COPIL.",
+    )
 
     # ETP.
     grid = etp_grid(session, [year - 1, year])
@@ -242,13 +254,11 @@ def dashboard(session: Session, year: int, today: date) -> Dashboard:
             (coordinator.end_date.is_(None)) | (coordinator.end_date >= date(year, 1, 1)),
         )
     ) or 0
-    loads = coordinator_loads(session, year)
-    for load in loads:
-        if load.over_allocated:
-            board.warnings.append(DashboardWarning(
-                f"{load.name} a {decimal2(load.total)} ETP en {year} (plus d'un temps plein).",
-                PAGE_STAFF, "coordinator", load.coordinator_id,
-            ))
+    _add_warnings(
+        board, PAGE_STAFF, "coordinator", [load for load in coordinator_loads(session, year) if load.over_allocated],
+        lambda load: load.coordinator_id,
+        lambda load: f"{load.name} a {decimal2(load.total)} ETP en {year} (plus d'un temps plein).",
+    )
 
     board.organisations = session.scalar(select(func.count()).select_from(table(Organisation))) or 0
     entry = table(JournalEntry).c

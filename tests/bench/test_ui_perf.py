@@ -11,7 +11,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
 
 from ctgdesk.services.dashboard import DashboardWarning
-from ctgdesk.ui.pages.dashboard import MAX_ROWS_PER_KIND, WarningList
+from ctgdesk.ui.pages.dashboard_warnings import WarningList
 from ctgdesk.ui.table_model import Column, RowsTableModel, SearchProxyModel
 
 
@@ -54,17 +54,16 @@ def test_search_cache_is_renewed_on_reload():
     assert shown(proxy) == ["Petite école"]
 
 
-def test_dashboard_shows_at_most_twenty_warnings_of_a_kind(qtbot):
+def test_dashboard_lists_its_warnings_then_how_many_more(qtbot):
+    """The service lists the most urgent warnings of each kind and counts the rest
+    (tests/services/test_dashboard.py); the list shows them, then one line per kind."""
     warnings = WarningList()
     qtbot.addWidget(warnings)
-    late = [DashboardWarning(f"Décision en retard n°{n}", "meetings", "meeting", n) for n in range(1, 1501)]
+    late = [DashboardWarning(f"Décision en retard n°{n}", "meetings", "meeting", n) for n in range(1, 9)]
     other = [DashboardWarning("Fiche 1.1 bloquée sans alerte", "plan", "fiche", 7)]
-    warnings.set_warnings(late + other)
-    texts = [row.text.text() for row in warnings.rows]
-    assert texts[:MAX_ROWS_PER_KIND] == [w.message for w in late[:MAX_ROWS_PER_KIND]]
-    assert "Fiche 1.1 bloquée sans alerte" in texts
-    assert texts[-1] == f"… et {1500 - MAX_ROWS_PER_KIND} de plus (décisions en retard)."
-    assert len(texts) == MAX_ROWS_PER_KIND + 2
+    warnings.set_warnings(late + other, {"meeting": 1492, "coordinator": 1})
+    assert warnings.messages() == [w.message for w in late + other] + [
+        "… et 1492 de plus (décisions en retard).", "… et 1 de plus (chargé·e·s au-delà d'un temps plein)."]
 
 
 def test_a_hidden_bilan_page_waits_to_be_shown_after_a_year_change(tmp_path, qtbot, monkeypatch):

@@ -123,6 +123,25 @@ def test_open_and_overdue_decisions_and_open_alerts(db, territory_ids):
     )
 
 
+def test_the_most_urgent_warnings_of_a_kind_are_listed_the_others_counted(db, territory_ids):
+    from ctgdesk.services.dashboard import WARNINGS_PER_KIND
+
+    due = [date(2026, 1, 1 + n) for n in range(WARNINGS_PER_KIND + 5)]
+    meeting_id = add_meeting(
+        db, territory_ids["copil"], datetime(2025, 11, 4, 14), MeetingStatus.HELD,
+        decisions=[DecisionInput(f"Décision {day:%d}", due_date=day) for day in reversed(due)],
+    )
+    with db.transaction() as s:
+        board = dashboard(s, 2026, TODAY)
+
+    assert board.overdue_decisions == len(due)  # the figures count them all
+    listed = [w for w in board.warnings if w.record_kind == "meeting"]
+    assert [w.message for w in listed] == [
+        f"Décision en retard (échéance {day:%d}/01/2026) : « Décision {day:%d} »" for day in due[:WARNINGS_PER_KIND]]
+    assert {w.record_id for w in listed} == {meeting_id}
+    assert board.more_warnings == {"meeting": 5}
+
+
 def test_fiches_by_status_and_blocked_fiche_without_alert(db, territory_ids):
     ids = territory_ids
     add_meeting(db, ids["copil"], datetime(2026, 2, 3, 14), MeetingStatus.HELD,

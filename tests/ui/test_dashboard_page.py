@@ -8,7 +8,15 @@ from PySide6.QtCore import Qt
 from ctgdesk.models import FicheStatus
 from ctgdesk.services.dashboard import dashboard
 from ctgdesk.ui.pages.dashboard import DashboardPage
+from ctgdesk.ui.pages.dashboard_warnings import OPEN_HINT
 from tests.conftest import DEMO_TODAY
+
+
+def click_line(qtbot, warnings, row: int) -> None:
+    """A left click in the middle of line `row` of a WarningList, as a user makes it."""
+    rect = warnings.visualRect(warnings.lines.index(row, 0))
+    assert rect.isValid()
+    qtbot.mouseClick(warnings.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
 @pytest.fixture
@@ -55,17 +63,51 @@ def test_chart_instances_and_next_meetings(page, board, qtmodeltester):
 
 
 def test_warnings_lead_to_their_record(page, board, qtbot):
-    assert len(page.warnings.rows) == len(board.warnings) > 0
-    texts = [row.text.text() for row in page.warnings.rows]
-    assert texts == [w.message for w in board.warnings]
+    assert page.warnings.messages() == [w.message for w in board.warnings]
+    assert len(board.warnings) > 0
     fiche_row = next(n for n, w in enumerate(board.warnings) if w.record_kind == "fiche")
     with qtbot.waitSignal(page.open_record) as signal:
-        qtbot.mouseClick(page.warnings.rows[fiche_row], Qt.MouseButton.LeftButton)
+        click_line(qtbot, page.warnings, fiche_row)
     warning = board.warnings[fiche_row]
     assert signal.args == ["plan", "fiche", warning.record_id]
+    assert page.warnings.lines.item(fiche_row).toolTip() == OPEN_HINT
     with qtbot.waitSignal(page.open_record) as signal:
         page.meetings_view.doubleClicked.emit(page.meetings_model.index(0, 0))
     assert signal.args == ["meetings", "meeting", board.next_meetings[0].meeting_id]
+
+
+def test_warnings_open_from_the_keyboard(page, board, qtbot):
+    """Tab reaches the list, the arrows move along it, Entrée opens the line's record."""
+    warnings = page.warnings
+    assert warnings.focusPolicy() & Qt.FocusPolicy.TabFocus
+    warnings.setFocus()
+    warnings.setCurrentIndex(warnings.lines.index(0, 0))
+    qtbot.keyClick(warnings, Qt.Key.Key_Down)
+    assert warnings.currentIndex().row() == 1
+    with qtbot.waitSignal(page.open_record) as signal:
+        qtbot.keyClick(warnings, Qt.Key.Key_Return)
+    second = board.warnings[1]
+    assert signal.args == [second.page, second.record_kind, second.record_id]
+
+
+def test_a_line_without_a_record_opens_nothing(ctx, qtbot):
+    from ctgdesk.services.dashboard import DashboardWarning
+    from ctgdesk.ui.pages.dashboard_warnings import WarningList
+
+    warnings = WarningList()
+    qtbot.addWidget(warnings)
+    warnings.resize(500, 400)
+    warnings.set_warnings([DashboardWarning(f"Décision n°{n}", "meetings", "meeting", n) for n in range(4)],
+                          {"meeting": 3})
+    assert warnings.messages()[4] == "… et 3 de plus (décisions en retard)."
+    opened = []
+    warnings.open_record.connect(lambda *args: opened.append(args))
+    click_line(qtbot, warnings, 4)
+    warnings.setCurrentIndex(warnings.lines.index(4, 0))
+    qtbot.keyClick(warnings, Qt.Key.Key_Return)
+    assert opened == []
+    click_line(qtbot, warnings, 2)
+    assert opened == [("meetings", "meeting", 2)]
 
 
 def test_year_before_the_territory(page, demo_ctx, board):
@@ -76,15 +118,15 @@ def test_year_before_the_territory(page, demo_ctx, board):
     assert page.cards["meetings"].value.text() == "0"
     # Decisions still open are still late, whatever year is shown.
     late = [w.message for w in board.warnings if w.record_kind == "meeting"]
-    assert [row.text.text() for row in page.warnings.rows] == late
+    assert page.warnings.messages() == late
 
 
 def test_empty_database_says_where_to_start(ctx, qtbot):
     page = DashboardPage(ctx)
     qtbot.addWidget(page)
     page.refresh()
-    [row] = page.warnings.rows
-    assert row.text.text().startswith("La base est vide. Commencez par la page Territoire")
+    [line] = page.warnings.messages()
+    assert line.startswith("La base est vide. Commencez par la page Territoire")
     assert page.cards["etp"].value.text() == "0,00"
     assert page.cards["etp"].detail.text() == "0 structure"
 
@@ -98,5 +140,5 @@ def test_nothing_to_report(ctx, qtbot):
     page = DashboardPage(ctx)
     qtbot.addWidget(page)
     page.refresh()
-    assert [row.text.text() for row in page.warnings.rows] == [
+    assert page.warnings.messages() == [
         "Rien à signaler : instances réunies, décisions et fiches à jour."]

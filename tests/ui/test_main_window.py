@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, Q
 
 from ctgdesk.ui.main_window import MainWindow
 from ctgdesk.ui.pages import PAGES, PageSpec, available_pages
+from tests.ui.test_dashboard_page import click_line
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 ENGLISH = {"save", "cancel", "delete", "search", "edit", "new", "yes", "no", "file", "help", "undo", "redo",
@@ -125,8 +126,7 @@ def test_open_record_switches_page_and_selects(window, demo_ctx):
 def test_dashboard_warning_click_opens_the_page(window, qtbot):
     dashboard = window.pages["dashboard"]
     window.show_page("dashboard")
-    row = dashboard.warnings.rows[0]
-    qtbot.mouseClick(row, Qt.MouseButton.LeftButton)
+    click_line(qtbot, dashboard.warnings, 0)
     target = dashboard.board.warnings[0].page
     if target in window.pages:
         assert window.current_key() == target

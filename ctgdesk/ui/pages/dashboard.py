@@ -6,7 +6,7 @@ All figures come from ctgdesk.services.dashboard; this page only lays them out. 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,12 +25,12 @@ from ctgdesk.models import FicheStatus
 from ctgdesk.services.dashboard import (
     PAGE_MEETINGS,
     Dashboard,
-    DashboardWarning,
     InstanceCount,
     UpcomingMeeting,
     dashboard,
 )
 from ctgdesk.ui.context import Page, UiContext
+from ctgdesk.ui.pages.dashboard_warnings import WarningList
 from ctgdesk.ui.table_model import CENTER, Column, RowsTableModel
 from ctgdesk.ui.widgets import icons, style
 from ctgdesk.ui.widgets.bar_chart import Bar, BarChart
@@ -94,100 +94,6 @@ class Section(QFrame):
         self.body.addLayout(heading)
 
 
-class WarningRow(QFrame):
-    """One point d'attention: an icon and the message; a click opens the record."""
-
-    clicked = Signal()
-
-    def __init__(self, message: str, icon_name: str, color: str, clickable: bool, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("warningRow")
-        icon = QLabel()
-        icons.set_pixmap(icon, icon_name, color=color)
-        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.text = QLabel(message)
-        self.text.setWordWrap(True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 5, 6, 5)
-        layout.setSpacing(8)
-        layout.addWidget(icon)
-        layout.addWidget(self.text, 1)
-        self._clickable = clickable
-        if clickable:
-            self.setCursor(Qt.CursorShape.PointingHandCursor)
-            self.setToolTip("Ouvrir l'enregistrement concerné")
-
-    def mouseReleaseEvent(self, event) -> None:
-        if self._clickable and event.button() == Qt.MouseButton.LeftButton:
-            self.clicked.emit()
-        super().mouseReleaseEvent(event)
-
-
-MAX_ROWS_PER_KIND = 8  # the most urgent of each kind; the rest counted in one line
-HIDDEN_KINDS = {
-    "meeting": "décisions en retard",
-    "instance": "instances sous leur fréquence minimale",
-    "fiche": "fiches bloquées sans alerte",
-    "coordinator": "chargé·e·s au-delà d'un temps plein",
-}
-
-
-class WarningList(QScrollArea):
-    """The dashboard's warnings, each leading to its record."""
-
-    open_record = Signal(str, str, int)
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumHeight(120)
-        self.rows: list[WarningRow] = []
-        self._set_content([])
-
-    def _set_content(self, rows: list[WarningRow]) -> None:
-        content = QWidget()
-        content.setObjectName("warningList")
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        for row in rows:
-            layout.addWidget(row)
-        layout.addStretch(1)
-        self.setWidget(content)
-        self.rows = rows
-
-    def set_warnings(self, warnings: list[DashboardWarning]) -> None:
-        # At most MAX_ROWS_PER_KIND rows of each kind, then one line saying how many more: a
-        # territory with years of history can have 1 500 overdue decisions, and one widget
-        # each took 1,5 s to build (bench/run) for a list nobody reads to the end.
-        rows = []
-        shown: dict[str, int] = {}
-        hidden: dict[str, int] = {}
-        for warning in warnings:
-            shown[warning.record_kind] = shown.get(warning.record_kind, 0) + 1
-            if shown[warning.record_kind] > MAX_ROWS_PER_KIND:
-                hidden[warning.record_kind] = hidden.get(warning.record_kind, 0) + 1
-                continue
-            row = WarningRow(warning.message, "fa5s.exclamation-triangle", style.WARNING, True)
-            row.clicked.connect(lambda w=warning: self.open_record.emit(w.page, w.record_kind, w.record_id))
-            rows.append(row)
-        for kind, count in hidden.items():
-            rows.append(WarningRow(f"… et {count} de plus ({HIDDEN_KINDS.get(kind, 'même type')}).",
-                                   "fa5s.ellipsis-h", style.WARNING, False))
-        if not rows:
-            rows.append(WarningRow("Rien à signaler : instances réunies, décisions et fiches à jour.",
-                                   "fa5s.check-circle", style.SUCCESS, False))
-        self._set_content(rows)
-
-    def set_empty_database(self) -> None:
-        self._set_content([WarningRow(
-            "La base est vide. Commencez par la page Territoire (convention, communes et structures), "
-            "ou essayez ctgdesk sur le territoire de démonstration : « ctgdesk demo » en ligne de commande.",
-            "fa5s.info-circle", style.ACCENT, False)])
-
-
 def _compact_table(model: RowsTableModel) -> QTableView:
     view = QTableView()
     view.setModel(model)
@@ -231,7 +137,7 @@ class DashboardPage(Page):
         self.warnings.open_record.connect(self.open_record)
         warnings_box = Section("Points d'attention", "fa5s.exclamation-triangle")
         warnings_box.body.addWidget(self.warnings, 1)
-        hint = QLabel("Cliquez un point pour ouvrir l'enregistrement concerné.")
+        hint = QLabel("Cliquez un point (ou Entrée) pour ouvrir l'enregistrement concerné.")
         hint.setObjectName("hint")
         warnings_box.body.addWidget(hint)
 
@@ -318,7 +224,7 @@ class DashboardPage(Page):
                                   f"{'entrée' if board.journal_entries <= 1 else 'entrées'} en {year}")
 
         if board.organisations:
-            self.warnings.set_warnings(board.warnings)
+            self.warnings.set_warnings(board.warnings, board.more_warnings)
         else:
             self.warnings.set_empty_database()
 

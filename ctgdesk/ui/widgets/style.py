@@ -51,9 +51,6 @@ QHeaderView::section {{
 QTreeView {{ background: white; alternate-background-color: #f7f9fb; border: 1px solid {BORDER};
     selection-background-color: {SELECTION}; selection-color: {TEXT}; }}
 QTreeView::item {{ padding: 3px 0; }}
-QWidget#warningList {{ background: white; }}
-QFrame#warningRow {{ border-radius: 4px; }}
-QFrame#warningRow:hover {{ background: #eef3f9; }}
 QTabWidget::pane {{ border: none; }}
 QStatusBar {{ background: #e9edf2; }}
 QToolBar {{ spacing: 6px; padding: 3px; }}
@@ -76,8 +73,13 @@ def apply_style(app: QApplication, *, style_from_arguments: bool = False) -> Non
     # Tables: colours by palette, not by style sheet. A QTableView rule sends the painting of
     # every cell through the style sheet engine: 15–25 ms a paint for 20 lines of the bilan,
     # against 1 ms (bench/run) — and a table repaints at every scroll.
-    app.setPalette(_palette(SELECTION, TEXT), "QTableView")
+    app.setPalette(light_selection_palette(), "QTableView")
     app.setStyleSheet(STYLE_SHEET)
+
+
+def light_selection_palette() -> QPalette:
+    """Tables and lists: the selected line light, its text dark."""
+    return _palette(SELECTION, TEXT)
 
 
 def _palette(highlight: str, highlighted_text: str) -> QPalette:
