@@ -39,17 +39,16 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
-    QTimer,
 )
 from PySide6.QtGui import QColor, QFont
 
 from ctgdesk import formatting
 from ctgdesk.models.enums import LabelledEnum
 from ctgdesk.services.parsing import fold
+from ctgdesk.ui.search_warmer import warmer
 
 R = TypeVar("R")
 DISPLAY_LIMIT = 200  # characters shown in a cell: more than a column widened to the whole window
-WARM_SLICE_S = 0.006  # search texts made per idle moment: the window stays responsive meanwhile
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 """data(index, SORT_ROLE): the cell's sort key, as a Qt-friendly value (number, text)."""
@@ -165,12 +164,6 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
         self.columns: list[Column[R]] = list(columns)
         self._rows: list[R] = list(rows)
         self._pinned = pinned
-        # The search texts are made in idle moments, a few milliseconds at a time, so that the
-        # first letter typed in the search field finds them ready (2 000 meetings: a tenth of
-        # a second at once, bench/run); a keystroke before that makes the missing ones itself.
-        self._warm_timer = QTimer(self)
-        self._warm_timer.setInterval(0)
-        self._warm_timer.timeout.connect(self._warm_search_texts)
         self._forget_cached()
 
     def _forget_cached(self) -> None:
@@ -181,7 +174,11 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
         self._search_texts: list[str | None] = [None] * len(self._rows)
         self._warm_from = 0
         if self._rows:
-            self._warm_timer.start()
+            # Made in idle moments, a few milliseconds at a time (ctgdesk.ui.search_warmer), so
+            # that the first letter typed in the search field finds them ready (2 000 meetings:
+            # a tenth of a second at once, bench/run); a keystroke before that makes the
+            # missing ones itself.
+            warmer().add(self)
         if getattr(self, "_sort", None) is None:
             self._sort: tuple[int, Qt.SortOrder] | None = None
         elif self._sort[0] < len(self.columns):
@@ -271,15 +268,14 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
             keys = self._keys[column] = [spec.key(row) for row in self._rows]
         return keys
 
-    def _warm_search_texts(self) -> None:
-        deadline = time.perf_counter() + WARM_SLICE_S
+    def warm_search_texts(self, deadline: float) -> bool:
+        """Search texts made until `deadline` (time.perf_counter()); True once all are made."""
         texts, number = self._search_texts, self._warm_from
         while number < len(texts) and time.perf_counter() < deadline:
             self.search_text(number)
             number += 1
         self._warm_from = number
-        if number >= len(texts):
-            self._warm_timer.stop()
+        return number >= len(texts)
 
     def search_text(self, number: int) -> str:
         """The shown text of every column of a row, folded (no case, no accents)."""

@@ -248,3 +248,43 @@ def test_the_status_bar_says_chargement_during_a_long_load(window, demo_ctx, qtb
     assert "Chargement…" in [label.text() for label in indicator.findChildren(QLabel)]
     release.set()
     qtbot.waitUntil(lambda: not indicator.isVisible(), timeout=10_000)
+
+
+class _Painted(QLabel):
+    def __init__(self, order: list[str]):
+        super().__init__("Réunions")
+        self.order = order
+
+    def paintEvent(self, event):  # noqa: N802 (Qt name)
+        self.order.append("paint")
+        super().paintEvent(event)
+
+
+def test_the_worker_starts_after_the_repaint_already_asked_for(loads, qtbot):
+    """A page shown then loaded is painted first: a worker running Python meanwhile would share
+    the GIL with the paint and make it twice as long (bench/run)."""
+    import time
+
+    order: list[str] = []
+    label = _Painted(order)
+    qtbot.addWidget(label)
+    label.show()
+    qtbot.waitExposed(label)
+    qtbot.waitUntil(lambda: "paint" in order)
+    order.clear()
+
+    label.setText("Réunions 2025")  # asks for a repaint, as a page switch does
+    loads.start("page", lambda session: order.append("fetch") or meeting_count(session),
+                lambda count: order.append("show"))
+    time.sleep(0.05)  # a worker started at once would have fetched by now
+    qtbot.waitUntil(lambda: "show" in order, timeout=10_000)
+    assert order[:3] == ["paint", "fetch", "show"]
+
+
+def test_closing_hands_the_requests_not_started_yet_to_the_worker(loads, demo_db):
+    ran: list[int] = []
+    loads.start("page", lambda session: ran.append(meeting_count(session)), lambda count: None)
+    assert ran == []  # not handed over yet: no event processed
+    assert loads.wait_done(10_000)
+    with demo_db.transaction() as session:
+        assert ran == [meeting_count(session)]
