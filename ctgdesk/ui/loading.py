@@ -13,7 +13,11 @@ therefore splits its `refresh()` in two:
 counts: a request superseded before its turn is never run, and a result that arrives after a
 newer request was made is dropped (year changed twice in a row, filters clicked quickly).
 Requests run one at a time in their own pool (the queries would only fight over the GIL and
-the file), in the order made. An error in `fetch` is said in French in the status bar, never
+the file), in the order made. A request is handed to the worker once the events already
+waiting — the repaint of the page just shown, above all — are through: a worker running
+Python while the UI thread paints makes them share the GIL, and the paint of a page took
+twice as long, 90–120 ms instead of 30–40, with the window unresponsive (bench/run, "page
+switch after a year change"). An error in `fetch` is said in French in the status bar, never
 a traceback, and the page keeps what it showed.
 
 Reads never block writes: the base is in WAL mode, the forms write on the UI thread while a
@@ -31,7 +35,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable, Hashable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRunnable, QThreadPool, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,10 @@ Show = Callable[[Any], None]
 OnError = Callable[[BaseException], bool]
 
 BUSY_LABEL_DELAY_MS = 250  # shorter loads show nothing (no flicker); longer ones say "Chargement…"
+HAND_TO_WORKER = QEvent.Type(QEvent.registerEventType())
+# Posted events are delivered by priority: Qt posts a window's repaint (UpdateRequest) at
+# Qt.LowEventPriority (-1); the requests go to the worker after it.
+AFTER_REPAINTS = -2
 
 
 class _Request:
@@ -87,6 +95,7 @@ class PageLoads(QObject):
         self._pending = 0
         self._next_token = 0
         self._pool: QThreadPool | None = None
+        self._waiting: list[_Request] = []  # asked for, not yet handed to the worker
         self._when_done: list[Callable[[], None]] = []
         self._finished.connect(self._deliver)
         self._busy_timer = QTimer(self)
@@ -110,7 +119,9 @@ class PageLoads(QObject):
         self._pending += 1
         if self._pending == 1:
             self._busy_timer.start()
-        self._worker_pool().start(_Job(self, request))
+        self._waiting.append(request)
+        if len(self._waiting) == 1:
+            QCoreApplication.postEvent(self, QEvent(HAND_TO_WORKER), AFTER_REPAINTS)
 
     def is_busy(self) -> bool:
         return self._pending > 0
@@ -127,11 +138,23 @@ class PageLoads(QObject):
     def wait_done(self, timeout_ms: int = 30_000) -> bool:
         """Let the running and queued fetches finish (before the database is closed).
         Their results are delivered with the next events, if still wanted."""
+        self._hand_to_worker()
         if self._pool is None:
             return True
         return self._pool.waitForDone(timeout_ms)
 
     # --- inside -------------------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        if event.type() == HAND_TO_WORKER:
+            self._hand_to_worker()
+            return True
+        return super().event(event)
+
+    def _hand_to_worker(self) -> None:
+        waiting, self._waiting = self._waiting, []
+        for request in waiting:
+            self._worker_pool().start(_Job(self, request))
+
     def _worker_pool(self) -> QThreadPool:
         if self._pool is None:
             self._pool = QThreadPool(self)
