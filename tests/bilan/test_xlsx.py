@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 import openpyxl
 import pytest
-from openpyxl import Workbook
 
 from ctgdesk.exchange import atomic
 from ctgdesk.exchange.atomic import TargetLocked
-from ctgdesk.exchange.bilan_tables import bilan_tables
 from ctgdesk.exchange.bilan_xlsx import BilanXlsxOptions, write_bilan_xlsx
 from ctgdesk.models import DecisionStatus, InstanceKind, MeetingStatus
 from ctgdesk.services import meetings
@@ -222,47 +219,6 @@ def test_empty_bilan_still_makes_valid_tables(tmp_path):
     workbook = load(path)
     assert workbook["Réunions"].tables["Reunions"].ref == "A1:L2"
     assert rows(workbook["Réunions"]) == [rows(workbook["Réunions"])[0]]
-
-
-def _synthetic(bilan, meetings_count: int):
-    """Like the benchmark territory: mostly one-line rows, one meeting in ten with long texts."""
-    short, long = bilan.meetings[0], bilan.meetings[1]
-    assert len(long.communes) > 28 and len(short.communes) < 28
-    base_decision = bilan.decisions[0]
-    lines = [replace(long if i % 10 == 0 else short, id=i, title=f"Réunion {i}",
-                     starts_at=datetime(2026, 1 + i % 12, 1 + i % 28, 9))
-             for i in range(meetings_count)]
-    decisions = [replace(base_decision, id=i, text=f"Décision {i}", on=date(2026, 1 + i % 12, 1))
-                 for i in range(2 * meetings_count)]
-    return replace(bilan, meetings=lines, decisions=decisions)
-
-
-def test_speed_close_to_raw_write_only_openpyxl(bilan, tmp_path):
-    big = _synthetic(bilan, 600)
-    tables = [(t.sheet, t.headers, list(t.values())) for t in bilan_tables(big)]
-
-    def raw():
-        workbook = Workbook(write_only=True)
-        for name, headers, values in tables:
-            sheet = workbook.create_sheet(name)
-            sheet.append(headers)
-            for row in values:
-                sheet.append(list(row))
-        workbook.save(tmp_path / "raw.xlsx")
-
-    def ours():
-        write_bilan_xlsx(big, tmp_path / "ours.xlsx")
-
-    def best(function):
-        timings = []
-        for _ in range(3):
-            start = time.process_time()
-            function()
-            timings.append(time.process_time() - start)
-        return min(timings)
-
-    ratio = best(ours) / best(raw)
-    assert ratio <= 1.5, f"{ratio:.2f}× the raw write-only openpyxl time"
 
 
 def test_unused_imports_stay_used():
