@@ -170,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from ctgdesk.db import open_database
 
+    from ctgdesk.garbage import collect_less_often
+
+    collect_less_often()  # as ctgdesk runs, window and commands alike (ctgdesk.cli.main)
     out: dict = {"notes": []}
     today = date.today()
     db = open_database(args.db)

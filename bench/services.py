@@ -99,7 +99,9 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
 
     from ctgdesk.db import open_database
+    from ctgdesk.garbage import collect_less_often
 
+    collect_less_often()  # as ctgdesk runs (ctgdesk.cli.main)
     if not args.bare_heap:
         import ctgdesk.ui.main_window  # noqa: F401 - the app's modules: a full collection walks them too
     if args.gc_freeze:

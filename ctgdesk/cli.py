@@ -89,6 +89,9 @@ def _run_gui(path: Path, qt_arguments: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    from ctgdesk.garbage import collect_less_often
+
+    collect_less_often()
     from ctgdesk.commands import argparse_fr
 
     argparse_fr.install()
