@@ -144,3 +144,22 @@ def test_delete_refused_says_why_in_french(page, ctx, accept_questions, warnings
     assert warnings_shown == ["« CC du Ternois » ne peut pas être supprimée : elle a 1 allocation d'ETP."]
     assert "CC du Ternois" in names(page)
     assert ctx.undo_stack.count() == 0
+
+
+def test_a_year_two_conventions_cover_is_the_newer_ones_as_on_the_dashboard(ctx, qtbot):
+    """CTG 1 ends the year CTG 2 begins: that year is CTG 2's, on every page."""
+    from ctgdesk.services.dashboard import dashboard
+
+    with ctx.db.transaction() as s:
+        territory.create_convention(s, name="CTG 2 du Ternois", territory="Ternois", first_year=2022, last_year=2026)
+        territory.create_convention(s, name="CTG 1 du Ternois", territory="Ternois", first_year=2018, last_year=2022)
+    ctx.year = 2022
+    page = TerritoryPage(ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.header.subtitle.text() == "Convention en 2022 : CTG 2 du Ternois (2022–2026)."
+    with ctx.db.transaction() as s:
+        assert dashboard(s, 2022, date(2022, 6, 1)).convention == "CTG 2 du Ternois"
+    ctx.year = 2019
+    page.refresh()
+    assert page.header.subtitle.text() == "Convention en 2019 : CTG 1 du Ternois (2018–2022)."

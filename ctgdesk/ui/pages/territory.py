@@ -157,12 +157,14 @@ class TerritoryPage(Page):
         year = self.ctx.year
 
         def fetch(session):
+            covering = territory.conventions_covering(session, year)  # the year's convention first
             return (territory.list_conventions(session), territory.list_organisations(session, kinds),
-                    territory.list_organisations(session, {OrganisationKind.COMMUNE}))
+                    territory.list_organisations(session, {OrganisationKind.COMMUNE}),
+                    covering[0][0] if covering else None)
 
         self.load_data(fetch, lambda data: self._show(year, *data))
 
-    def _show(self, year: int, conventions, rows, communes) -> None:
+    def _show(self, year: int, conventions, rows, communes, year_convention_id: int | None) -> None:
         selected = self.current_convention()
         self.conventions_model.set_rows(conventions)
         self._fit_conventions()
@@ -178,7 +180,7 @@ class TerritoryPage(Page):
             f"{signed} fiche(s) d'engagement signée(s)."
             if communes else "Aucune commune enregistrée."
         )
-        current = next((c for c in conventions if c.first_year <= year <= c.last_year), None)
+        current = next((c for c in conventions if c.id == year_convention_id), None)
         self.header.set_subtitle(
             f"Convention en {year} : {current.name}"
             + ("" if str(current.first_year) in current.name else f" ({current.years})") + "." if current
