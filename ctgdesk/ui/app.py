@@ -128,6 +128,9 @@ def _open_and_fill(app: QApplication, window: MainWindow, db_path: Path) -> None
     if db is None:
         app.exit(1)
         return
+    # The page in front is painted once, filled: not first empty (while its data loads, a
+    # paint of the empty page only delays the worker, bench/run).
+    window.stack.setUpdatesEnabled(False)
     window.attach_database(db, front_page_only=True)
     window.statusBar().clearMessage()
     window.load()  # the page in front, its data read in a worker thread (ctgdesk.ui.loading)
@@ -135,6 +138,7 @@ def _open_and_fill(app: QApplication, window: MainWindow, db_path: Path) -> None
 
 
 def _front_page_filled(window: MainWindow) -> None:
+    window.stack.setUpdatesEnabled(True)
     window.repaint()  # the filled page on screen now; then the other pages, then the icons
     QTimer.singleShot(0, lambda: _finish_start(window))
 

@@ -218,3 +218,44 @@ def test_a_database_that_cannot_open_is_said_in_french(tmp_path, qtbot, monkeypa
     app_module._open_and_fill(application, window, bogus)
     assert exits == [1] and said and said[0].startswith(f"Le fichier « {bogus} » n'est pas une base de données ctgdesk")
     assert window.pages == {}
+
+
+def test_the_page_in_front_is_painted_once_filled_not_empty_before(ready_db, qtbot, tmp_path, monkeypatch):
+    """While its data loads (in the worker), the empty front page is not painted: that paint
+    only delayed the worker (bench/run); the filled page is painted at once."""
+    from PySide6.QtCore import QEvent, QObject
+
+    monkeypatch.setattr(app_module, "_finish_start", lambda window: None)  # no other pages, no backup
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    ctx = UiContext(db=None, background_loads=True)  # type: ignore[arg-type]
+    window = MainWindow(ctx, settings, db_path=ready_db)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    painted_boards: list[object] = []
+
+    class PaintWatch(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt name)
+            if event.type() == QEvent.Type.Paint:
+                painted_boards.append(window.pages["dashboard"].board)
+            return False
+
+    watch = PaintWatch()
+    real_attach = window.attach_database
+
+    def attach_and_watch(database, **kwargs):
+        real_attach(database, **kwargs)
+        window.pages["dashboard"].header.installEventFilter(watch)  # the page has no paint of its own
+
+    monkeypatch.setattr(window, "attach_database", attach_and_watch)
+    app_module._open_and_fill(app_module.QApplication.instance(), window, ready_db)
+    try:
+        qtbot.waitUntil(lambda: window.pages["dashboard"].board is not None and bool(painted_boards), timeout=10_000)
+        assert window.stack.updatesEnabled()
+        assert painted_boards and None not in painted_boards  # never painted empty
+        assert painted_boards[0] is window.pages["dashboard"].board
+    finally:
+        window.ctx.wait_for_loads()
+        window.close()
+        if ctx.db is not None:
+            ctx.db.dispose()
