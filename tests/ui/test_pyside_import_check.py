@@ -8,7 +8,6 @@ import types
 import PySide6.QtCore  # noqa: F401  (loads shibokensupport.feature)
 import pytest
 
-from ctgdesk.ui import pyside_import_check
 from ctgdesk.ui.pyside_import_check import FEATURE_MODULE, faster_pyside_import_check, uses_pyside_from_bytes
 
 
@@ -80,4 +79,3 @@ def test_the_application_installs_it_before_its_own_modules():
     import ctgdesk.ui.app  # noqa: F401  (installs it on import)
 
     assert getattr(sys.modules[FEATURE_MODULE]._mod_uses_pyside, "from_bytes", False)
-    assert pyside_import_check.FEATURE_MODULE in sys.modules
