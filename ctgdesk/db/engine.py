@@ -98,10 +98,22 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back everything on any error."""
+    from sqlalchemy.orm.exc import StaleDataError
+
     session = factory()
     try:
         yield session
         session.commit()
+    except StaleDataError:
+        # A versioned row (models.base.Tracked.row_version) changed under this transaction:
+        # someone saved it meanwhile. Nothing is written; the user is told, in French.
+        session.rollback()
+        from ctgdesk.services.errors import ChangedMeanwhile
+
+        raise ChangedMeanwhile(
+            "Ces données ont été modifiées ailleurs (une autre fenêtre ou un autre poste) pendant "
+            "l'enregistrement : rien n'a été écrit. Rechargez-les, puis recommencez."
+        ) from None
     except BaseException:
         session.rollback()
         raise
