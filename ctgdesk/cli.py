@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "ctgdesk.commands.maintenance",
     "ctgdesk.commands.transfer",
     "ctgdesk.commands.export",
+    "ctgdesk.commands.team",
 ]
 
 

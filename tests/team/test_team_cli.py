@@ -1,0 +1,42 @@
+"""`ctgdesk team …` on a real server: init, add-user, members, and French refusals."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from ctgdesk.cli import main
+from ctgdesk.db import open_database
+from ctgdesk.services import people
+
+
+def test_init_then_add_a_user_for_a_person(pg_url, capsys, monkeypatch):
+    assert main(["team", "init", pg_url]) == 0
+    assert "Base d'équipe prête" in capsys.readouterr().out
+    assert main(["team", "init", pg_url]) == 0  # again: nothing breaks (after an upgrade, it grants anew)
+    database = open_database(pg_url)
+    with database.transaction() as session:
+        people.create_person(session, first_name="Claire", last_name="Dumont")
+    database.dispose()
+    capsys.readouterr()
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("motdepasse\n"))
+    assert main(["team", "add-user", pg_url, "--login", "claire.dumont", "--person", "Claire Dumont",
+                 "--role", "charge", "--password-stdin"]) == 0
+    assert "Compte « claire.dumont » : chargé·e de coopération (Claire Dumont)" in capsys.readouterr().out
+    assert main(["team", "members", pg_url]) == 0
+    assert capsys.readouterr().out.startswith("claire.dumont\tchargé·e de coopération\t")
+
+    assert main(["team", "add-user", pg_url, "--login", "x", "--person", "Personne Inconnue", "--role", "charge"]) == 1
+    assert "Aucune personne ne s'appelle « Personne Inconnue »" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("target, words", [
+    ("base.sqlite", "n'est pas l'adresse d'une base PostgreSQL"),
+    ("postgresql://nobody@127.0.0.1:1/none", "Connexion au serveur impossible"),
+])
+def test_team_commands_refuse_in_french(target, words, capsys):
+    assert main(["team", "init", target]) == 1
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err
