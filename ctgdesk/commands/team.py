@@ -28,6 +28,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="chef·fe de projet, chargé·e de coopération, ou lecture seule")
     p.add_argument("--password-stdin", action="store_true", help="lit le mot de passe sur l'entrée standard")
     p.set_defaults(handler=run_add_user)
+    p = commands.add_parser("push", help="copie une base locale dans une base d'équipe vide, sans perte")
+    p.add_argument("local", metavar="LOCALE.sqlite")
+    p.add_argument("--to", required=True, metavar="postgresql://UTILISATEUR@SERVEUR/BASE")
+    p.set_defaults(handler=run_push)
+    p = commands.add_parser("pull", help="copie la base d'équipe dans un fichier local (déplacement sans réseau)")
+    p.add_argument("url", metavar="postgresql://UTILISATEUR@SERVEUR/BASE")
+    p.add_argument("--out", required=True, metavar="COPIE.sqlite")
+    p.set_defaults(handler=run_pull)
     p = commands.add_parser("members", help="les comptes de la base d'équipe et leur rôle")
     p.add_argument("url", metavar="postgresql://UTILISATEUR@SERVEUR/BASE")
     p.set_defaults(handler=run_members)
@@ -104,4 +112,67 @@ def run_members(args) -> int:
         engine.dispose()
     for login, person_id, role in rows:
         print(f"{login}\t{ROLE_LABELS[role]}\t{person_id or ''}")
+    return 0
+
+
+def _copy(source, target) -> dict[str, int]:
+    from ctgdesk.db.copy import CopyRefused, copy_base, row_counts
+
+    try:
+        copied = _server_errors(lambda: copy_base(source, target))
+    except CopyRefused as error:
+        raise CommandError(str(error)) from None
+    if row_counts(target) != row_counts(source):
+        raise CommandError("Après la copie, les nombres de lignes diffèrent : vérifiez les deux bases.")
+    return copied
+
+
+def run_push(args) -> int:
+    from pathlib import Path
+
+    from ctgdesk.db.engine import make_engine
+
+    local = Path(args.local)
+    if not local.is_file():
+        raise CommandError(f"Base locale introuvable : {local}")
+    target = _engine(args.to)
+    source = make_engine(local, read_only=True)
+    try:
+        copied = _copy(source, target)
+    finally:
+        source.dispose()
+        target.dispose()
+    print(f"Copié dans la base d'équipe : {sum(copied.values())} lignes dans {sum(1 for c in copied.values() if c)} tables "
+          f"(réunions : {copied.get('meeting', 0)}, journal : {copied.get('journal_entry', 0)}).")
+    print("Préparez ensuite les comptes avec « ctgdesk team add-user ».")
+    return 0
+
+
+def run_pull(args) -> int:
+    from pathlib import Path
+
+    from ctgdesk.db import open_database
+
+    out = Path(args.out)
+    if out.exists():
+        raise CommandError(f"{out} existe déjà : choisissez un autre nom (rien n'est remplacé).")
+    source = _engine(args.url)
+    partial = out.with_name(f".{out.name}.partiel")
+    copy = open_database(partial)
+    try:
+        copied = _copy(source, copy.engine)
+    except BaseException:
+        copy.dispose()
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        source.dispose()
+    with copy.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    copy.dispose()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{partial}{suffix}").unlink(missing_ok=True)
+    partial.rename(out)
+    print(f"Copie locale écrite : {out} ({copied.get('meeting', 0)} réunions). Elle ne se synchronise pas : "
+          "rapportez vos saisies par un paquet (export package) ou sur la base d'équipe.")
     return 0

@@ -40,3 +40,42 @@ def test_team_commands_refuse_in_french(target, words, capsys):
     assert main(["team", "init", target]) == 1
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err
+
+
+def _figures(target):
+    from tests.team.test_postgres_schema import _bilan_figures
+
+    database = open_database(target, migrate=False)
+    try:
+        return _bilan_figures(database, 2026)
+    finally:
+        database.dispose()
+
+
+def test_push_the_demo_then_pull_it_back_lossless(pg_url, demo_db, tmp_path, capsys):
+    from ctgdesk.db.copy import row_counts
+
+    local = demo_db.path
+    demo_db.dispose()
+    assert main(["team", "init", pg_url]) == 0
+    assert main(["team", "push", str(local), "--to", pg_url]) == 0
+    assert "Copié dans la base d'équipe" in capsys.readouterr().out
+    server = open_database(pg_url, migrate=False)
+    local_db = open_database(local, migrate=False)
+    assert row_counts(server.engine) == row_counts(local_db.engine)
+    assert _figures(pg_url) == _figures(local)
+    with server.transaction() as session:  # the sequences follow: a new record gets a new id
+        from ctgdesk.services import people
+
+        people.create_person(session, first_name="Nouvelle", last_name="Personne")
+    server.dispose()
+    local_db.dispose()
+
+    assert main(["team", "push", str(local), "--to", pg_url]) == 1
+    assert "n'est pas vide" in capsys.readouterr().err
+
+    copy = tmp_path / "voyage.sqlite"
+    assert main(["team", "pull", pg_url, "--out", str(copy)]) == 0
+    assert _figures(copy) == _figures(pg_url)
+    assert main(["team", "pull", pg_url, "--out", str(copy)]) == 1
+    assert "existe déjà" in capsys.readouterr().err
