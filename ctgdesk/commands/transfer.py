@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
-from ctgdesk.cli import CommandError, db_path
+from ctgdesk.cli import CommandError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -80,30 +80,13 @@ def _file_options(parser: argparse.ArgumentParser, *, sheet: bool = True) -> Non
 
 @contextmanager
 def _database(args, *, write: bool) -> Iterator:
-    """The base, opened safely; locked against other writers when the command writes."""
-    from ctgdesk.db.backup import BackupError
-    from ctgdesk.db.health import DatabaseProblem, open_with_safety
-    from ctgdesk.db.lock import DatabaseLocked, LockUnavailable, acquire
+    """The base through the one way in: locked, backed up before any upgrade when the command
+    writes (an import may start a new base); read only otherwise (exports, --dry-run)."""
+    from ctgdesk.cli import open_base
+    from ctgdesk.db.opening import Access
 
-    path = db_path(args)
-    lock = None
-    if write:
-        try:
-            lock = acquire(path)
-        except (DatabaseLocked, LockUnavailable) as error:
-            raise CommandError(str(error)) from error
-    try:
-        try:
-            opened = open_with_safety(path)
-        except (DatabaseProblem, BackupError) as error:
-            raise CommandError(str(error)) from error
-        try:
-            yield opened.db
-        finally:
-            opened.db.dispose()
-    finally:
-        if lock is not None:
-            lock.release()
+    with open_base(args, Access.CREATE if write else Access.READ) as base:
+        yield base.db
 
 
 def _import_options(args) -> dict:

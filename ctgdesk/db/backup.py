@@ -188,10 +188,10 @@ def _copy_database(source: Path, target_tmp: Path) -> None:
         try:
             try:
                 src.backup(dst)
+                # A backup is a closed, single file: no write-ahead log beside it.
+                dst.execute("PRAGMA journal_mode=DELETE")
             except sqlite3.Error as error:
-                raise BackupError(f"La base « {source} » n'a pas pu être lue : {error}.") from error
-            # A backup is a closed, single file: no write-ahead log beside it.
-            dst.execute("PRAGMA journal_mode=DELETE")
+                raise _copy_failure(source, target_tmp, error) from error
             problems = quick_check(dst)
         finally:
             dst.close()
@@ -203,6 +203,21 @@ def _copy_database(source: Path, target_tmp: Path) -> None:
             "elle a été écartée et les sauvegardes précédentes sont conservées."
         )
     fsync_file(target_tmp)
+
+
+def _copy_failure(source: Path, target_tmp: Path, error: sqlite3.Error) -> BackupError:
+    """Which side failed: a full disk or a medium that refuses writing is the destination's
+    problem, not the base's — the base is read again to tell (reading never fills a disk)."""
+    from ctgdesk.db.sqlite_files import file_problems
+
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    source_sound = code == 13 or not file_problems(source)  # 13: SQLITE_FULL
+    if source_sound:
+        return BackupError(
+            f"La sauvegarde n'a pas pu être écrite dans « {target_tmp.parent} » ({error}) : disque "
+            "plein, support protégé en écriture ou retiré ? La base elle-même n'est pas en cause."
+        )
+    return BackupError(f"La base « {source} » n'a pas pu être lue : {error}.")
 
 
 def _temporary_beside(target: Path, purpose: str) -> Path:
