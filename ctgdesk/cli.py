@@ -106,6 +106,13 @@ def open_base(args: argparse.Namespace, access, **options):
             print(f"Remarque : base ouverte en lecture seule ({base.read_only}).", file=sys.stderr)
         if base.pre_migration_backup is not None:
             print(f"Base mise à jour ; sauvegarde faite avant : {base.pre_migration_backup.path}")
+        if access.writes and base.db is not None:
+            # A base written by a command is complete, as one the window opened: the national
+            # referential is in it (read commands find it there, they never add it).
+            from ctgdesk.services.referential import ensure_referential
+
+            with base.db.transaction() as session:
+                ensure_referential(session)
         yield base
 
 

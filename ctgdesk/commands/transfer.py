@@ -85,6 +85,30 @@ def _database(args, *, write: bool) -> Iterator:
     from ctgdesk.cli import open_base
     from ctgdesk.db.opening import Access
 
+    if not write and getattr(args, "dry_run", False):
+        # An import preview runs the import and rolls it back: it runs on a copy of the base in
+        # a temporary folder (a new empty base when there is none yet), so that the base itself
+        # is only read — also when it is read-only here or of an older schema.
+        import tempfile
+
+        from ctgdesk.db import open_database
+        from ctgdesk.db.backup import BackupError, write_verified_copy
+        from ctgdesk.db.health import HealthStatus
+
+        with open_base(args, Access.PREVIEW, engine=False) as base, \
+                tempfile.TemporaryDirectory(prefix="ctgdesk-apercu-", ignore_cleanup_errors=True) as folder:
+            copy = Path(folder) / "apercu.sqlite"
+            if base.report.status is not HealthStatus.NEW:
+                try:
+                    write_verified_copy(base.path, copy)
+                except BackupError as error:
+                    raise CommandError(str(error)) from None
+            db = open_database(copy)
+            try:
+                yield db
+            finally:
+                db.dispose()
+        return
     with open_base(args, Access.CREATE if write else Access.READ) as base:
         yield base.db
 

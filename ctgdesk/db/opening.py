@@ -56,6 +56,7 @@ TEMPORARY_COPY_MAX_AGE_S = 24 * 3600
 class Access(str, enum.Enum):
     READ = "lecture"  # info, verify, exports: never writes, never upgrades, current schema only
     COPY = "copie"  # a backup: reads only, an older schema too
+    PREVIEW = "apercu"  # an import preview (on a copy): reads only, any schema, none yet
     WRITE = "ecriture"  # an existing ctgdesk base: lock, backup, upgrade
     CREATE = "creation"  # WRITE, and a missing or empty file becomes a new base
     REPLACE = "remplacement"  # a restore: locked; a ctgdesk base (any schema), a damaged one, or none
@@ -188,7 +189,7 @@ def check(path: Path, access: Access, *, reading: FileReading | None = None) -> 
     report = check_database(path, reading=reading)
     status = report.status
     if status is HealthStatus.NEW:
-        if access in (Access.CREATE, Access.REPLACE):
+        if access in (Access.CREATE, Access.REPLACE, Access.PREVIEW):
             return report
         if path.exists():
             raise OpeningRefused(
