@@ -88,6 +88,12 @@ def _run_gui(path: Path, qt_arguments: list[str]) -> int:
     return run_gui(path, qt_arguments)
 
 
+def tell_read_only(base) -> None:
+    """Say (on stderr, not to disturb what a script reads) that the base is read-only here."""
+    if base.read_only is not None:
+        print(f"Remarque : base ouverte en lecture seule ({base.read_only}).", file=sys.stderr)
+
+
 @contextmanager
 def open_base(args: argparse.Namespace, access, **options):
     """The base named by --db, through the one way in (ctgdesk.db.opening.open_base), closed
@@ -102,8 +108,7 @@ def open_base(args: argparse.Namespace, access, **options):
         if base.cleaned:
             print(f"{len(base.cleaned)} copie(s) temporaire(s) abandonnée(s) par une sauvegarde ou une "
                   "restauration interrompue ont été supprimées.", file=sys.stderr)
-        if base.read_only is not None:
-            print(f"Remarque : base ouverte en lecture seule ({base.read_only}).", file=sys.stderr)
+        tell_read_only(base)
         if base.pre_migration_backup is not None:
             print(f"Base mise à jour ; sauvegarde faite avant : {base.pre_migration_backup.path}")
         if access.writes and base.db is not None:

@@ -7,7 +7,7 @@ import argparse
 
 from sqlalchemy import func, select
 
-from ctgdesk.cli import CommandError, db_path, open_base
+from ctgdesk.cli import CommandError, db_path, open_base, tell_read_only
 from ctgdesk.db.opening import Access, OpeningRefused
 from ctgdesk.models import (
     Alert,
@@ -109,6 +109,7 @@ def run_check(args) -> int:
     try:
         with open_checked_base(db_path(args), Access.READ, engine=False) as base:
             path, revision = base.path, base.report.revision
+            tell_read_only(base)
     except OpeningRefused as problem:
         print(f"Problème : {problem}")
         return 1

@@ -161,7 +161,7 @@ def run_csv(args) -> int:
                 bilan = compute_bilan(session, first, last)
             table = csv_table(bilan, args.table)
             count = write_csv(args.out, table.headers, table.text_values())
-        except ExportError as error:
+        except (ExportError, ValidationError) as error:
             raise CommandError(error.message) from None
     print(f"{count} ligne(s) écrite(s) dans {args.out}.")
     return 0

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from ctgdesk.cli import CommandError, db_path, open_base
+from ctgdesk.cli import CommandError, db_path, open_base, tell_read_only
 from ctgdesk.db.backup import (
     BackupError,
     backup_to_file,
@@ -161,6 +161,7 @@ def run_verify(args: argparse.Namespace) -> int:
     try:
         with open_checked_base(db_path(args), Access.READ) as base:
             path = base.path
+            tell_read_only(base)
             findings = verify_database(base.db)
     except OpeningRefused as problem:
         report = problem.report
