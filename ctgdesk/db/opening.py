@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from ctgdesk.db.health import DatabaseProblem
 from ctgdesk.db.sqlite_files import folder_is_writable
+from ctgdesk.db.synced_folders import location_warnings
 
 if TYPE_CHECKING:
     from ctgdesk.db import Database
@@ -51,6 +52,9 @@ _TEMPORARY_COPY = re.compile(
     re.DOTALL,
 )
 TEMPORARY_COPY_MAX_AGE_S = 24 * 3600
+# ctgdesk.db.backup.BACKUP_FOLDER_NAME (the same, tested): that module (hashlib, OpenSSL) is
+# not loaded to open a sound base at start-up.
+BACKUP_FOLDER_NAME = "sauvegardes"
 
 
 class Access(str, enum.Enum):
@@ -131,11 +135,10 @@ def clean_temporary_copies(db_path: Path, backup_folder: Path | None = None, *, 
     A copy is removed when the process named in it no longer runs on this computer, or when
     it is older than a day (left by another computer). Errors are ignored (read-only folder,
     a file in use): the next start tries again."""
-    from ctgdesk.db.backup import default_backup_folder
     from ctgdesk.db.lock import pid_alive
 
     now = time.time() if now is None else now
-    folders = {db_path.parent, Path(backup_folder) if backup_folder else default_backup_folder(db_path)}
+    folders = {db_path.parent, Path(backup_folder) if backup_folder else db_path.parent / BACKUP_FOLDER_NAME}
     removed: list[Path] = []
     for folder in folders:
         try:
@@ -246,8 +249,6 @@ def open_base(
 
 def open_checked(path: Path, access: Access, *, backup_folder=None, reading=None, engine: bool = True) -> OpenedBase:
     """Steps 3 to 7, the lock held (or not needed) by the caller."""
-    from ctgdesk.db.synced_folders import location_warnings
-
     cleaned = clean_temporary_copies(path, Path(backup_folder) if backup_folder else None)
     read_only = read_only_reason(path) if path.exists() else None
     if read_only is not None and access.writes:

@@ -254,7 +254,7 @@ def qtbot_wait_backup(window) -> None:
 
 
 def test_the_location_warning_is_shown_once_per_path(base, start, monkeypatch, warnings_shown, qtbot):
-    monkeypatch.setattr("ctgdesk.db.health.location_warnings",
+    monkeypatch.setattr("ctgdesk.db.opening.location_warnings",
                         lambda _path: ["La base est dans un dossier synchronisé (OneDrive)."])
     first = start(base)
     qtbot.waitUntil(lambda: warnings_shown == ["La base est dans un dossier synchronisé (OneDrive)."])
