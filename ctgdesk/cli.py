@@ -95,9 +95,10 @@ def tell_read_only(base) -> None:
 
 
 @contextmanager
-def open_base(args: argparse.Namespace, access, **options):
+def open_base(args: argparse.Namespace, access, *, referential: bool = True, **options):
     """The base named by --db, through the one way in (ctgdesk.db.opening.open_base), closed
-    (and its lock released) at the end; a refusal becomes a CommandError in French."""
+    (and its lock released) at the end; a refusal becomes a CommandError in French.
+    `referential`: a command that writes leaves the national referential in the base."""
     from ctgdesk.db.opening import OpeningRefused, open_base as open_checked_base
 
     try:
@@ -111,7 +112,7 @@ def open_base(args: argparse.Namespace, access, **options):
         tell_read_only(base)
         if base.pre_migration_backup is not None:
             print(f"Base mise à jour ; sauvegarde faite avant : {base.pre_migration_backup.path}")
-        if access.writes and base.db is not None:
+        if referential and access.writes and base.db is not None:
             # A base written by a command is complete, as one the window opened: the national
             # referential is in it (read commands find it there, they never add it).
             from ctgdesk.services.referential import ensure_referential

@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_demo(args) -> int:
     from ctgdesk.db.backup import BackupError, BackupKind, make_backup
 
-    with open_base(args, Access.CREATE) as base:
+    with open_base(args, Access.CREATE, referential=False) as base:  # build_demo loads it
         db = base.db
         with db.session() as session:
             empty = demo.is_empty(session)
