@@ -163,5 +163,7 @@ def run_csv(args) -> int:
             count = write_csv(args.out, table.headers, table.text_values())
         except (ExportError, ValidationError) as error:
             raise CommandError(error.message) from None
+        except ValueError as error:  # an indicator the referential describes wrongly
+            raise CommandError(str(error)) from None
     print(f"{count} ligne(s) écrite(s) dans {args.out}.")
     return 0

@@ -194,7 +194,8 @@ def read_file(path: Path | str) -> FileReading:
                 return decided(
                     HealthStatus.UNREADABLE,
                     f"Le fichier {name} ne peut pas être ouvert ici ({error}) : vérifiez vos droits "
-                    "d'accès. Il n'est pas pour autant endommagé.",
+                    "d'accès, la place libre sur le disque et que le support est bien branché. "
+                    "Il n'est pas pour autant endommagé ; il n'a pas été modifié.",
                 )
         except sqlite3.DatabaseError:
             pass  # a damaged file: the quick check below says how
@@ -219,8 +220,10 @@ def read_file(path: Path | str) -> FileReading:
     return FileReading(path, signature, tables=frozenset(tables), revision=revision)
 
 
-# SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_AUTH
-_CANNOT_OPEN = frozenset({3, 5, 6, 8, 14, 23})
+# SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN,
+# SQLITE_AUTH — met before a page past the first is read (a full disk refusing the -shm, a
+# medium pulled out): the system's refusal, not damage in the file.
+_CANNOT_OPEN = frozenset({3, 5, 6, 8, 10, 14, 23})
 
 
 def _pending_wal_read_only(path: Path) -> str:

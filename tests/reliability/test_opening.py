@@ -301,6 +301,20 @@ def test_backup_out_on_a_full_disk_blames_the_destination(base, tmp_path):
     assert list(target.parent.iterdir()) == []  # no half copy left
 
 
+@posix_only
+def test_a_base_whose_shared_memory_file_cannot_be_written_is_not_called_damaged(templates, tmp_path):
+    """A full disk refuses the -shm a WAL base needs to be read: unreadable here, not damaged."""
+    base = bad_files.healthy_wal(tmp_path / "donnees", templates["full"])
+    before = sha256(base)
+    done = subprocess.run([sys.executable, "-c", FULL_DISK, "--db", str(base), "info"],
+                          capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT), XDG_DATA_HOME=str(tmp_path / "xdg")))
+    assert done.returncode == 1, done.stderr
+    assert "ne peut pas être ouvert ici" in done.stderr and "n'est pas pour autant endommagé" in done.stderr
+    assert "est endommagée" not in done.stderr
+    assert sha256(base) == before
+
+
 # ---------------------------------------------------------------- the top-level handler
 
 
