@@ -221,10 +221,24 @@ def _copy_failure(source: Path, target_tmp: Path, error: sqlite3.Error) -> Backu
 
 
 def _temporary_beside(target: Path, purpose: str) -> Path:
-    return target.with_name(f".{target.name}.{purpose}-{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+    """A hidden name beside `target`, recorded (ctgdesk.pending_files) so that the copy a killed
+    process leaves there is removed by the next start or command (ctgdesk.db.opening)."""
+    from ctgdesk import pending_files
+
+    temporary = target.with_name(f".{target.name}.{purpose}-{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+    pending_files.record(temporary)
+    return temporary
+
+
+def _forget_temporary(path: Path) -> None:
+    from ctgdesk import pending_files
+
+    pending_files.forget(path)
 
 
 def _remove_quietly(path: Path) -> None:
+    from ctgdesk import pending_files
+
     for candidate in (path, *companions(path)):
         try:
             candidate.unlink()
@@ -232,6 +246,7 @@ def _remove_quietly(path: Path) -> None:
             pass
         except OSError:
             pass
+    pending_files.forget(path)
 
 
 def write_verified_copy(source: Path | str, target: Path | str) -> int:
@@ -252,6 +267,7 @@ def write_verified_copy(source: Path | str, target: Path | str) -> int:
     try:
         _copy_database(source, tmp)
         os.replace(tmp, target)
+        _forget_temporary(tmp)
     except PermissionError as error:
         _remove_quietly(tmp)
         raise BackupError(
@@ -521,6 +537,7 @@ def restore(
             if companion.exists():
                 companion.unlink()
         os.replace(tmp, db_path)
+        _forget_temporary(tmp)
     except PermissionError as error:
         _remove_quietly(tmp)
         raise BackupError(

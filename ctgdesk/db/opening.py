@@ -6,7 +6,9 @@
 2. a directory refused; for an access that writes, the lock on the resolved path
    (another ctgdesk → refused, naming it; a folder where the lock cannot be written →
    the base is read-only there);
-3. hidden whole-base temporary copies left by a killed backup or restore, cleaned;
+3. hidden whole-base temporary copies left by a killed backup, restore or export, cleaned
+   (beside the base and in its backup folder by their names; anywhere else through
+   ctgdesk.pending_files, which records them while they are written);
 4. "is it a ctgdesk base?" (ctgdesk.db.health.check_database, through a read-only
    connection): another program's SQLite file, a foreign Alembic revision, a file that is
    not SQLite are refused untouched — byte for byte; a missing or empty file is a new base
@@ -249,7 +251,10 @@ def open_base(
 
 def open_checked(path: Path, access: Access, *, backup_folder=None, reading=None, engine: bool = True) -> OpenedBase:
     """Steps 3 to 7, the lock held (or not needed) by the caller."""
+    from ctgdesk import pending_files
+
     cleaned = clean_temporary_copies(path, Path(backup_folder) if backup_folder else None)
+    cleaned += pending_files.clean_abandoned()  # anywhere: exports beside their target…
     read_only = read_only_reason(path) if path.exists() else None
     if read_only is not None and access.writes:
         raise OpeningRefused(

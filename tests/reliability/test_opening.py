@@ -246,6 +246,41 @@ def test_copies_left_by_a_killed_backup_or_restore_are_cleaned_by_the_next_comma
     assert somebody_elses.exists()  # another base's copy beside ours is not ours to remove
 
 
+@posix_only
+def test_a_killed_workbook_export_leaves_nothing_after_the_next_command(base, tmp_path, capsys):
+    """The export's hidden temporary file holds the whole base: removed wherever it was written."""
+    exports = tmp_path / "Documents"
+    exports.mkdir()
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from ctgdesk.exchange.atomic import atomic_path\n"
+        "with atomic_path(Path(sys.argv[1])) as tmp:\n"
+        "    tmp.write_bytes(b'toute la base' * 1000)\n"
+        "    print(tmp, flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script, str(exports / "base.xlsx")], stdout=subprocess.PIPE,
+                               text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    left = Path(process.stdout.readline().strip())
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    process.stdout.close()
+    assert left.exists() and left.parent == exports and left.name.startswith(".base-")
+    code, _, err = run(capsys, "--db", base, "info")
+    assert code == 0 and "copie(s) temporaire(s)" in err
+    assert list(exports.iterdir()) == []
+    assert list((tmp_path / "donnees-appli" / "ctgdesk" / "en-cours").iterdir()) == []
+
+
+def test_a_finished_export_leaves_no_record(base, tmp_path):
+    from ctgdesk.exchange.atomic import write_bytes_atomic
+
+    write_bytes_atomic(tmp_path / "fini.xlsx", b"contenu")
+    records = tmp_path / "donnees-appli" / "ctgdesk" / "en-cours"
+    assert not records.exists() or list(records.iterdir()) == []
+
+
 def test_a_copy_being_written_by_a_live_process_is_left_alone(base):
     backups = base.parent / "sauvegardes"
     backups.mkdir()
