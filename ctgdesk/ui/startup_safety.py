@@ -292,7 +292,8 @@ class Safety(QObject):
         if self.read_only:
             self.read_only_label = QLabel(READ_ONLY_LABEL)
             self.read_only_label.setObjectName("readOnly")
-            self.read_only_label.setToolTip("La base est ouverte par un autre poste : rien ne peut y être modifié ici.")
+            self.read_only_label.setToolTip("La base est ouverte par un autre poste, ou son dossier est protégé "
+                                            "en écriture : rien ne peut y être modifié ici.")
             bar.addPermanentWidget(self.read_only_label)
             title = self.window.windowTitle()
             if READ_ONLY_LABEL.lower() not in title:
