@@ -404,3 +404,12 @@ def test_a_lock_held_is_refused_with_who_holds_it(base):
             open_base(base, Access.CREATE)
     assert isinstance(refused.value.__cause__, DatabaseLocked)
     assert "restent possibles" in str(refused.value)
+
+
+def test_a_base_whose_name_has_percent_hash_and_accents_opens_and_upgrades(templates, tmp_path, capsys):
+    folder = tmp_path / "dossier été" / "a b"
+    base = bad_files.old_schema(folder, templates["full"]).rename(folder / "bäse#1 à 100%.sqlite")
+    code, _, err = run(capsys, "--db", base, "upgrade")
+    assert code == 0, err
+    code, out, err = run(capsys, "--db", base, "info")
+    assert code == 0 and f"Base : {base}" in out, err
