@@ -126,7 +126,9 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_list_backups(args: argparse.Namespace) -> int:
-    path = db_path(args)
+    from ctgdesk.db.opening import resolve
+
+    path = resolve(db_path(args))  # backups are named after the real file, not a link to it
     folder = args.dossier or default_backup_folder(path)
     backups = list_backups(folder, stem=path.stem)
     if not backups:

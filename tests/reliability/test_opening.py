@@ -413,3 +413,12 @@ def test_a_base_whose_name_has_percent_hash_and_accents_opens_and_upgrades(templ
     assert code == 0, err
     code, out, err = run(capsys, "--db", base, "info")
     assert code == 0 and f"Base : {base}" in out, err
+
+
+@posix_only
+def test_backups_made_through_a_link_are_listed_through_it(base, tmp_path, capsys):
+    link = tmp_path / "raccourci.sqlite"
+    link.symlink_to(base)
+    assert run(capsys, "--db", link, "backup")[0] == 0
+    code, out, _ = run(capsys, "--db", link, "backups")
+    assert code == 0 and "manuelle" in out and "Aucune sauvegarde" not in out
