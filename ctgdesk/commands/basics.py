@@ -47,8 +47,10 @@ def run_demo(args) -> int:
         with db.session() as session:
             empty = demo.is_empty(session)
         if not empty and not args.force:
+            untouched = ("aucune donnée n'a été remplacée (seul le schéma a été mis à jour)"
+                         if base.pre_migration_backup is not None else "rien n'a été modifié")
             raise CommandError(
-                f"La base {base.path} contient déjà des données : rien n'a été modifié. "
+                f"La base {base.path} contient déjà des données : {untouched}. "
                 "Utilisez « demo --force » pour les remplacer par la démonstration."
             )
         if not empty:
