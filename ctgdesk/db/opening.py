@@ -238,6 +238,8 @@ def open_base(
     path = resolve(path)
     if path.is_dir():
         raise OpeningRefused(f"« {path} » est un dossier, pas une base de données : donnez le chemin du fichier.")
+    if access is Access.WRITE and not path.exists():
+        check(path, access)  # refused, saying so — before a lock (and its folder) is created
     own_lock = _lock(path, access) if lock is None else None
     try:
         opened = open_checked(path, access, backup_folder=backup_folder, reading=reading, engine=engine)
@@ -268,7 +270,7 @@ def open_checked(path: Path, access: Access, *, backup_folder=None, reading=None
         return opened
     from ctgdesk.db import open_database
 
-    if not access.writes:  # READ, COPY
+    if not access.writes:  # READ, COPY, PREVIEW
         opened.db = open_database(path, migrate=False, read_only=True)
         return opened
     from ctgdesk.db.health import HealthStatus
