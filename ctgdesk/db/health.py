@@ -281,6 +281,15 @@ def check_database(path: Path | str, *, reading: FileReading | None = None) -> H
             f"{not_ours} (version de schéma « {revision} » inconnue). Il n'a pas été modifié.",
             revision, sorted(tables),
         )
+    if revision != head and not CORE_TABLES <= tables:
+        # A known revision name ("0001" is common) on a file without ctgdesk's tables:
+        # another application's Alembic base, never to be "upgraded".
+        return _report(
+            path, HealthStatus.NOT_CTGDESK,
+            f"{not_ours} (version de schéma « {revision} », mais sans les tables de ctgdesk). "
+            "Il n'a pas été modifié.",
+            revision, sorted(tables),
+        )
     if revision != head:
         return _report(
             path, HealthStatus.NEEDS_MIGRATION,

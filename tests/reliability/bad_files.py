@@ -67,6 +67,16 @@ def foreign_alembic(folder: Path, template: Path) -> Path:
     return path
 
 
+def foreign_alembic_known_name(folder: Path, template: Path) -> Path:
+    """Another application's Alembic base whose revision is named like one of ctgdesk's ("0001")."""
+    path = folder / "autre_appli.sqlite"
+    folder.mkdir(parents=True, exist_ok=True)
+    _sql(path, "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)",
+         "INSERT INTO alembic_version VALUES ('0001')",
+         "CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount NUMERIC)")
+    return path
+
+
 def newer_schema(folder: Path, template: Path) -> Path:
     """A ctgdesk base written by a newer ctgdesk (a revision this version does not know)."""
     path = _copy(template, folder / "ctgdesk.sqlite")
@@ -138,6 +148,7 @@ def healthy(folder: Path, template: Path) -> Path:
 BUILDERS = {
     "sqlite_etrangere": foreign_sqlite,
     "alembic_etrangere": foreign_alembic,
+    "alembic_etrangere_0001": foreign_alembic_known_name,
     "schema_plus_recent": newer_schema,
     "schema_ancien": old_schema,
     "table_en_trop": extra_table,

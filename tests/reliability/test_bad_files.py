@@ -75,6 +75,7 @@ COMMANDS: list[tuple[str, str, list[str]]] = [
 REFUSED_BY_ALL = {
     "sqlite_etrangere": "pas une base ctgdesk",
     "alembic_etrangere": "pas une base ctgdesk",
+    "alembic_etrangere_0001": "pas une base ctgdesk",
     "schema_plus_recent": "version plus récente de ctgdesk",
     "table_en_trop": "ne correspond pas au schéma de ctgdesk",
     "pas_sqlite": "n'est pas une base de données ctgdesk",
@@ -175,7 +176,7 @@ def judge(kind, category, argv, result, db, before, problems: list[str]) -> None
         problems.append(f"{where}: « {words} » absent de\n{said}")
     if kind == "dossier_lecture_seule" and "endommagée" in said:
         problems.append(f"{where}: une base saine dite endommagée\n{said}")
-    if kind == "alembic_etrangere" and "plus récente" in said:
+    if kind.startswith("alembic_etrangere") and ("plus récente" in said or "Base mise à jour" in said):
         problems.append(f"{where}: une base étrangère dite plus récente\n{said}")
     after = sha256(db)
     if after != before["sha"]:
