@@ -44,9 +44,9 @@ def global_options() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--db",
-        type=Path,
         default=None,
-        help="fichier de base de données (par défaut : dossier de données de l'application)",
+        help="fichier de base de données (par défaut : dossier de données de l'application), "
+             "ou base d'équipe postgresql://UTILISATEUR@SERVEUR/BASE",
     )
     return parser
 
@@ -63,9 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def db_path(args: argparse.Namespace) -> Path:
+def db_path(args: argparse.Namespace) -> Path | str:
+    """The base's file, or a team base's address (postgresql://…) kept as text."""
     if args.db is not None:
-        return args.db
+        from ctgdesk.db.engine import is_server_url
+
+        return args.db if is_server_url(args.db) else Path(args.db)
     from ctgdesk.db.paths import default_db_path
 
     return default_db_path()

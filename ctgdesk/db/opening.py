@@ -235,6 +235,10 @@ def open_base(
     ctgdesk.db.preflight); it is then not taken again, and not released by `close()`.
     `engine=False`: every check, no SQLAlchemy engine (a backup copies the file itself).
     """
+    from ctgdesk.db.engine import is_server_url
+
+    if is_server_url(path):
+        return open_server(str(path), access)
     path = resolve(path)
     if path.is_dir():
         raise OpeningRefused(f"« {path} » est un dossier, pas une base de données : donnez le chemin du fichier.")
@@ -296,4 +300,44 @@ def open_checked(path: Path, access: Access, *, backup_folder=None, reading=None
             f"La mise à jour du schéma de la base a échoué ({error}). La base a été remise dans "
             f"son état d'avant, depuis la sauvegarde « {backup.path} ».", report,
         ) from error
+    return opened
+
+
+def open_server(url: str, access: Access) -> OpenedBase:
+    """A team base on a PostgreSQL server: no file, no lock (the server serialises writers and
+    enforces the rights, ctgdesk.db.team); "is it ours?" and the schema version are checked as
+    for a file. Backups of a team base are the server's (pg_dump), made by its IT service."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import DBAPIError
+
+    from ctgdesk.db import open_database
+    from ctgdesk.db.engine import make_engine
+    from ctgdesk.db.health import HealthReport, HealthStatus
+    from ctgdesk.db.migrate import current_revision, head_revision, known_revisions
+
+    engine = make_engine(url)
+    shown = engine.url.render_as_string(hide_password=True)
+    try:
+        revision = current_revision(engine)
+        tables = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
+    except DBAPIError as error:
+        first = str(getattr(error, "orig", error)).strip().splitlines()[0] if str(error).strip() else ""
+        raise OpeningRefused(f"Connexion à la base d'équipe {shown} impossible : {first}") from None
+    finally:
+        engine.dispose()
+    if revision is None:
+        if tables:
+            raise OpeningRefused(f"La base {shown} n'est pas une base ctgdesk : elle n'a pas été modifiée.")
+        if access is not Access.CREATE:
+            raise OpeningRefused(f"La base {shown} est vide : préparez-la d'abord avec « ctgdesk team init ».")
+    elif revision not in known_revisions():
+        raise OpeningRefused(f"La base {shown} a été écrite par une version plus récente de ctgdesk "
+                             f"(schéma {revision}) : mettez ctgdesk à jour.")
+    elif revision != head_revision() and not access.writes:
+        raise OpeningRefused(f"La base {shown} est d'une version plus ancienne de ctgdesk : {UPGRADE_HINT}.")
+    status = HealthStatus.OK if revision == head_revision() else HealthStatus.NEW if revision is None \
+        else HealthStatus.NEEDS_MIGRATION
+    report = HealthReport(Path(shown), status, "base d'équipe", revision)
+    opened = OpenedBase(Path(shown), report)
+    opened.db = open_database(url, migrate=access.writes, read_only=not access.writes)
     return opened

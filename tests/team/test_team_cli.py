@@ -79,3 +79,29 @@ def test_push_the_demo_then_pull_it_back_lossless(pg_url, demo_db, tmp_path, cap
     assert _figures(copy) == _figures(pg_url)
     assert main(["team", "pull", pg_url, "--out", str(copy)]) == 1
     assert "existe déjà" in capsys.readouterr().err
+
+
+def test_info_and_the_bilan_of_a_team_base_match_the_local_demo(pg_url, demo_db, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    local = demo_db.path
+    demo_db.dispose()
+    assert main(["team", "init", pg_url]) == 0
+    assert main(["team", "push", str(local), "--to", pg_url]) == 0
+    capsys.readouterr()
+    outputs = {}
+    for name, target in (("local", str(local)), ("server", pg_url)):
+        assert main(["--db", target, "info"]) == 0
+        info = capsys.readouterr().out
+        outputs[name] = [line for line in info.splitlines() if not line.lower().startswith(("base", "chemin", "fichier"))]
+        out = tmp_path / f"{name}.xlsx"
+        assert main(["--db", target, "export", "bilan", "--year", "2026", "--out", str(out)]) == 0
+        capsys.readouterr()
+        book = load_workbook(out, read_only=True)
+        outputs[name + "-bilan"] = {
+            sheet.title: [row for row in sheet.iter_rows(values_only=True)
+                          if not any(isinstance(v, str) and ("Produit le" in v or "Source" in v or "sqlite" in v or "postgres" in v) for v in row)]
+            for sheet in book.worksheets}
+    assert any("réunion" in line.lower() for line in outputs["server"])
+    assert outputs["server"] == outputs["local"]
+    assert outputs["server-bilan"] == outputs["local-bilan"]
