@@ -111,7 +111,31 @@ def _write_private_text(target: Path, text: str) -> None:
 # ---------------------------------------------------------------- backups
 
 
+def _team_base(args: argparse.Namespace) -> str | None:
+    from ctgdesk.db.engine import is_server_url
+
+    target = db_path(args)
+    return target if is_server_url(target) else None
+
+
+def _team_backup(url: str, args: argparse.Namespace) -> int:
+    from ctgdesk.db.team import TeamError, dump
+
+    if args.out is None:
+        raise CommandError("Pour une base d'équipe, indiquez le fichier de sauvegarde : --out FICHIER.dump "
+                           "(format pg_dump, à restaurer avec « ctgdesk restore » ou pg_restore).")
+    try:
+        size = dump(url, args.out)
+    except TeamError as error:
+        raise CommandError(str(error)) from None
+    print(f"Sauvegarde vérifiée écrite : {args.out} ({french_size(size)}, format pg_dump).")
+    return 0
+
+
 def run_backup(args: argparse.Namespace) -> int:
+    url = _team_base(args)
+    if url is not None:
+        return _team_backup(url, args)
     # A copy reads the base only: any ctgdesk base, of an older schema too.
     with open_base(args, Access.COPY, engine=False) as base:
         try:
@@ -142,6 +166,16 @@ def run_list_backups(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise CommandError(f"La sauvegarde « {args.file} » n'existe pas.")
+    url = _team_base(args)
+    if url is not None:
+        from ctgdesk.db.team import TeamError, restore_dump
+
+        try:
+            restore_dump(args.file, url)
+        except TeamError as error:
+            raise CommandError(str(error)) from None
+        print(f"Sauvegarde {args.file} restaurée dans la base d'équipe ; les droits de l'équipe sont remis en place.")
+        return 0
     # Locked; the base replaced must be a ctgdesk base (or damaged, or none yet): another
     # program's file is never replaced.
     with open_base(args, Access.REPLACE, engine=False, backup_folder=args.dossier) as base:

@@ -130,3 +130,73 @@ def members(engine: Engine) -> list[tuple[str, int | None, str]]:
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(
             text(f"SELECT login, person_id, role FROM {TEAM_SCHEMA}.member ORDER BY login"))]
+
+
+def _libpq_url(url) -> str:
+    """The address as libpq's tools read it (no "+psycopg"), the password left out (PGPASSWORD)."""
+    return url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+
+
+def _tool(name: str) -> str:
+    import glob
+    import shutil
+
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    if candidates:
+        return candidates[-1]
+    raise TeamError(f"L'outil « {name} » de PostgreSQL est introuvable : installez les outils clients de PostgreSQL.")
+
+
+def _run_tool(name: str, url, arguments: list[str]) -> None:
+    import os
+    import subprocess
+
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = url.password
+    done = subprocess.run([_tool(name), *arguments], capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        message = (done.stderr or done.stdout).strip().splitlines()
+        raise TeamError(f"{name} a échoué : {message[-1] if message else f'code {done.returncode}'}")
+
+
+def dump(url_text: str, out) -> int:
+    """A backup of a team base: pg_dump's custom format, written beside and renamed, checked by
+    pg_restore --list (it must read back). Returns its size."""
+    import os
+    from pathlib import Path
+
+    from ctgdesk.db.engine import server_url
+
+    url = server_url(url_text)
+    out = Path(out)
+    partial = out.with_name(f".{out.name}.partiel")
+    try:
+        _run_tool("pg_dump", url, ["--format=custom", "--no-owner", f"--file={partial}", f"--dbname={_libpq_url(url)}"])
+        _run_tool("pg_restore", url, ["--list", str(partial)])
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return out.stat().st_size
+
+
+def restore_dump(dump_file, url_text: str) -> None:
+    """Put a pg_dump backup into an EMPTY team base (never over data), then the rights anew."""
+    from sqlalchemy import inspect
+
+    from ctgdesk.db.engine import make_engine, server_url
+
+    url = server_url(url_text)
+    engine = make_engine(url_text)
+    try:
+        if inspect(engine).get_table_names():
+            raise TeamError("La base de destination n'est pas vide : une sauvegarde se restaure dans une base vide "
+                            "(créez-en une, puis recommencez). Rien n'a été modifié.")
+        _run_tool("pg_restore", url, ["--no-owner", "--exit-on-error", "--single-transaction",
+                                      f"--dbname={_libpq_url(url)}", str(dump_file)])
+        init_team_base(engine)
+    finally:
+        engine.dispose()

@@ -105,3 +105,30 @@ def test_info_and_the_bilan_of_a_team_base_match_the_local_demo(pg_url, demo_db,
     assert any("réunion" in line.lower() for line in outputs["server"])
     assert outputs["server"] == outputs["local"]
     assert outputs["server-bilan"] == outputs["local-bilan"]
+
+
+def test_backup_of_a_team_base_is_a_pg_dump_that_restores_into_an_empty_base(pg_server, pg_url, tmp_path, capsys):
+    from ctgdesk.db.copy import row_counts
+    from ctgdesk.services.demo import build_demo
+    from tests.conftest import DEMO_TODAY
+
+    assert main(["team", "init", pg_url]) == 0
+    database = open_database(pg_url)
+    with database.transaction() as session:
+        build_demo(session, today=DEMO_TODAY)
+    before = row_counts(database.engine)
+    database.dispose()
+    dump = tmp_path / "equipe.dump"
+    assert main(["--db", pg_url, "backup"]) == 1
+    assert "--out FICHIER.dump" in capsys.readouterr().err
+    assert main(["--db", pg_url, "backup", "--out", str(dump)]) == 0
+    assert "format pg_dump" in capsys.readouterr().out
+    assert dump.read_bytes()[:5] == b"PGDMP"
+
+    assert main(["--db", pg_url, "restore", str(dump)]) == 1  # never over data
+    assert "n'est pas vide" in capsys.readouterr().err
+    empty = pg_server.create_database("restauree_" + tmp_path.name[-20:].lower().replace("-", "_"))
+    assert main(["--db", empty, "restore", str(dump)]) == 0
+    restored = open_database(empty, migrate=False)
+    assert row_counts(restored.engine) == before
+    restored.dispose()
