@@ -7,6 +7,7 @@ Ctrl+Z brings it back with everything it held), Ctrl+F search.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt
@@ -443,6 +444,7 @@ class MeetingsPage(Page):
             meeting_id = meetings.meeting_id_for_uid(s, uid)
             if meeting_id is None:
                 raise ValidationError("Cette réunion n'existe plus.")
-            meetings.save_meeting(s, data, meeting_id, now=RESTORE_NOW)
+            # Undo and redo put back a version on purpose: not checked against the one read.
+            meetings.save_meeting(s, replace(data, row_version=None), meeting_id, now=RESTORE_NOW)
         self.ctx.notify_changed()
 
