@@ -159,7 +159,9 @@ def _text_width(word):
 def _widths(table, fractions, word) -> None:
     width = _text_width(word)
     table.autofit = False
-    for row in table.rows:
+    for column, fraction in zip(table.columns, fractions):  # the grid, which LibreOffice follows
+        column.width = int(width * fraction)
+    for row in table.rows:  # the cells, which Word follows
         for cell, fraction in zip(row.cells, fractions):
             cell.width = int(width * fraction)
 

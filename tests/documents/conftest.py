@@ -46,6 +46,20 @@ class Copil:
 
 @pytest.fixture
 def copil(session) -> Copil:
+    return build_copil(session)
+
+
+@pytest.fixture
+def copil_db(db) -> tuple[str, Copil]:
+    """The same COPIL committed to a database file (for the commands)."""
+    with db.transaction() as session:
+        built = build_copil(session)
+    path = str(db.path)
+    db.dispose()
+    return path, built
+
+
+def build_copil(session) -> Copil:
     convention = territory.create_convention(session, name="CTG Sainville 2024-2028", territory="Pays de Sainville",
                                              first_year=2024, last_year=2028)
     orgs = {}
