@@ -17,7 +17,7 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor
 
 from ctgdesk.exchange.atomic import ExportError, atomic_path
 from ctgdesk.exchange.meeting_layout import Bullets, Facts, Grid, Heading, Layout, Text, layout
@@ -66,11 +66,13 @@ def write_meeting_docx(document: MeetingDocument | DossierCopil, path: Path | st
 # --- styles: a model may lack some; fall back to what it has -------------------------------------
 
 def _has_style(word, name: str) -> bool:
-    try:
-        word.styles[name]
-    except KeyError:
-        return False
-    return True
+    """Whether the model has a style of that (English, built-in) name — looked up once per document:
+    python-docx's own lookup reads every style each time."""
+    names = getattr(word, "_ctgdesk_style_names", None)
+    if names is None:
+        names = {style.name for style in word.styles}
+        word._ctgdesk_style_names = names
+    return name in names
 
 
 def _paragraph(word, text: str = "", style: str | None = None, fallback: str = "Normal"):
@@ -158,12 +160,25 @@ def _text_width(word):
 
 def _widths(table, fractions, word) -> None:
     width = _text_width(word)
+    widths = [Emu(int(width * fraction)) for fraction in fractions]
     table.autofit = False
-    for column, fraction in zip(table.columns, fractions):  # the grid, which LibreOffice follows
-        column.width = int(width * fraction)
-    for row in table.rows:  # the cells, which Word follows
-        for cell, fraction in zip(row.cells, fractions):
-            cell.width = int(width * fraction)
+    for column, column_width in zip(table.columns, widths):  # the grid, which LibreOffice follows
+        column.width = column_width
+    for tr in table._tbl.tr_lst:  # the cells, which Word follows (on the XML: python-docx's cells are slow)
+        for tc, column_width in zip(tr.tc_lst, widths):
+            tc.width = column_width
+
+
+def _cell_text(tc, text: str, bold: bool = False) -> None:
+    """The text of a fresh cell, one paragraph per line (straight to the XML, as _widths)."""
+    paragraphs = tc.p_lst
+    for number, line in enumerate(text.split("\n")):
+        p = paragraphs[0] if number == 0 else tc.add_p()
+        if line:
+            r = p.add_r()
+            if bold:
+                r.get_or_add_rPr().get_or_add_b()
+            r.add_t(line)
 
 
 def _shade(cell, fill: str) -> None:
@@ -189,21 +204,17 @@ def _grid(word, block: Grid) -> None:
         run.italic = True
         return
     table = _table(word, len(block.rows) + 1, len(block.headers))
-    header = table.rows[0]
-    _repeat_header(header)
-    for cell, text in zip(header.cells, block.headers):
-        cell.text = text
+    rows = table.rows
+    _repeat_header(rows[0])
+    trs = table._tbl.tr_lst
+    for cell, tc, text in zip(rows[0].cells, trs[0].tc_lst, block.headers):
+        _cell_text(tc, text, bold=True)
         _shade(cell, "E6E6E6")
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row, values in zip(table.rows[1:], block.rows):
+    for number, (tr, values) in enumerate(zip(trs[1:], block.rows), start=1):
         if block.row_height_cm:
-            row.height = Cm(block.row_height_cm)
-            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        for cell, text in zip(row.cells, values):
-            lines = text.split("\n")
-            cell.text = lines[0]
-            for line in lines[1:]:
-                cell.add_paragraph(line)
+            rows[number].height = Cm(block.row_height_cm)
+            rows[number].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        for tc, text in zip(tr.tc_lst, values):
+            _cell_text(tc, text)
     _widths(table, block.widths, word)
     _paragraph(word)

@@ -17,6 +17,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Image,
     ListFlowable,
@@ -43,6 +44,7 @@ LOGO_MAX_WIDTH = 3.8 * cm
 DARK = colors.HexColor("#222222")
 RULE = colors.HexColor("#808080")
 HEAD_FILL = colors.HexColor("#E6E6E6")  # light grey: readable in black and white
+CELL_SIZE = 8.5
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -154,13 +156,20 @@ def _story(page: Layout) -> list:
 def _grid(block: Grid):
     if not block.rows and block.empty:
         return _p(block.empty, "note")
-    data = [[_p(h, "head") for h in block.headers], *[[_p(cell) for cell in row] for row in block.rows]]
+    widths = [w * CONTENT_WIDTH for w in block.widths]
+    room = [w - 6.5 for w in widths]  # less the cell's padding
+    # A Paragraph where the text must wrap, a plain string where it fits (much quicker to lay out,
+    # as in the bilan): the dossier of a big territory has hundreds of cells.
+    data = [[_p(h, "head") for h in block.headers], *[
+        [cell if "\n" not in cell and stringWidth(cell, FONT, CELL_SIZE) <= space else _p(cell)
+         for cell, space in zip(row, room)] for row in block.rows]]
     heights = None
     if block.row_height_cm:
         heights = [None] + [block.row_height_cm * cm] * len(block.rows)
-    table = LongTable(data, colWidths=[w * CONTENT_WIDTH for w in block.widths], rowHeights=heights, repeatRows=1,
-                      hAlign="LEFT")
+    table = LongTable(data, colWidths=widths, rowHeights=heights, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT), ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
+        ("LEADING", (0, 0), (-1, -1), 10.5), ("TEXTCOLOR", (0, 0), (-1, -1), DARK),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE" if block.row_height_cm else "TOP"),

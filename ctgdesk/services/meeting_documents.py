@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ctgdesk.formatting import decimal2, long_date, short_date
 from ctgdesk.models import (
     Alert,
+    Attendance,
     AttendanceStatus,
+    Coordinator,
     Convention,
     Decision,
     DecisionStatus,
@@ -26,9 +28,11 @@ from ctgdesk.models import (
     FicheStatus,
     Instance,
     InstanceKind,
+    InstanceMember,
     Meeting,
     MeetingStatus,
     Objectif,
+    Person,
 )
 from ctgdesk.models.base import utcnow
 from ctgdesk.models.plan import FicheIndicator, FicheIndicatorValue
@@ -260,14 +264,32 @@ def find_meeting_id(session: Session, reference: str) -> int | None:
 def _meeting(session: Session, meeting_id: int) -> Meeting:
     meeting = session.scalar(
         select(Meeting).where(Meeting.id == meeting_id).options(
-            selectinload(Meeting.instance).selectinload(Instance.members),
-            selectinload(Meeting.attendances), selectinload(Meeting.decisions),
-            selectinload(Meeting.alerts), selectinload(Meeting.expertises), selectinload(Meeting.communes),
+            selectinload(Meeting.instance).selectinload(Instance.members).options(
+                selectinload(InstanceMember.person).selectinload(Person.organisation),
+                selectinload(InstanceMember.organisation)),
+            selectinload(Meeting.attendances).options(
+                selectinload(Attendance.person).selectinload(Person.organisation),
+                selectinload(Attendance.organisation)),
+            selectinload(Meeting.decisions).options(*DECISION_LOADS),
+            selectinload(Meeting.alerts).options(*ALERT_LOADS),
+            selectinload(Meeting.expertises), selectinload(Meeting.communes),
         )
     )
     if meeting is None:
         raise NotFound(f"Aucune réunion n'a l'identifiant « {meeting_id} ».", "meeting")
     return meeting
+
+
+# what a decision's and an alert's lines name, read in a few statements rather than one per line
+DECISION_LOADS = (
+    selectinload(Decision.carried_by).selectinload(Person.organisation),
+    selectinload(Decision.carried_by_organisation), selectinload(Decision.fiche),
+    selectinload(Decision.meeting).selectinload(Meeting.instance),
+)
+ALERT_LOADS = (
+    selectinload(Alert.fiche), selectinload(Alert.meeting).selectinload(Meeting.instance),
+    selectinload(Alert.raised_by).selectinload(Coordinator.person),
+)
 
 
 def _convention(session: Session, meeting: Meeting) -> Convention | None:
@@ -381,7 +403,7 @@ def earlier_open_decisions(session: Session, meeting: Meeting) -> list[DecisionI
         select(Decision).join(Meeting, Decision.meeting_id == Meeting.id)
         .where(Meeting.instance_id == meeting.instance_id, Meeting.starts_at < meeting.starts_at,
                Meeting.id != meeting.id, Decision.status.in_(OPEN_DECISION))
-        .order_by(Meeting.starts_at, Decision.id)
+        .order_by(Meeting.starts_at, Decision.id).options(*DECISION_LOADS)
     ).all()
     return [_decision_item(d) for d in decisions]
 
@@ -513,19 +535,19 @@ def dossier_copil(session: Session, meeting_id: int) -> DossierCopil:
 
     alerts = session.scalars(
         select(Alert).where(Alert.raised_on >= since.date(), Alert.raised_on <= until.date())
-        .order_by(Alert.raised_on, Alert.id)
+        .order_by(Alert.raised_on, Alert.id).options(*ALERT_LOADS)
     ).all()
     alert_items = [_alert_item(a) for a in alerts]
 
     earlier = session.scalars(
         select(Decision).join(Meeting, Decision.meeting_id == Meeting.id)
         .join(Instance, Meeting.instance_id == Instance.id)
-        .where(Instance.kind == InstanceKind.COPIL, Meeting.starts_at < meeting.starts_at, Meeting.id != meeting.id)
-        .order_by(Meeting.starts_at, Decision.id)
+        .where(Instance.kind == InstanceKind.COPIL, Meeting.starts_at < meeting.starts_at, Meeting.id != meeting.id,
+               Decision.status.in_(OPEN_DECISION) | (Meeting.id == (previous.id if previous is not None else -1)))
+        .order_by(Meeting.starts_at, Decision.id).options(*DECISION_LOADS)
     ).all()
     # the previous COPIL's decisions whatever their status, older ones while still open
-    earlier_items = [_decision_item(d) for d in earlier
-                     if d.status in OPEN_DECISION or (previous is not None and d.meeting_id == previous.id)]
+    earlier_items = [_decision_item(d) for d in earlier]
 
     from ctgdesk.services.etp import etp_grid
 
@@ -535,16 +557,15 @@ def dossier_copil(session: Session, meeting_id: int) -> DossierCopil:
                          r.cells[year].status.label) for r in grid.rows if year in r.cells]
     has_previous = any(year - 1 in r.cells for r in grid.rows)
 
-    held = session.scalars(
-        select(Meeting).where(Meeting.status == MeetingStatus.HELD, Meeting.starts_at >= since,
-                              Meeting.starts_at < until)
-    ).all()
-    decisions_taken = sum(len(m.decisions) for m in held)
+    in_period = (Meeting.status == MeetingStatus.HELD, Meeting.starts_at >= since, Meeting.starts_at < until)
+    held_count = session.scalar(select(func.count()).select_from(Meeting).where(*in_period))
+    decisions_taken = session.scalar(select(func.count()).select_from(Decision)
+                                     .join(Meeting, Decision.meeting_id == Meeting.id).where(*in_period))
     open_alerts = sum(1 for a in alert_items if a.resolved_on is None)
     by_status = {status: sum(1 for f in fiches if f.status is status) for status in FicheStatus}
     period = f"du {short_date(since.date())} au {short_date(until.date())}"
     key_figures = [
-        KeyFigure("Réunions tenues", str(len(held)), f"réunions au statut « Tenue » {period}"),
+        KeyFigure("Réunions tenues", str(held_count), f"réunions au statut « Tenue » {period}"),
         KeyFigure("Décisions prises", str(decisions_taken), f"relevés de décisions des réunions tenues {period}"),
         KeyFigure("Alertes au COPIL levées depuis", str(len(alert_items) - open_alerts),
                   f"alertes émises {period}, levées depuis"),
