@@ -54,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     meeting = kinds.add_parser("meeting", help="un document de réunion : convocation, émargement, compte rendu, "
                                                  "relevé de décisions, dossier de COPIL (.docx, PDF, brouillon .eml)")
-    meeting.add_argument("meeting", metavar="ID", help="identifiant de la réunion (nombre) ou son uid")
+    meeting.add_argument("meeting", metavar="ID", help="identifiant de la réunion (colonne « Identifiant » de « export csv meetings ») ou son uid")
     meeting.add_argument("--doc", required=True, choices=("convocation", "emargement", "compte-rendu", "releve",
                                                          "dossier"), help="le document")
     meeting.add_argument("--format", choices=("docx", "pdf"), default=None,

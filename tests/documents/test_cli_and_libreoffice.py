@@ -105,3 +105,18 @@ def test_libreoffice_opens_every_docx(copil_db, tmp_path, capsys):
     compte_rendu = pdf_text(out / "compte-rendu.pdf")
     assert "mardi 14 octobre 2025" in compte_rendu and "Chercher un local pour la micro-" in compte_rendu
     assert "Farid Zerrouki" in pdf_text(out / "emargement.pdf")
+
+
+def test_the_id_is_the_one_export_csv_meetings_shows(copil_db, tmp_path, capsys):
+    import csv
+
+    path, copil = copil_db
+    assert run(capsys, "--db", path, "export", "csv", "meetings", "--out", str(tmp_path / "m.csv"))[0] == 0
+    with open(tmp_path / "m.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    line = next(r for r in rows[1:] if r[rows[0].index("Intitulé")] == "COPIL d'automne")
+    shown = line[rows[0].index("Identifiant")]
+    code, out, err = run(capsys, "--db", path, "export", "meeting", shown, "--doc", "releve", "--out",
+                         str(tmp_path / "r.pdf"))
+    assert code == 0, err and shown == str(copil.meeting_id)
+    assert "Relevé de décisions de « COPIL d'automne » (mardi 14 octobre 2025)" in out
