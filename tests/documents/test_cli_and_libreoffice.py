@@ -118,5 +118,6 @@ def test_the_id_is_the_one_export_csv_meetings_shows(copil_db, tmp_path, capsys)
     shown = line[rows[0].index("Identifiant")]
     code, out, err = run(capsys, "--db", path, "export", "meeting", shown, "--doc", "releve", "--out",
                          str(tmp_path / "r.pdf"))
-    assert code == 0, err and shown == str(copil.meeting_id)
+    assert code == 0, err
+    assert shown == str(copil.meeting_id)
     assert "Relevé de décisions de « COPIL d'automne » (mardi 14 octobre 2025)" in out

@@ -178,3 +178,40 @@ def test_open_the_dossier_of_a_copil_from_its_form(window, qtbot, opened, demo_c
     assert path.suffix == ".pdf" and path.read_bytes().startswith(b"%PDF")
     assert "Dossier de séance du COPIL" in path.name
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
+
+
+def dossier_button(window):
+    from PySide6.QtWidgets import QToolButton
+
+    board = window.show_page("dashboard")
+    return next(b for b in board.header.findChildren(QToolButton) if b.defaultAction() is board.dossier_action)
+
+
+@POPUPS_OFFSCREEN
+def test_the_dashboard_opens_the_dossier_of_the_next_copil(demo_ctx, qtbot, settings, opened, warnings_shown):
+    from datetime import datetime
+
+    from ctgdesk.services import meetings
+    from ctgdesk.ui.main_window import MainWindow
+
+    main = MainWindow(demo_ctx, settings)
+    show_page(qtbot, main, 1440, 860)
+    main.load()
+    wait_loads(qtbot, demo_ctx)
+    QTest.mouseClick(dossier_button(main), Qt.MouseButton.LeftButton)
+    assert opened == [] and warnings_shown == [
+        "Aucun COPIL n'est prévu à partir du lundi 23 novembre 2026 : planifiez-le dans la page « Réunions », "
+        "puis revenez ici."]
+
+    with demo_ctx.db.transaction() as session:
+        copil = session.scalar(select(Instance).where(Instance.kind == InstanceKind.COPIL))
+        meetings.save_meeting(session, meetings.MeetingInput(
+            instance_id=copil.id, starts_at=datetime(2026, 12, 15, 14, 0), title="COPIL de décembre",
+            place="Mairie de Carvin", agenda="Bilan 2026"))
+    QTest.mouseClick(dossier_button(main), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(opened) == 1)
+    path = Path(opened[0].toLocalFile())
+    from tests.documents.helpers import pdf_text
+
+    text = pdf_text(path)
+    assert "Dossier de séance du COPIL" in text and "mardi 15 décembre 2026" in text and "Mairie de Carvin" in text

@@ -102,45 +102,14 @@ class MeetingDocumentsButton(QToolButton):
 
     # --- the documents ----------------------------------------------------------------------
     def _document(self, kind: str):
-        meeting_id = self.meeting_id()
-        if meeting_id is None:
-            show_error(self, "Enregistrez d'abord la réunion : les documents sont faits à partir de ce qui est "
-                             "enregistré.")
-            return None
-        try:
-            with self.ctx.db.transaction() as session:
-                return meeting_document(session, meeting_id, kind)
-        except ValidationError as error:
-            show_error(self, error.message)
-            return None
+        return read_document(self, self.ctx, self.meeting_id(), kind)
 
     def _write(self, document, fmt: str, path: Path, draft: bool = False) -> Path | None:
-        from ctgdesk.exchange.meeting_files import write_document, write_draft
-
-        model = self.model_path() if fmt == "docx" else None
-        try:
-            if draft:
-                return write_draft(document, fmt, path, model)
-            return write_document(document, fmt, path, model)
-        except ExportError as error:
-            show_error(self, error.message, "Document non écrit")
-            return None
-
-    def _open_file(self, path: Path) -> None:
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            show_error(self, f"Aucun programme n'a pu ouvrir « {path} ». Le fichier est écrit : ouvrez-le "
-                             "vous-même.")
+        return write_file(self, document, fmt, path, self.model_path() if fmt == "docx" else None, draft)
 
     def open_document(self, kind: str, fmt: str) -> Path | None:
-        from ctgdesk.exchange.meeting_files import suggested_filename
-
-        document = self._document(kind)
-        if document is None:
-            return None
-        path = self._write(document, fmt, documents_folder() / suggested_filename(document, fmt))
-        if path is not None:
-            self._open_file(path)
-        return path
+        return open_meeting_document(self, self.ctx, self.meeting_id(), kind, fmt,
+                                     self.model_path() if fmt == "docx" else None)
 
     def _folder(self) -> Path:
         saved = self.settings.value(FOLDER_KEY, "")
@@ -181,5 +150,52 @@ class MeetingDocumentsButton(QToolButton):
         name = suggested_filename(document, "eml")
         path = self._write(document, "pdf", documents_folder() / name, draft=True)
         if path is not None:
-            self._open_file(path)
+            open_file(self, path)
         return path
+
+
+# --- shared with the dashboard's "Dossier du prochain COPIL" ----------------------------------------
+
+def read_document(parent: QWidget, ctx, meeting_id: int | None, kind: str):
+    """The document computed from the record, or None (the reason shown to the user)."""
+    if meeting_id is None:
+        show_error(parent, "Enregistrez d'abord la réunion : les documents sont faits à partir de ce qui est "
+                           "enregistré.")
+        return None
+    try:
+        with ctx.db.transaction() as session:
+            return meeting_document(session, meeting_id, kind)
+    except ValidationError as error:
+        show_error(parent, error.message)
+        return None
+
+
+def write_file(parent: QWidget, document, fmt: str, path: Path, model: Path | None, draft: bool = False) -> Path | None:
+    from ctgdesk.exchange.meeting_files import write_document, write_draft
+
+    try:
+        if draft:
+            return write_draft(document, fmt, path, model)
+        return write_document(document, fmt, path, model)
+    except ExportError as error:
+        show_error(parent, error.message, "Document non écrit")
+        return None
+
+
+def open_file(parent: QWidget, path: Path) -> None:
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        show_error(parent, f"Aucun programme n'a pu ouvrir « {path} ». Le fichier est écrit : ouvrez-le vous-même.")
+
+
+def open_meeting_document(parent: QWidget, ctx, meeting_id: int | None, kind: str, fmt: str,
+                          model: Path | None = None) -> Path | None:
+    """Write the document to the temporary documents folder and open it with the system."""
+    from ctgdesk.exchange.meeting_files import suggested_filename
+
+    document = read_document(parent, ctx, meeting_id, kind)
+    if document is None:
+        return None
+    path = write_file(parent, document, fmt, documents_folder() / suggested_filename(document, fmt), model)
+    if path is not None:
+        open_file(parent, path)
+    return path
