@@ -101,11 +101,10 @@ def _write(word, page: Layout) -> None:
                 _paragraph(word, item, "List Number" if block.numbered else "List Bullet")
         elif isinstance(block, Facts):
             table = _table(word, len(block.rows), 2)
-            for row, (label, value) in zip(table.rows, block.rows):
-                row.cells[0].text = label
-                row.cells[1].text = value
-                for run in row.cells[0].paragraphs[0].runs:
-                    run.bold = True
+            for tr, (label, value) in zip(table._tbl.tr_lst, block.rows):
+                label_cell, value_cell = tr.tc_lst
+                _cell_text(label_cell, label, bold=True)
+                _cell_text(value_cell, value)
             _widths(table, (0.25, 0.75), word)
             _paragraph(word)
         elif isinstance(block, Grid):
@@ -169,15 +168,20 @@ def _widths(table, fractions, word) -> None:
             tc.width = column_width
 
 
+CELL_SIZE = Pt(9)
+
+
 def _cell_text(tc, text: str, bold: bool = False) -> None:
-    """The text of a fresh cell, one paragraph per line (straight to the XML, as _widths)."""
+    """The text of a fresh cell, one paragraph per line, in 9 pt (straight to the XML, as _widths)."""
     paragraphs = tc.p_lst
     for number, line in enumerate(text.split("\n")):
         p = paragraphs[0] if number == 0 else tc.add_p()
         if line:
             r = p.add_r()
+            properties = r.get_or_add_rPr()
             if bold:
-                r.get_or_add_rPr().get_or_add_b()
+                properties.get_or_add_b()
+            properties.sz_val = CELL_SIZE
             r.add_t(line)
 
 

@@ -7,6 +7,7 @@ services/meeting_documents.py, never a session.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ctgdesk.formatting import long_date, short_date
@@ -69,10 +70,14 @@ def _facts(meeting: MeetingHeader) -> Facts:
     return Facts(tuple(rows))
 
 
+AGENDA_NUMBER = re.compile(r"^\s*(?:\d+\s*[.)°-]|[-•*])\s*")
+
+
 def _agenda(meeting: MeetingHeader) -> list:
+    """The items numbered once: "1. Actualités" typed in the record loses its own "1."."""
     blocks: list = [Heading("Ordre du jour")]
     if meeting.agenda:
-        blocks.append(Bullets(meeting.agenda))
+        blocks.append(Bullets(tuple(AGENDA_NUMBER.sub("", item) or item for item in meeting.agenda), numbered=True))
     else:
         blocks.append(Text("Ordre du jour non renseigné.", "note"))
     return blocks
@@ -158,11 +163,12 @@ def _emargement(doc: MeetingDocument) -> Layout:
 
 def _attendance(doc: MeetingDocument) -> list:
     blocks: list = [Heading("Participants")]
-    for status, label in ((AttendanceStatus.PRESENT, "Présents"), (AttendanceStatus.EXCUSED, "Excusés"),
-                          (AttendanceStatus.ABSENT, "Absents")):
-        people = doc.with_status(status)
-        blocks += [Text(f"{label} ({len(people)})", "strong"), _people_list(people)]
     unknown = doc.with_status(None)
+    if len(unknown) < len(doc.participants):  # some attendance recorded: the three lists, even empty
+        for status, label in ((AttendanceStatus.PRESENT, "Présents"), (AttendanceStatus.EXCUSED, "Excusés"),
+                              (AttendanceStatus.ABSENT, "Absents")):
+            people = doc.with_status(status)
+            blocks += [Text(f"{label} ({len(people)})", "strong"), _people_list(people)]
     if unknown:
         blocks += [Text(f"Présence non renseignée ({len(unknown)})", "strong"), _people_list(unknown)]
     return blocks

@@ -138,6 +138,7 @@ def _story(page: Layout) -> list:
             story.append(ListFlowable(
                 [ListItem(_p(item, "normal"), leftIndent=14) for item in block.items],
                 bulletType="1" if block.numbered else "bullet", start=None if block.numbered else "•",
+                bulletFormat="%s." if block.numbered else None,
                 bulletFontName=FONT, bulletFontSize=9, leftIndent=14,
             ))
         elif isinstance(block, Facts):
