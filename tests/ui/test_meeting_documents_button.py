@@ -215,3 +215,55 @@ def test_the_dashboard_opens_the_dossier_of_the_next_copil(demo_ctx, qtbot, sett
 
     text = pdf_text(path)
     assert "Dossier de séance du COPIL" in text and "mardi 15 décembre 2026" in text and "Mairie de Carvin" in text
+
+
+@POPUPS_OFFSCREEN
+def test_a_territory_word_model_is_chosen_once_and_used(window, qtbot, opened, demo_ctx, settings, tmp_path,
+                                                        monkeypatch):
+    from docx import Document
+
+    model = Document()
+    model.sections[0].header.paragraphs[0].text = "Agglomération — papier à en-tête"
+    model.save(tmp_path / "modele.docx")
+    (tmp_path / "faux.docx").write_text("pas un document Word")
+    answers = [str(tmp_path / "faux.docx"), str(tmp_path / "modele.docx")]
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (answers.pop(0), "Document Word (*.docx)"))
+    errors: list[str] = []
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a, **_k: errors.append(text))
+
+    _copil_id, title, typed = last_copil(demo_ctx)
+    page = window.show_page("meetings")
+    wait_loads(qtbot, demo_ctx)
+    choose_in_list(qtbot, page, title, typed)
+    button = page.documents_button
+
+    def choose_model() -> None:
+        done: list[bool] = []
+
+        def drive() -> None:
+            menu = QApplication.activePopupWidget()
+            if menu is None:
+                QTimer.singleShot(50, drive)
+                return
+            QTest.keyClick(menu, Qt.Key.Key_Up)  # from the top: the last line
+            assert menu.activeAction().text().startswith("Modèle Word du territoire")
+            QTest.keyClick(menu, Qt.Key.Key_Return)
+            done.append(True)
+
+        QTimer.singleShot(50, drive)
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: done == [True])
+
+    choose_model()  # a file that is not a Word document: refused, nothing kept
+    assert errors and "n'est pas un document .docx lisible" in errors[0]
+    assert settings.value("documents/modele_word", "") == ""
+    choose_model()
+    assert settings.value("documents/modele_word") == str(tmp_path / "modele.docx")
+
+    use_menu(qtbot, button, "convocation", "Ouvrir (Word)")
+    qtbot.waitUntil(lambda: len(opened) == 1)
+    written = Document(opened[0].toLocalFile())
+    assert written.sections[0].header.paragraphs[0].text == "Agglomération — papier à en-tête"
+    assert "Convocation" in docx_text(Path(opened[0].toLocalFile()))

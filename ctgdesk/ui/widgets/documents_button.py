@@ -57,6 +57,7 @@ class MeetingDocumentsButton(QToolButton):
             self.submenus[kind] = submenu
         menu.addSeparator()
         self.model_action = menu.addAction("Modèle Word du territoire…", self.choose_model)
+        self.standard_model_action = menu.addAction("Revenir au modèle Word standard", self.forget_model)
         menu.aboutToShow.connect(self._update_menu)
         self.setMenu(menu)
 
@@ -81,6 +82,7 @@ class MeetingDocumentsButton(QToolButton):
         model = self.model_path()
         self.model_action.setText(f"Modèle Word du territoire : {model.name}…" if model else
                                   "Modèle Word du territoire…")
+        self.standard_model_action.setVisible(model is not None)
         meeting_id = self.meeting_id()
         for submenu in self.submenus.values():
             submenu.setEnabled(meeting_id is not None)
@@ -96,9 +98,22 @@ class MeetingDocumentsButton(QToolButton):
         current = self.model_path()
         chosen, _ = QFileDialog.getOpenFileName(
             self, "Modèle Word du territoire (papier à en-tête, styles)",
-            str(current.parent if current else self._folder()), "Document Word (*.docx);;Modèle Word (*.dotx)")
-        if chosen:
-            self.settings.setValue(MODEL_KEY, chosen)
+            str(current.parent if current else self._folder()), "Document Word (*.docx)")
+        if not chosen:
+            return
+        from ctgdesk.exchange.meeting_docx import open_model
+
+        try:
+            open_model(chosen)  # refused now, in French, rather than at the first document
+        except ExportError as error:
+            show_error(self, error.message, "Modèle non retenu")
+            return
+        self.settings.setValue(MODEL_KEY, chosen)
+        self.ctx.show_status(f"Les documents Word seront faits sur le modèle « {Path(chosen).name} ».", 8000)
+
+    def forget_model(self) -> None:
+        self.settings.remove(MODEL_KEY)
+        self.ctx.show_status("Les documents Word seront faits sur le modèle standard.", 8000)
 
     # --- the documents ----------------------------------------------------------------------
     def _document(self, kind: str):
