@@ -12,7 +12,10 @@ from typing import Any, Callable, Iterable, Sequence
 from ctgdesk.models import DecisionStatus, FicheStatus, InstanceKind, MeetingStatus
 from ctgdesk.services.bilan import AlertLine, Bilan, DecisionLine, EtpLine
 
-# kinds: text, wrap (long text), date, time, int, etp (0.00), money, percent, yesno
+# kinds: text, wrap (long text), date, time (a datetime.time), int, etp (0.00), money, percent, yesno
+# widths: Excel units (characters); the workbook widens a column whose header word needs it. A sheet
+# prints on A4 landscape, fitted to the width: keep a table's widths to about 230 in all, or it
+# prints too small to read (tests/bilan/test_xlsx.py).
 YES_NO = ("Oui", "Non")
 
 
@@ -89,22 +92,22 @@ def _labels(enum_cls) -> tuple[str, ...]:
 # --- indicators ---------------------------------------------------------------------------
 
 INDICATOR_COLUMNS = (
-    Column("objectif", "Objectif", 30, lambda r: f"{r.objective_number}. {r.objective_title}", "wrap"),
-    Column("fonction", "Fonction", 34, lambda r: f"{r.function_code} : {r.function_title}", "wrap"),
+    Column("objectif", "Objectif", 22, lambda r: f"{r.objective_number}. {r.objective_title}", "wrap"),
+    Column("fonction", "Fonction", 24, lambda r: f"{r.function_code} : {r.function_title}", "wrap"),
     Column("code", "Code", 9, lambda r: r.code),
-    Column("indicateur", "Indicateur", 50, lambda r: r.text, "wrap"),
-    Column("type", "Suivi / évaluation", 12, lambda r: r.kind_label, choices=("Suivi", "Évaluation")),
+    Column("indicateur", "Indicateur", 44, lambda r: r.text, "wrap"),
+    Column("type", "Suivi / évaluation", 13, lambda r: r.kind_label, choices=("Suivi", "Évaluation")),
     Column("nombre", "Nombre", 9, lambda r: r.value, "int"),
-    Column("nature", "Nature", 60, lambda r: r.nature, "wrap"),
-    Column("commentaire", "Commentaire", 40, lambda r: r.comment, "wrap"),
-    Column("calcul", "Mode de calcul", 40, lambda r: r.counted, "wrap"),
+    Column("nature", "Nature", 54, lambda r: r.nature, "wrap"),
+    Column("commentaire", "Commentaire", 26, lambda r: r.comment, "wrap"),
+    Column("calcul", "Mode de calcul", 30, lambda r: r.counted, "wrap"),
 )
 
 # --- meetings -----------------------------------------------------------------------------
 
 MEETING_COLUMNS = (
     Column("date", "Date", 11, lambda m: m.starts_at.date(), "date"),
-    Column("heure", "Heure", 7, lambda m: m.starts_at.strftime("%H:%M"), "time"),
+    Column("heure", "Heure", 7, lambda m: m.starts_at.time().replace(second=0, microsecond=0), "time"),
     Column("instance", "Instance", 30, lambda m: m.instance),
     Column("type_instance", "Type d'instance", 24, lambda m: m.kind.label, choices=_labels(InstanceKind)),
     Column("intitule", "Intitulé", 28, lambda m: m.title, "wrap"),
@@ -134,14 +137,14 @@ DECISION_ALERT_COLUMNS = (
     Column("type", "Type", 10, lambda r: "Décision" if _is_decision(r) else "Alerte", choices=("Décision", "Alerte")),
     Column("date", "Date", 11, lambda r: r.on if _is_decision(r) else r.raised_on, "date"),
     Column("instance", "Instance", 22, lambda r: r.instance),
-    Column("texte", "Texte", 60, lambda r: r.text, "wrap"),
+    Column("texte", "Texte", 50, lambda r: r.text, "wrap"),
     Column("porteur", "Porteur / émise par", 24, lambda r: r.carried_by if _is_decision(r) else r.raised_by),
     Column("echeance", "Échéance", 11, lambda r: r.due_date if _is_decision(r) else None, "date"),
     Column("statut", "Statut", 12, lambda r: r.status.label if _is_decision(r) else r.status_label,
            choices=DECISION_STATUS_LABELS + ALERT_STATUS_LABELS),
     Column("fiche", "Fiche action", 28, lambda r: r.fiche, "wrap"),
     Column("levee_le", "Levée le", 11, lambda r: None if _is_decision(r) else r.resolved_on, "date"),
-    Column("resolution", "Résolution", 36, lambda r: "" if _is_decision(r) else r.resolution, "wrap"),
+    Column("resolution", "Résolution", 30, lambda r: "" if _is_decision(r) else r.resolution, "wrap"),
 )
 
 DECISION_COLUMNS = (
@@ -168,10 +171,10 @@ ALERT_COLUMNS = (
 # --- plan d'action -----------------------------------------------------------------------------
 
 FICHE_COLUMNS = (
-    Column("enjeu", "Enjeu", 24, lambda f: f.enjeu, "wrap"),
-    Column("objectif", "Objectif", 24, lambda f: f.objectif, "wrap"),
+    Column("enjeu", "Enjeu", 20, lambda f: f.enjeu, "wrap"),
+    Column("objectif", "Objectif", 20, lambda f: f.objectif, "wrap"),
     Column("numero", "N°", 8, lambda f: f.number),
-    Column("fiche", "Fiche action", 32, lambda f: f.title, "wrap"),
+    Column("fiche", "Fiche action", 30, lambda f: f.title, "wrap"),
     Column("pilote", "Pilote", 22, lambda f: f.pilot),
     Column("statut", "Statut", 11, lambda f: f.status.label, choices=_labels(FicheStatus)),
     Column("avancement", "Avancement (%)", 11, lambda f: f.progress, "percent"),
@@ -180,7 +183,7 @@ FICHE_COLUMNS = (
     Column("fin", "Fin", 11, lambda f: f.end_date, "date"),
     Column("budget", "Budget (€)", 13, lambda f: f.budget, "money"),
     Column("alertes", "Alertes ouvertes", 9, lambda f: f.open_alerts, "int"),
-    Column("indicateurs", "Indicateurs (cible / réalisé)", 48, lambda f: f.indicators_text, "wrap"),
+    Column("indicateurs", "Indicateurs (cible / réalisé)", 40, lambda f: f.indicators_text, "wrap"),
 )
 
 # --- ETP ------------------------------------------------------------------------------------------
@@ -219,7 +222,8 @@ SHEET_DECISIONS = "Décisions et alertes"
 SHEET_PLAN = "Plan d'action"
 SHEET_ETP = "ETP"
 SHEET_SUMMARY = "Synthèse"
-SHEETS = (SHEET_SUMMARY, SHEET_INDICATORS, SHEET_MEETINGS, SHEET_DECISIONS, SHEET_PLAN, SHEET_ETP)
+SHEET_COVER = "Présentation"
+SHEETS = (SHEET_COVER, SHEET_SUMMARY, SHEET_INDICATORS, SHEET_MEETINGS, SHEET_DECISIONS, SHEET_PLAN, SHEET_ETP)
 
 CHOOSABLE_COLUMNS: dict[str, tuple[Column, ...]] = {
     SHEET_INDICATORS: INDICATOR_COLUMNS,

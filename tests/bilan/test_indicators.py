@@ -196,8 +196,9 @@ def test_bilan_carries_its_context(session, territory, today):
     bilan = compute_bilan(session, 2026, today=today, produced_at=datetime(2026, 12, 15, 10, 30))
     assert bilan.convention.name == "CTG Artois Sud 2026-2030"
     assert [s.name for s in bilan.convention.signatories][:2] == ["Caf du Pas-de-Calais", "Communauté d'Artois Sud"]
-    assert bilan.source == ("Source : données saisies dans ctgdesk par Mehdi Benali, Claire Lefèvre, "
-                            "base ctgdesk-test.sqlite, extraction du 15/12/2026 à 10:30")
+    assert bilan.source == "Source : ctgdesk, CTG Artois Sud 2026-2030 (Communauté d'Artois Sud), données au 15/12/2026"
+    assert bilan.authors == ["Mehdi Benali", "Claire Lefèvre"]
+    assert bilan.convention.caf == "Caf du Pas-de-Calais"
     assert [(c.name, str(c.etp)) for c in bilan.coordinators] == [("Mehdi Benali", "0.800"),
                                                                   ("Claire Lefèvre", "0.400")]
     assert (bilan.etp.year_before, bilan.etp.year_after) == (2025, 2026)
@@ -208,6 +209,8 @@ def test_bilan_carries_its_context(session, territory, today):
     assert len(bilan.meetings) == 10  # held, planned and cancelled
     assert bilan.previous_copil == date(2026, 10, 15)
     assert [d.text for d in bilan.decisions_since_copil] == ["Ouvrir un second café des parents"]
+    # taken before that COPIL, still "en cours", due 30/06/2026: overdue on 15/12/2026
+    assert [d.text for d in bilan.overdue_before_copil] == ["Lancer l'étude micro-crèche"]
     assert [a.text for a in bilan.open_alerts] == ["Permanences toujours sans local"]
     assert [a.text for a in bilan.alerts] == ["Permanences toujours sans local"]
     late = {f.number: f.late for f in bilan.fiches}

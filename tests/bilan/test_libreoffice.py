@@ -34,7 +34,7 @@ def test_libreoffice_reads_every_sheet(session, today, tmp_path):
     assert completed.returncode == 0, completed.stderr
     files = sorted(p.name for p in out.iterdir())
     assert files == sorted(f"bilan-{name}.csv" for name in
-                           ("Synthèse", "Indicateurs", "Réunions", "Décisions et alertes", "Plan d'action", "ETP"))
+                           ("Présentation", "Synthèse", "Indicateurs", "Réunions", "Décisions et alertes", "Plan d'action", "ETP"))
 
     def read(name):
         with open(out / f"bilan-{name}.csv", encoding="utf-8", newline="") as handle:
@@ -51,5 +51,5 @@ def test_libreoffice_reads_every_sheet(session, today, tmp_path):
     etp = read("ETP")
     assert etp[1][:4] == ["Bruay-la-Buissière", "0.50", "1", "0.80"] or etp[1][:4] == [
         "Bruay-la-Buissière", "0,50", "1", "0,80"]
-    assert etp[5][0] == "Total"
+    assert etp[5][0] == "Total (somme des structures)"
     assert read("Synthèse")[0][0] == "Bilan 2026 de la Convention Territoriale Globale"
