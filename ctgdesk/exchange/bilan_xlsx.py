@@ -58,6 +58,10 @@ NOTE_FONT = Font(name=FONT_NAME, italic=True, size=9, color="595959")
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 TOP = Alignment(vertical="top")
+CENTRED_TOP = Alignment(horizontal="center", vertical="top")
+RIGHT_TOP = Alignment(horizontal="right", vertical="top", indent=1)  # a figure not glued to the text after it
+LEFT_WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
+FUNCTION_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
 ROW_TOP = Alignment(horizontal="general", vertical="top")
 TOTAL_BORDER = Border(top=Side(style="thin", color="1F4E79"))
 TABLE_STYLE = TableStyleInfo(name="TableStyleLight9", showRowStripes=True, showColumnStripes=False)
@@ -230,7 +234,12 @@ class _RowMaker:
         self.prototypes: list[WriteOnlyCell | None] = []
         for column in columns:
             number_format = NUMBER_FORMATS.get(column.kind)
-            alignment = WRAP if column.kind == "wrap" else (TOP if number_format else None)
+            if column.kind == "wrap":
+                alignment = WRAP
+            elif column.centred or column.kind == "date":  # a date is not glued to its neighbours
+                alignment = CENTRED_TOP
+            else:
+                alignment = TOP if number_format else None
             if number_format or alignment:
                 self.prototypes.append(_styled(sheet, number_format=number_format, alignment=alignment))
             else:
@@ -342,19 +351,26 @@ def _etp_totals(sheet, table: Table, bilan: Bilan) -> None:
     row = []
     for key in keys:
         number_format = ETP_FORMAT if key.startswith("etp_") else None
-        row.append(_styled(sheet, totals.get(key), font=BOLD, border=TOTAL_BORDER, number_format=number_format))
+        row.append(_styled(sheet, totals.get(key), font=BOLD, border=TOTAL_BORDER, number_format=number_format,
+                           alignment=CENTRED_TOP if key == "evolution" else None))
     sheet.append(row)
-    sheet.append([_styled(sheet, bilan.etp.people_note, font=NOTE_FONT)])
+    notes = [bilan.etp.people_note]
     if any(line.pending_before or line.pending_after for line in bilan.etp.lines):
-        sheet.append([_styled(sheet, "« En cours » : ETP non encore fixé, compté 0 dans les totaux.", font=NOTE_FONT)])
-    sheet.append([_styled(sheet, f"Comparaison : {bilan.etp.before_label} → {bilan.etp.after_label}.",
-                          font=NOTE_FONT)])
+        notes.append("« En cours » : ETP non encore fixé, compté 0 dans les totaux.")
+    notes.append(f"Comparaison : {bilan.etp.before_label} → {bilan.etp.after_label}.")
+    # each note across the table, wrapped: printed within the page's width
+    width = sum(header_width(c.header, c.width) for c in table.columns)
+    last = get_column_letter(len(table.columns))
+    row_number = len(bilan.etp.lines) + 2
+    for note in notes:
+        row_number += 1
+        set_row_height(sheet, row_number, row_height(text_lines(note, width)))
+        sheet.append([_styled(sheet, note, font=NOTE_FONT, alignment=LEFT_WRAP)])
+        if len(table.columns) > 1:
+            sheet.merged_cells.add(f"A{row_number}:{last}{row_number}")
 
 
 SUMMARY_WIDTHS = (13, 50, 11, 60, 14, 30)  # A … F: 178 in all, prints at about 80 % on A4 landscape
-RIGHT_TOP = Alignment(horizontal="right", vertical="top")
-LEFT_WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
-FUNCTION_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
 Span = tuple[int, int]  # first and last column (1-based) of a cell merged across columns
 
 
@@ -455,7 +471,8 @@ def _summary_sheet(workbook: Workbook, bilan: Bilan) -> None:
     spans = ((1, 2), (3, 3), (4, 4), (5, 5), (6, 6))
     lines.header(spans, ("Nom", f"ETP {bilan.year_to}", "Communes / structures", "Chef·fe de projet", "Employeur"))
     for coordinator in bilan.coordinators:
-        lines.spanned(spans, [_plain(sheet, coordinator.name), _styled(sheet, coordinator.etp, number_format=ETP_FORMAT),
+        lines.spanned(spans, [_plain(sheet, coordinator.name),
+                              _styled(sheet, coordinator.etp, number_format=ETP_FORMAT, alignment=RIGHT_TOP),
                               _styled(sheet, coordinator.structures, alignment=WRAP),
                               "Oui" if coordinator.is_project_lead else "Non",
                               _styled(sheet, coordinator.employer, alignment=WRAP)],

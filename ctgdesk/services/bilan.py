@@ -312,8 +312,19 @@ def nature_summary(result: Count) -> str:
     (`nature` is the whole list, for the workbook). The nature itself when it has few items."""
     if len(result.items) <= NATURE_SUMMARY_ITEMS:
         return result.nature
-    items = [replace(i, label=_cut_at_word(i.label, NATURE_SUMMARY_LABEL)) for i in result.items]
+    items = [replace(i, label=_shorten(i.label, NATURE_SUMMARY_LABEL)) for i in result.items]
     return summarise(items, grouped=result.grouped, limit=NATURE_SUMMARY_ITEMS)
+
+
+def _shorten(label: str, length: int) -> str:
+    """At most about `length` characters; a label ending with its meeting or date in brackets
+    keeps them: "Données de la protection… (Groupe thématique Jeunesse du 09/03/2026)"."""
+    if len(label) <= length:
+        return label
+    head, bracket, tail = label.rpartition(" (")
+    if bracket and label.endswith(")") and len(tail) + 2 <= length * 2 // 3:
+        return _cut_at_word(head, length - len(tail) - 2) + " (" + tail
+    return _cut_at_word(label, length)
 
 
 def _cut_at_word(text: str, length: int) -> str:
