@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, select
 
-from ctgdesk.models import Meeting, MeetingStatus, RefIndicator
+from ctgdesk.models import Decision, DecisionStatus, Meeting, MeetingStatus, RefIndicator
 from ctgdesk.services import meetings
 from ctgdesk.services.bilan import Scope, compute_bilan, save_indicator_entry
 from ctgdesk.services.errors import ValidationError
@@ -247,3 +247,28 @@ def test_meeting_lines_default_to_every_year(session):
     lines = meeting_lines(session)
     assert len(lines) == len(session.scalars(select(Meeting)).all()) == 11
     assert lines[0].starts_at.year == 2025
+
+
+def test_overdue_decisions_before_the_last_copil(session, territory, today):
+    def overdue(scope=None) -> list[str]:
+        return [d.text for d in compute_bilan(session, 2026, scope=scope, today=today).overdue_before_copil]
+
+    # taken at the COPIL of 12/03/2026 (Bruay, Houdain, Divion), animated by Claire, still "en cours"
+    assert overdue() == ["Lancer l'étude micro-crèche"]
+    assert overdue(Scope.commune(territory["bruay"])) == ["Lancer l'étude micro-crèche"]
+    # Houdain's last COPIL is that of 12/03/2026: the decision is one "since the last COPIL" there
+    houdain = compute_bilan(session, 2026, scope=Scope.commune(territory["houdain"]), today=today)
+    assert houdain.previous_copil == date(2026, 3, 12) and houdain.overdue_before_copil == []
+    assert "Lancer l'étude micro-crèche" in [d.text for d in houdain.decisions_since_copil]
+    assert overdue(Scope.commune(territory["marles"])) == []
+    assert overdue(Scope.coordinator(territory["mehdi"])) == []
+    decision = session.scalars(select(Decision).where(Decision.text == "Lancer l'étude micro-crèche")).one()
+    decision.due_date = today  # due today: not overdue yet
+    session.flush()
+    assert overdue() == []
+    decision.due_date = today - timedelta(days=1)
+    session.flush()
+    assert overdue() == ["Lancer l'étude micro-crèche"]
+    decision.status = DecisionStatus.DROPPED
+    session.flush()
+    assert overdue() == []
