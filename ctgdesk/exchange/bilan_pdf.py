@@ -62,7 +62,7 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 1.8 * cm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 MAX_TABLE_ROWS = 150  # longer lists are in the Excel workbook
-MAX_NATURE_CHARS = 400  # a manual nature, typed: the first words
+MAX_NATURE_CHARS = 600  # a nature already summarised, or typed by hand: its first items or words
 LOGO_HEIGHT = 1.8 * cm
 LOGO_MAX_WIDTH = 4.2 * cm
 ZEBRA = colors.HexColor("#F2F6FA")
@@ -421,7 +421,12 @@ def _decisions(bilan: Bilan) -> list:
     if bilan.overdue_before_copil:
         before = (f"avant le COPIL du {short_date(bilan.previous_copil)}" if bilan.previous_copil
                   else f"avant {bilan.period_label}")
-        rows, note = _capped(_decision_rows(bilan.overdue_before_copil), "décisions")
+        rows = _decision_rows(bilan.overdue_before_copil)
+        note = None
+        if len(rows) > MAX_TABLE_ROWS:  # the most recent: older ones are not in the workbook either
+            note = _p(f"… et {len(rows) - MAX_TABLE_ROWS} autre(s) décisions plus anciennes, toujours ouvertes et "
+                      "en retard, non reprises ici.", "note")
+            rows = rows[-MAX_TABLE_ROWS:]
         story.append(KeepTogether([
             Paragraph(escape(f"Décisions prises {before}, toujours ouvertes et dont l'échéance est passée "
                              f"({len(bilan.overdue_before_copil)})"), STYLES["h2"]),
@@ -494,10 +499,13 @@ def _indicators(bilan: Bilan) -> list:
 
 
 def _cut(text: str, length: int) -> str:
-    """At most `length` characters, cut at a space."""
+    """At most about `length` characters: whole items of a list ("a ; b ; …"), else whole words."""
     if len(text) <= length:
         return text
-    return text[:length].rsplit(" ", 1)[0].rstrip(" ;,") + "…"
+    head = text[:length]
+    if " ; " in head:
+        return head.rsplit(" ; ", 1)[0] + " ; …"
+    return head.rsplit(" ", 1)[0].rstrip(" ;,") + "…"
 
 
 def _etp(bilan: Bilan) -> list:

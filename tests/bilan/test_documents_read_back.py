@@ -295,3 +295,16 @@ def test_headers_are_never_cut(bilan, tmp_path):
     assert seen == 9 + 12 + 10 + 13 + 7 + 3 + 5 + 4 + 2  # every header of every table was checked
     meetings = workbook["Réunions"]
     assert meetings.column_dimensions["J"].width >= len("Participants") + 3  # was 12: "Participants" cut
+
+
+@needs_pdftotext
+def test_a_long_list_of_overdue_decisions_keeps_the_most_recent(bilan, tmp_path, monkeypatch):
+    monkeypatch.setattr(bilan_pdf, "MAX_TABLE_ROWS", 2)
+    old = bilan.overdue_before_copil[0]
+    bilan.overdue_before_copil = [replace(old, id=i, text=f"Décision ancienne {i}") for i in range(5)]
+    text = pdf_text(write_bilan_pdf(bilan, tmp_path / "b.pdf"))
+    assert "toujours ouvertes et dont l'échéance est passée (5)" in text
+    assert "Décision ancienne 3" in text and "Décision ancienne 4" in text
+    assert "Décision ancienne 2" not in text
+    # these are not in the workbook (it lists the period's decisions): the note does not send there
+    assert "… et 3 autre(s) décisions plus anciennes, toujours ouvertes et en retard, non reprises ici." in text
