@@ -1,8 +1,11 @@
 """The PDF report for the COPIL (reportlab platypus).
 
 Cover with the logo of every signatory, contents, key figures, charts, decisions since the
-previous COPIL, open alerts, progress of the plan d'action, the national referential's
-indicator table, the ETP CTG 1 → CTG 2, and the source of the figures. Every character in
+previous COPIL and the earlier ones still open past their due date, open alerts, progress of
+the plan d'action, the national referential's indicator table (natures summarised: the whole
+lists are in the workbook; a manual indicator not entered shows a light mark, explained), the
+ETP CTG 1 → CTG 2 (its totals row and notes never left alone on a page), and the source of the
+figures. Table columns are at least as wide as their header's longest word. Every character in
 DejaVu Sans (embedded), "page X / Y" at the foot of each page with the production date.
 """
 

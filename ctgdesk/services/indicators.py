@@ -416,7 +416,7 @@ def count_decisions(ctx: CountContext, spec: dict) -> Count:
         .order_by(Meeting.starts_at, Decision.id)
     )
     items = [
-        CountedItem("decision", did, f"{short_text(text)} ({meeting_label(name, starts)})", starts.date())
+        CountedItem("decision", did, f"{_short(text)} ({meeting_label(name, starts)})", starts.date())
         for did, text, starts, name in ctx.stream(query)
     ]
     return Count(len(items), items, summarise(items))
@@ -440,7 +440,7 @@ def count_expertises(ctx: CountContext, spec: dict) -> Count:
         who = label or " ".join(p for p in (first, last) if p) or org or "?"
         if org and org not in who:
             who = f"{who} ({org})"
-        items.append(CountedItem("expertise", eid, f"{short_text(subject)} — {who} ({meeting_label(instance, starts)})",
+        items.append(CountedItem("expertise", eid, f"{_short(subject)} — {who} ({meeting_label(instance, starts)})",
                                  starts.date()))
     return Count(len(items), items, summarise(items))
 
@@ -452,7 +452,7 @@ def count_alerts(ctx: CountContext, spec: dict) -> Count:
         conditions.append(Alert.resolved_on.is_(None))
     query = select(Alert.id, Alert.text, Alert.raised_on).where(*conditions).order_by(Alert.raised_on, Alert.id)
     items = [
-        CountedItem("alert", aid, f"{short_text(text)} ({short_date(raised)})", raised)
+        CountedItem("alert", aid, f"{_short(text)} ({short_date(raised)})", raised)
         for aid, text, raised in ctx.stream(query)
     ]
     return Count(len(items), items, summarise(items))
@@ -615,12 +615,12 @@ def count_manual(ctx: CountContext, spec: dict) -> Count:
     return Count(sum(values) if values else None, items, " ; ".join(item.label for item in items))
 
 
-def short_text(text: str, length: int = 160) -> str:
+def _short(text: str, length: int = 160) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
 __all__ = [
     "COUNTERS", "Count", "CountContext", "CountedItem", "Period", "Scope", "UnknownComputation",
-    "check_spec", "count", "rows", "short_text", "meeting_label", "meeting_status_in", "summarise", "unindexed_in",
+    "check_spec", "count", "rows", "meeting_label", "meeting_status_in", "summarise", "unindexed_in",
 ]
