@@ -94,7 +94,7 @@ def test_indicator_sheet(bilan, tmp_path):
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
     assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
     assert sheet["A1"].font.bold and sheet["A1"].fill.start_color.rgb.endswith("1F4E79")
-    assert sheet.column_dimensions["D"].width == 44
+    assert sheet.column_dimensions["D"].width == 40
     # a tall row: its height fits the wrapped texts, its plain cells are top-aligned (the default
     # format, which Excel uses, and the row format, which LibreOffice uses)
     assert sheet.row_dimensions[3].height >= 45
