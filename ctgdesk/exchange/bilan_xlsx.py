@@ -26,6 +26,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table as ExcelTable
@@ -328,6 +329,13 @@ def _table_sheet(sheet, table: Table, bilan: Bilan) -> None:
             _drop_down(sheet, column, get_column_letter(index), last_row)
 
 
+def _merge(sheet, reference: str) -> None:
+    """Merge a range of one row. Straight into the set: `merged_cells.add` first compares the
+    range with every one already merged (quadratic: a summary of 60 chargé·e·s merges hundreds),
+    and these ranges, one per row, never overlap."""
+    sheet.merged_cells.ranges.add(CellRange(reference))
+
+
 def _drop_down(sheet, column: Column, letter: str, last_row: int) -> None:
     formula = '"' + ",".join(column.choices) + '"'
     if len(formula) > 255 or any("," in choice or '"' in choice for choice in column.choices):
@@ -367,7 +375,7 @@ def _etp_totals(sheet, table: Table, bilan: Bilan) -> None:
         set_row_height(sheet, row_number, row_height(text_lines(note, width)))
         sheet.append([_styled(sheet, note, font=NOTE_FONT, alignment=LEFT_WRAP)])
         if len(table.columns) > 1:
-            sheet.merged_cells.add(f"A{row_number}:{last}{row_number}")
+            _merge(sheet, f"A{row_number}:{last}{row_number}")
 
 
 SUMMARY_WIDTHS = (13, 50, 11, 60, 14, 30)  # A … F: 178 in all, prints at about 80 % on A4 landscape
@@ -404,7 +412,7 @@ class _Lines:
         number = self.add(row, height)
         for first, last in spans:
             if last > first:
-                self.sheet.merged_cells.add(f"{get_column_letter(first)}{number}:{get_column_letter(last)}{number}")
+                _merge(self.sheet, f"{get_column_letter(first)}{number}:{get_column_letter(last)}{number}")
         return number
 
     def header(self, spans: Sequence[Span], headers: Sequence[str]) -> int:
