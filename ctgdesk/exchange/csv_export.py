@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -13,7 +13,7 @@ from ctgdesk.exchange.atomic import atomic_path
 
 
 def csv_text(value: Any) -> str:
-    """French spreadsheet conventions: 0,40 ; 12/03/2026 ; 12/03/2026 14:00 ; Oui/Non."""
+    """French spreadsheet conventions: 0,40 ; 12/03/2026 ; 12/03/2026 14:00 ; 14:00 ; Oui/Non."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -22,6 +22,8 @@ def csv_text(value: Any) -> str:
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
     if isinstance(value, Decimal):
         return format(value, "f").replace(".", ",")
     if isinstance(value, float):

@@ -35,6 +35,17 @@ from ctgdesk.services.bulk import coordinator_names, instance_heads, organisatio
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.records import apply, check_version, get_or_fail, optional_text, required_text
 
+# --- decisions: which are still open, which are overdue -----------------------------------
+
+OPEN_DECISION = (DecisionStatus.OPEN, DecisionStatus.IN_PROGRESS)
+
+
+def overdue_decision_filters(status, due_date, on: date) -> list:
+    """The one rule of an overdue decision ("en retard"): still open (à faire, en cours) and its
+    due date before the day `on`. `status` and `due_date` are the columns (ORM or Core) to test."""
+    return [status.in_(OPEN_DECISION), due_date.is_not(None), due_date < on]
+
+
 # --- instances --------------------------------------------------------------------------
 
 INSTANCE_FIELDS = {"name", "kind", "theme", "min_per_year", "convention_id", "notes"}
