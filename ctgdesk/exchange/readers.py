@@ -20,6 +20,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,11 @@ from openpyxl.utils import get_column_letter
 
 MAX_FILE_BYTES = 60 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
+MAX_MEMBER_RATIO = 100  # a part over 1 Mo unzipped may be at most 100 times its zipped size
+RATIO_FLOOR = 1024 * 1024
+# openpyxl keeps every shared string in memory: at least 2 zipped bytes per string on average
+# (a real text, a uid or a date takes 5 to 20), plus room for small files.
+SHARED_STRINGS_FLOOR = 50_000
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
 HEADER_SEARCH_ROWS = 30
@@ -277,6 +283,54 @@ def _read_bytes(path: Path, count: int | None = None) -> bytes:
         raise ImportFileError(f"Le fichier « {_display(path)} » ne peut pas être lu ({error.strerror}).") from None
 
 
+def check_archive(archive: zipfile.ZipFile, name: str, what: str = "Le classeur") -> None:
+    """Refuse, before anything unzips it, a zip file that would take far more memory or time
+    than its size says (a « zip bomb »), or that names one part twice (the reader would see one
+    copy, another program the other). `what` starts the French sentence."""
+    infos = archive.infolist()
+    seen: set[str] = set()
+    for info in infos:
+        if info.filename in seen:
+            raise ImportFileError(
+                f"{what} « {name} » contient deux fois la partie « {info.filename} » : il a été modifié "
+                "en dehors de son logiciel, ctgdesk ne le lit pas."
+            )
+        seen.add(info.filename)
+    if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
+        raise ImportFileError(
+            f"{what} « {name} » est trop volumineux une fois décompressé "
+            f"({MAX_UNZIPPED_BYTES // (1024 * 1024)} Mo au plus)."
+        )
+    for info in infos:
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_MEMBER_RATIO * max(info.compress_size, 1):
+            raise ImportFileError(
+                f"{what} « {name} » est anormalement comprimé (la partie « {info.filename} » passe de "
+                f"{info.compress_size // 1024} Ko à {info.file_size // (1024 * 1024)} Mo) : ctgdesk ne l'ouvre pas."
+            )
+
+
+def _count_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """How many strings the shared-strings part holds, counted while unzipping it by pieces."""
+    count, tail = 0, b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(1024 * 1024):
+            data = tail + chunk
+            count += data.count(b"<si>") + data.count(b"<si ")
+            tail = data[-3:]  # shorter than "<si>": a match is never counted twice
+    return count
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, name: str) -> None:
+    for info in archive.infolist():
+        if info.filename.lower().endswith("sharedstrings.xml"):
+            count = _count_shared_strings(archive, info)
+            if count > SHARED_STRINGS_FLOOR + info.compress_size // 2:
+                raise ImportFileError(
+                    f"Le classeur « {name} » contient {count} textes pour {info.compress_size // 1024} Ko : "
+                    "un classeur fabriqué pour saturer la mémoire ? ctgdesk ne l'ouvre pas."
+                )
+
+
 @contextmanager
 def open_xlsx(path: Path) -> Iterator[Any]:
     """An openpyxl workbook (read-only, values not formulas), closed after use."""
@@ -293,13 +347,12 @@ def open_xlsx(path: Path) -> Iterator[Any]:
                         "enregistrez-le au format Excel (.xlsx)."
                     )
                 raise ImportFileError(f"Le fichier « {name} » n'est pas un classeur Excel (.xlsx).")
-            unzipped = sum(info.file_size for info in archive.infolist())
-            if unzipped > MAX_UNZIPPED_BYTES:
-                raise ImportFileError(f"Le classeur « {name} » est trop volumineux une fois décompressé.")
+            check_archive(archive, name)
             bad = archive.testzip()
             if bad is not None:
                 raise ImportFileError(f"Le classeur « {name} » est abîmé (partie « {bad} » illisible).")
-    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile):
+            _check_shared_strings(archive, name)
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error, NotImplementedError):
         raise ImportFileError(f"Le classeur « {name} » est abîmé ou tronqué : impossible de l'ouvrir.") from None
     except PermissionError:
         raise ImportFileError(f"Le fichier « {name} » est verrouillé : fermez-le dans Excel puis réessayez.") from None
@@ -322,22 +375,23 @@ def open_xlsx(path: Path) -> Iterator[Any]:
         workbook.close()
 
 
-def iter_sheet_rows(path: Path, worksheet: Any) -> Iterator[tuple[int, tuple]]:
-    """(row number, values) for every row of a read-only worksheet, with the row-count guard."""
+def iter_sheet_rows(path: Path, worksheet: Any, *, max_columns: int = MAX_COLUMNS) -> Iterator[tuple[int, tuple]]:
+    """(row number, values) for every row of a read-only worksheet, with the row-count guard;
+    columns past `max_columns` are not read (a cell at column XFD would pad every row)."""
     name = _display(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if hasattr(worksheet, "reset_dimensions"):
                 worksheet.reset_dimensions()
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            for number, values in enumerate(worksheet.iter_rows(max_col=max_columns, values_only=True), start=1):
                 if number > MAX_ROWS + HEADER_SEARCH_ROWS:
                     raise ImportFileError(
                         f"La feuille « {worksheet.title} » de « {name} » a plus de {MAX_ROWS} lignes : "
                         "découpez le fichier."
                     )
-                if len(values) > MAX_COLUMNS:
-                    values = values[:MAX_COLUMNS]
+                if len(values) > max_columns:
+                    values = values[:max_columns]
                 yield number, tuple(values)
     except ImportFileError:
         raise
