@@ -32,6 +32,7 @@ from ctgdesk.models import (
 from ctgdesk.models.meetings import meeting_communes
 from ctgdesk.services.bulk import coordinator_names, instance_heads, organisation_names, stream
 from ctgdesk.services.errors import ValidationError
+from ctgdesk.services.parsing import check_date_range
 from ctgdesk.services.records import apply, get_or_fail, optional_text, required_text
 
 # --- instances --------------------------------------------------------------------------
@@ -155,6 +156,7 @@ def _validate(session: Session, data: MeetingInput, now: datetime) -> Instance:
         raise ValidationError("La date de la réunion est obligatoire.", "starts_at")
     if data.ends_at is not None and data.ends_at < data.starts_at:
         raise ValidationError("La fin de la réunion précède son début.", "ends_at")
+    check_date_range(data.starts_at, what="La date de la réunion", field="starts_at")
     convention = instance.convention
     if convention is not None and not convention.covers(data.starts_at.year):
         raise ValidationError(

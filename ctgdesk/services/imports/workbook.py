@@ -205,7 +205,11 @@ def _insert_rows(session: Session, table, prepared: Prepared, ids: dict[str, int
     try:
         result = session.execute(statement, [values for values, _, _ in prepared])
         if with_uid:
-            ids.update({uid: record_id for record_id, uid in result.all()})
+            found = {uid: record_id for record_id, uid in result.all()}
+            ids.update(found)
+            for values, row, _ in prepared:
+                if row.location is not None:
+                    report.record_locations[(table.name, found[values["uid"]])] = row.location
         nested.commit()
         return
     except IntegrityError:
@@ -218,6 +222,8 @@ def _insert_rows(session: Session, table, prepared: Prepared, ids: dict[str, int
                 raise RowError(row.location, f"La ligne ne respecte pas une règle de la base ({_reason(error)}).") from None
             if with_uid:
                 ids[values["uid"]] = result.inserted_primary_key[0]
+                if row.location is not None:
+                    report.record_locations[(table.name, ids[values["uid"]])] = row.location
 
 
 def _cell(row: RowData, column: str) -> Location | None:
