@@ -51,6 +51,8 @@ def readme_rows(dataset: Dataset, exported_at: datetime) -> list[list[str]]:
         ["Toutes les valeurs sont écrites en texte : décimaux avec un point (0.400), dates AAAA-MM-JJ, oui/non."],
         ["Une cellule vide signifie « pas de valeur » ; « base64: » suivi de caractères code un texte particulier"],
         ["(vide, retours chariot, caractères de contrôle) ou un fichier (logos)."],
+        ["Une cellule Excel tient 32 767 caractères : une valeur plus longue (long texte, logo) continue dans les"],
+        ["colonnes « colonne (suite 2) », « (suite 3) »… ajoutées à droite de la feuille ; rien n'est coupé."],
         ["Le référentiel national n'y figure pas : il est fourni avec ctgdesk."],
         [],
         ["Feuille", "Lignes", "Contenu"],
