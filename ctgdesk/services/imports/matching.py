@@ -6,15 +6,20 @@ via territory.find_organisation and people.find_person: one place for that rule.
 
 from __future__ import annotations
 
+import difflib
 import re
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ctgdesk.exchange.readers import Location
 from ctgdesk.models import Coordinator, Organisation, OrganisationKind, Person
 from ctgdesk.services import people, territory
 from ctgdesk.services.imports.report import ImportReport
+from ctgdesk.services.imports.rows import RowError
 from ctgdesk.services.parsing import fold, name_key
+
+NEAR_MATCH = 0.85  # difflib ratio of two name keys above which a new name is taken for a typo
 
 # The beginning of a name says the kind of structure; anything else is taken for a commune.
 KIND_PREFIXES: tuple[tuple[str, OrganisationKind], ...] = (
@@ -100,6 +105,14 @@ class Resolver:
         self._organisations: dict[str, Organisation] = {}
         self._coordinators: dict[str, Coordinator] = {}
         self._people: dict[str, Person] = {}
+        self._known_keys: dict[str, str] | None = None  # name key → name, of the organisations in the base
+
+    def near_organisation(self, name: str) -> str | None:
+        """The name of an organisation of the base whose name is nearly `name` (« Carvinn » → « Carvin »)."""
+        if self._known_keys is None:
+            self._known_keys = {name_key(n): n for n in self.session.scalars(select(Organisation.name))}
+        close = difflib.get_close_matches(name_key(name), list(self._known_keys), n=1, cutoff=NEAR_MATCH)
+        return self._known_keys[close[0]] if close else None
 
     def snapshot(self) -> tuple[dict, dict, dict]:
         return dict(self._organisations), dict(self._coordinators), dict(self._people)
@@ -116,9 +129,19 @@ class Resolver:
         if found is not None:
             self.report.add_matched(found.kind.label, found.name, location)
         else:
+            near = self.near_organisation(name)
+            if near is not None:
+                raise RowError(
+                    location,
+                    f"« {name} » n'est pas dans la base, mais ressemble à « {near} » : corrigez le nom dans le "
+                    f"fichier. Si « {name} » est bien une autre commune ou structure, créez-la d'abord "
+                    "(page Territoire) puis relancez l'import."
+                )
             kind = kind or guess_kind(name)
             found = territory.create_organisation(self.session, name=clean_name(name), kind=kind)
             self.report.add_created(kind.label, found.name, location)
+            if self._known_keys is not None:
+                self._known_keys[name_key(found.name)] = found.name
         self._organisations[key] = found
         return found
 
