@@ -28,7 +28,7 @@ from ctgdesk.models import (
     MeetingStatus,
 )
 
-from ctgdesk.models import Base, Instance, Signatory
+from ctgdesk.models import Base, Convention, Instance, Signatory
 from ctgdesk.services import etp as etp_rules
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.etp import MAX_ETP_PER_PERSON as MAX_ETP_PER_COORDINATOR  # one place for the rule
@@ -170,10 +170,26 @@ def logo_findings(session: Session) -> list[Finding]:
     return findings
 
 
+def _suspect_meetings(session: Session, now: datetime) -> set[int]:
+    """Ids of the meetings that may break a rule, found by the database (a base of 20 000
+    meetings is not loaded whole: the checks below then run on these few)."""
+    suspects = set(session.scalars(select(Meeting.id).where(or_(
+        (Meeting.status == MeetingStatus.HELD) & (Meeting.starts_at > now),
+        Meeting.ends_at < Meeting.starts_at,
+    ))))
+    for convention_id, first, last in session.execute(select(Convention.id, Convention.first_year, Convention.last_year)):
+        suspects.update(session.scalars(select(Meeting.id).join(Meeting.instance).where(
+            Instance.convention_id == convention_id,
+            or_(Meeting.starts_at < datetime(first, 1, 1), Meeting.starts_at >= datetime(last + 1, 1, 1)),
+        )))
+    return suspects
+
+
 def meeting_findings(session: Session, now: datetime) -> list[Finding]:
     findings: list[Finding] = []
     meetings = session.scalars(
         select(Meeting).options(selectinload(Meeting.instance).selectinload(Instance.convention))
+        .where(Meeting.id.in_(_suspect_meetings(session, now)))
         .order_by(Meeting.starts_at, Meeting.id)
     ).all()
     for meeting in meetings:
@@ -197,7 +213,7 @@ def meeting_findings(session: Session, now: datetime) -> list[Finding]:
     decisions = session.scalars(
         select(Decision).join(Decision.meeting).options(
             selectinload(Decision.meeting).selectinload(Meeting.instance)
-        ).where(Decision.due_date.is_not(None)).order_by(Decision.id)
+        ).where(Decision.due_date.is_not(None), Decision.due_date < func.date(Meeting.starts_at)).order_by(Decision.id)
     ).all()
     for decision in decisions:
         if decision.due_date < decision.meeting.starts_at.date():
