@@ -442,6 +442,11 @@ def iter_sheet_rows(path: Path, worksheet: Any, *, max_columns: int = MAX_COLUMN
                     )
                 if len(values) > max_columns:
                     values = values[:max_columns]
+                if values and values[-1] is None:  # openpyxl pads each row to max_col: keep what is there
+                    last = len(values)
+                    while last and values[last - 1] is None:
+                        last -= 1
+                    values = values[:last]
                 yield number, tuple(values)
     except ImportFileError:
         raise
