@@ -175,3 +175,18 @@ def test_a_near_miss_commune_is_offered_not_created(tmp_path, filled):
     assert preview.errors[0].location.header == "Communes"
     assert not any(e.name == typo for e in preview.created)
     assert table_counts(database.path) == before
+
+
+def test_an_etp_of_1e400_in_a_spreadsheet_is_a_french_message(tmp_path, filled):
+    database, ids = filled
+    from ctgdesk.models import Organisation
+
+    with database.transaction() as session:
+        commune = session.get(Organisation, ids.commune).name
+    path = tmp_path / "etp.csv"
+    path.write_text(f"Commune;ETP 2025\n{commune};1e400\n", encoding="utf-8")
+
+    report = run_import(database, "etp", path, backup=False, year=2025)
+
+    assert not report.committed
+    assert "1E+400 ETP pour une seule structure ? C'est trop." in report.errors[0].detail
