@@ -78,8 +78,9 @@ class Table:
         return Table(self.sheet, self.name, tuple(chosen), self.rows, self.choosable)
 
 
-def _two_decimals(value: Decimal) -> str:
-    return format(value.quantize(Decimal("0.01")), "f").replace(".", ",")
+def _two_decimals(value: Decimal) -> Decimal:
+    """Two decimals, still a number (csv_text writes it with a French comma, never defused)."""
+    return value.quantize(Decimal("0.01"))
 
 
 def _yes_no(flag: bool) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -28,20 +29,29 @@ def csv_text(value: Any) -> str:
         return format(value, "f").replace(".", ",")
     if isinstance(value, float):
         return repr(value).replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
     label = getattr(value, "label", None)  # LabelledEnum
     if isinstance(label, str):
         return label
     return defuse(str(value))
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"): = + - @ first,
+# or a tab / carriage return before them; full-width and small forms (＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫)
+# are folded to these by NFKC, which some spreadsheets apply; "−" (U+2212) is a minus to them too.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\u2212")
+
+
 def defuse(text: str) -> str:
-    """A text a spreadsheet would read as a formula ("=…", "@…", "+A1", "-A1") gets a leading
-    apostrophe; "+33 6…" or "- point 1" are left alone."""
-    if not text:
-        return text
-    first = text[0]
-    if first in "=@" or (first in "+-" and len(text) > 1 and not (text[1].isdigit() or text[1] in " ,.")):
-        return "'" + text
+    """A text whose first non-blank character could start a formula gets a leading apostrophe
+    (OWASP CSV-injection guidance): "=1+1", " +1+cmd|…", "-1+1", a tab then "=…", "＝…". Numbers are
+    not texts: they are written by csv_text and stay numbers."""
+    for character in text:
+        if character in FORMULA_TRIGGERS or unicodedata.normalize("NFKC", character)[:1] in FORMULA_TRIGGERS:
+            return "'" + text
+        if not character.isspace():
+            return text
     return text
 
 
