@@ -42,12 +42,11 @@ from ctgdesk.ui.dialogs.meeting_form_widgets import (
     ChoiceCombo,
     DateEdit,
     FieldErrors,
-    Line,
-    LinesTable,
     OptionalDateEdit,
     TimeEdit,
     error_label,
 )
+from ctgdesk.ui.widgets.lines_table import Line, LinesTable
 
 TAB_MEETING, TAB_ATTENDANCE, TAB_TEXTS, TAB_DECISIONS, TAB_ALERTS, TAB_EXPERTISE = range(6)
 
@@ -389,7 +388,7 @@ class MeetingDialog(QDialog):
         page = QWidget()
         box = QVBoxLayout(page)
         box.addWidget(table, 1)
-        box.addWidget(self.errors.add(field, error_label(), table.table, tab))
+        box.addWidget(self.errors.add(field, error_label(), table.focus_first, tab))
         return page
 
     def _decision_line(self, values: dict) -> Line:
