@@ -12,6 +12,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from ctgdesk.db import open_database  # noqa: E402
 from ctgdesk.services.referential import ensure_referential  # noqa: E402
 
+pytest_plugins = ["tests.isolation"]  # @pytest.mark.isolated: a test in a child process
+
 DEMO_TODAY = date(2026, 11, 23)
 
 
