@@ -267,6 +267,22 @@ class LinesTable(QWidget):
         return QRect(left, rect.top() - self.MARGIN, right - left, rect.height() + 2 * self.MARGIN)
 
     @staticmethod
+    def _tab_out(cell: QWidget, *, forward: bool) -> bool:
+        """Tab leaves the cell for the next widget of the focus chain — whatever the cell does with
+        Tab inside (a date field walks its sections, and an empty optional one never let go)."""
+        widget = cell
+        for _ in range(1000):
+            widget = widget.nextInFocusChain() if forward else widget.previousInFocusChain()
+            if widget is None or widget is cell:
+                return False
+            if (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) == Qt.FocusPolicy.TabFocus \
+                    and widget.isVisible() and widget.isEnabled() and not cell.isAncestorOf(widget) \
+                    and widget.focusProxy() is None:
+                widget.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+                return True
+        return False
+
+    @staticmethod
     def _is_blank(line: Line) -> bool:
         texts = [w for w in line.widgets.values() if isinstance(w, (QLineEdit, QPlainTextEdit))]
         if not texts:
@@ -279,8 +295,12 @@ class LinesTable(QWidget):
             return super().eventFilter(watched, event)
         key, modifiers = event.key(), event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         index = self._line_of(watched)
+        if key == Qt.Key.Key_Backtab:
+            modifiers &= ~Qt.KeyboardModifier.ShiftModifier
         if index < 0 or modifiers not in (Qt.KeyboardModifier.NoModifier,):
             return super().eventFilter(watched, event)
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            return self._tab_out(watched, forward=key == Qt.Key.Key_Tab)
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(watched, QPlainTextEdit):
             cells = self.cells(index)
             position = next((i for i, cell in enumerate(cells) if cell is watched), -1)
