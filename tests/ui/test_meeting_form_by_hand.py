@@ -67,7 +67,6 @@ def tab_to(widget: QWidget, limit: int = 60) -> None:
         if focused() is widget or widget.isAncestorOf(focused()):
             return
         key(Qt.Key.Key_Tab)
-        print("TAB", type(focused()).__name__, focused().accessibleName(), focused().parentWidget().__class__.__name__)
     raise AssertionError(f"Tab never reached {widget.accessibleName() or widget}")
 
 
@@ -214,7 +213,11 @@ def choose(qtbot, combo, label: str) -> None:
     row = next(i for i in range(combo.count()) if combo.itemText(i) == label)
     index = view.model().index(row, 0)
     view.scrollTo(index)
-    click(qtbot, view.viewport(), view.visualRect(index).center())
+    where = view.visualRect(index).center()
+    qtbot.mouseMove(view.viewport(), where)  # the pointer goes to the item: it lights up
+    qtbot.waitUntil(lambda: view.currentIndex().row() == row)
+    qtbot.wait(QApplication.doubleClickInterval() + 20)  # a release sooner is taken for the opening click's
+    click(qtbot, view.viewport(), where)
     qtbot.waitUntil(lambda: not view.isVisible())
     assert combo.currentText() == label
 
