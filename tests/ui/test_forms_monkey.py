@@ -23,7 +23,6 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractSpinBox,
     QApplication,
     QComboBox,
     QDateTimeEdit,
@@ -36,7 +35,6 @@ from PySide6.QtWidgets import (
 from ctgdesk.services import meetings, plan
 from ctgdesk.ui.widgets.lines_table import LinesTable
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
-    TODAY,
     ctx,
     db,
     show_page,

@@ -18,10 +18,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QTableView, QToolButton, QW
 from ctgdesk.models import AttendanceStatus, DecisionStatus, MeetingStatus
 from ctgdesk.services import meetings
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
-    TODAY,
     ctx,
     db,
-    reactivate,
     show_page,
     terr,
     wait_loads,

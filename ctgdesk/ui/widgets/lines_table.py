@@ -295,8 +295,8 @@ class LinesTable(QWidget):
             return super().eventFilter(watched, event)
         key, modifiers = event.key(), event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         index = self._line_of(watched)
-        if key == Qt.Key.Key_Backtab:
-            modifiers &= ~Qt.KeyboardModifier.ShiftModifier
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and modifiers & Qt.KeyboardModifier.ShiftModifier:
+            key, modifiers = Qt.Key.Key_Backtab, modifiers & ~Qt.KeyboardModifier.ShiftModifier
         if index < 0 or modifiers not in (Qt.KeyboardModifier.NoModifier,):
             return super().eventFilter(watched, event)
         if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
