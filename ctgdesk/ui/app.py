@@ -149,6 +149,9 @@ def _finish_start(window: MainWindow) -> None:
     from ctgdesk.ui import startup_safety
 
     startup_safety.after_open(window)  # status bar, location warning, first automatic backup
+    from ctgdesk.ui.recovery import offer_recovery
+
+    offer_recovery(window, getattr(window, "previous_crashes", []))  # a crash last time, drafts to resume
     configure_models_in_background(window)
     collect_garbage_again()
 
@@ -187,10 +190,17 @@ def collect_garbage_again() -> None:
 
 def run_gui(db_path: Path, argv: list[str]) -> int:
     pause_garbage_collection()  # until _finish_start
+    from ctgdesk.crash_log import CrashLog
+    from ctgdesk.db.paths import drafts_dir, reports_dir
+    from ctgdesk.services.drafts import DraftStore
+
+    crash_log = CrashLog(reports_dir())
+    previous_crashes = crash_log.start(db_path)  # a fatal error from now on leaves its report
     app = create_application(argv)
     # The database is opened once the window is on screen; pages load in a worker thread.
-    ctx = UiContext(db=None, background_loads=True)  # type: ignore[arg-type]
+    ctx = UiContext(db=None, background_loads=True, drafts=DraftStore(drafts_dir()))  # type: ignore[arg-type]
     window = MainWindow(ctx, db_path=db_path)
+    window.previous_crashes = previous_crashes  # said once the window is filled (_finish_start)
     window.statusBar().showMessage(f"Ouverture de {db_path.name}…")
     window.show()
     AfterFirstFrame(window, lambda: _open_and_fill(app, window, db_path))
@@ -200,3 +210,4 @@ def run_gui(db_path: Path, argv: list[str]) -> int:
         gc.enable()  # a start cut short never reached _finish_start
         if ctx.db is not None:
             ctx.db.dispose()
+        crash_log.stop()  # a clean end: no crash to report next time
