@@ -1,0 +1,332 @@
+"""Typing is never lost: a form's draft survives a kill, the next start offers it back and fills
+the form again, lines included; Annuler and Enregistrer discard it; a crash leaves a report
+that the next start names.
+
+The first start is the real application (`ctgdesk --db …`, ctgdesk.cli) in a child process,
+driven by keyboard and mouse through a small hook on app._finish_start, then killed (SIGKILL);
+the second start is the real start-up path (app._open_and_fill) in this process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from ctgdesk.crash_log import CrashLog
+from ctgdesk.db.paths import DATA_DIR_VARIABLE, drafts_dir, reports_dir
+from ctgdesk.models import AttendanceStatus, MeetingStatus
+from ctgdesk.services import meetings
+from ctgdesk.services.drafts import DraftStore, from_plain
+from ctgdesk.services.meetings import MeetingInput
+from ctgdesk.ui import startup_safety
+from ctgdesk.ui.dialogs.meeting_dialog import MeetingDialog
+from tests.ui.conftest_work import (  # noqa: F401 - fixtures
+    TODAY,
+    ctx,
+    db,
+    terr,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# The first start: the real application; once its window is filled, a new meeting is typed in
+# the meetings page, then the child says READY (with what the form holds) once the draft on the
+# disk is that form, and waits to be killed.
+TYPIST = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
+    from ctgdesk import cli
+    from ctgdesk.ui import app as app_module
+
+    db_path, mode = sys.argv[1], sys.argv[2]
+    finish = app_module._finish_start
+
+    def click(widget):
+        QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+    def type_meeting(window):
+        page = window.show_page("meetings")
+        page.table.setFocus()
+        QTest.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+        dialog = page.dialog
+        QTest.keyClicks(dialog.instance_combo, "comite de pil")
+        QTest.keyClicks(dialog.place_edit, "Salle du conseil, Carvin")
+        QTest.keyClicks(dialog.title_edit, "COPIL de decembre")
+        QTest.keyClicks(dialog.status_combo, "tenue")
+        dialog.tabs.setCurrentIndex(1)
+        attendance = dialog.attendance
+        QTest.keyClicks(attendance.add_combo, "agnes")
+        click(attendance.add_button)
+        attendance.table.setFocus()
+        attendance.table.setCurrentCell(1, 0)
+        QTest.keyClick(attendance.table, Qt.Key.Key_Space)  # the second usual member: not there
+        dialog.tabs.setCurrentIndex(2)
+        click(dialog.agenda_edit)
+        QTest.keyClicks(dialog.agenda_edit, "1. Bilan de l'annee")
+        QTest.keyClick(dialog.agenda_edit, Qt.Key.Key_Return)
+        QTest.keyClicks(dialog.agenda_edit, "2. Calendrier 2027")
+        dialog.tabs.setCurrentIndex(3)
+        for text, porteur in (("Lancer le diagnostic petite enfance", "martine"),
+                              ("Valider le calendrier 2027", "caf")):
+            click(dialog.decisions.add_button)
+            line = dialog.decisions.lines()[-1].widgets
+            QTest.keyClicks(line["text"], text)
+            QTest.keyClicks(line["porteur"], porteur)
+        dialog.tabs.setCurrentIndex(4)
+        click(dialog.alerts.add_button)
+        QTest.keyClicks(dialog.alerts.lines()[0].widgets["text"], "Relais toujours sans locaux")
+        dialog.tabs.setCurrentIndex(5)
+        click(dialog.expertises.add_button)
+        QTest.keyClicks(dialog.expertises.lines()[0].widgets["who"], "caf")
+        wait_for_draft(window, dialog)
+
+    def wait_for_draft(window, dialog):
+        store = window.ctx.drafts
+        state = dialog.draft_state()
+        if any(draft.state == state for draft in store.list(db_path)):
+            print("READY " + json.dumps(state), flush=True)
+            return
+        QTimer.singleShot(100, lambda: wait_for_draft(window, dialog))
+
+    def crash(window):
+        print("CRASHING", flush=True)
+        import faulthandler
+        faulthandler._sigsegv()
+
+    def started(window):
+        finish(window)
+        QTimer.singleShot(0, lambda: (type_meeting if mode == "type" else crash)(window))
+
+    app_module._finish_start = started
+    sys.exit(cli.main(["--db", db_path]))
+    """
+)
+
+
+@pytest.fixture
+def data_folder(tmp_path, monkeypatch) -> Path:
+    """The user's data folder (drafts, reports) of this test: for this process and its children."""
+    folder = tmp_path / "donnees-utilisateur"
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(folder))
+    return folder
+
+
+def run_child(db_path: Path, mode: str, tmp_path: Path) -> subprocess.Popen:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "HOME": str(tmp_path)}  # its own window settings
+    return subprocess.Popen([sys.executable, "-c", TYPIST, str(db_path), mode], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+
+
+def read_line(process: subprocess.Popen, prefix: str, timeout: float = 90) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if line.startswith(prefix):
+            return line[len(prefix):].strip()
+        if not line and process.poll() is not None:
+            break
+    process.kill()
+    raise AssertionError(f"the child never said {prefix!r}: {process.stderr.read()[-3000:]}")
+
+
+@pytest.fixture
+def second_start(qapp, qtbot, settings, monkeypatch):
+    """The next start of the window: app._open_and_fill on a window as run_gui makes it (its
+    drafts, what the crash log found)."""
+    from ctgdesk.ui import app as app_module
+    from ctgdesk.ui.context import UiContext
+    from ctgdesk.ui.main_window import MainWindow
+
+    monkeypatch.setattr(app_module.gc, "freeze", lambda: None)  # not in a long test session
+    monkeypatch.setattr(startup_safety, "START_BACKUP_DELAY_MS", 60_000)
+    windows = []
+
+    def run(db_path: Path) -> MainWindow:
+        ctx = UiContext(db=None, year=TODAY.year, drafts=DraftStore(drafts_dir()))  # type: ignore[arg-type]
+        window = MainWindow(ctx, settings=settings, db_path=db_path)
+        window.previous_crashes = CrashLog(reports_dir()).previous_crashes()
+        qtbot.addWidget(window)
+        windows.append(window)
+        window.show()
+        app_module._open_and_fill(qapp, window, db_path)
+        qtbot.waitUntil(lambda: getattr(window, "recovery", None) is not None)  # _finish_start ran
+        return window
+
+    yield run
+    for window in windows:
+        window.ctx.undo_stack.clear()  # while the window it speaks to is alive
+        safety = getattr(window, "safety", None)
+        if safety is not None:
+            qapp.aboutToQuit.disconnect(safety.at_exit)
+            safety.at_exit()
+        window.ctx.wait_for_loads()
+        window.ctx.db.dispose()
+
+
+def click_box_button(qtbot, box: QMessageBox, text: str) -> None:
+    button = next(b for b in box.buttons() if b.text().replace("&", "") == text)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_a_killed_window_offers_its_draft_back_and_the_form_is_whole_again(
+        db, terr, data_folder, tmp_path, qtbot, second_start):
+    db_path = db.path
+    child = run_child(db_path, "type", tmp_path)
+    typed = json.loads(read_line(child, "READY "))
+    child.kill()  # SIGKILL: no clean exit, nothing flushed
+    child.wait(30)
+    child.stdout.close()
+    child.stderr.close()
+    # what the typist typed is in the draft, field for field
+    expected = from_plain(MeetingInput, typed)
+    assert (expected.instance_id, expected.place, expected.title, expected.status) == (
+        terr.copil, "Salle du conseil, Carvin", "COPIL de decembre", MeetingStatus.HELD)
+    assert expected.agenda == "1. Bilan de l'annee\n2. Calendrier 2027"
+    present = {(a.person_id, a.organisation_id) for a in expected.attendances}
+    assert (terr.persons["Agnès Delcroix"], None) in present and len(present) == 6  # 6 usual − 1 + 1 guest
+    assert [(d.text, d.carried_by_id, d.carried_by_organisation_id) for d in expected.decisions] == [
+        ("Lancer le diagnostic petite enfance", terr.persons["Martine Fontaine"], None),
+        ("Valider le calendrier 2027", None, terr.organisations["Caf du Pas-de-Calais"])]
+    assert [a.text for a in expected.alerts] == ["Relais toujours sans locaux"]
+    assert [e.organisation_id for e in expected.expertises] == [terr.organisations["Caf du Pas-de-Calais"]]
+    drafts = DraftStore(drafts_dir()).list(db_path)
+    assert len(drafts) == 1 and drafts[0].kind == "meeting" and drafts[0].record_uid is None
+
+    window = second_start(db_path)
+    recovery = window.recovery
+    # first: the crash (a kill leaves no report), then the draft
+    assert recovery.box is not None
+    assert recovery.box.text().startswith("ctgdesk s'est arrêté brutalement la dernière fois")
+    assert "Aucun rapport n'a pu être écrit" in recovery.box.text()
+    assert "il vous est proposé maintenant" in recovery.box.text()
+    qtbot.mouseClick(recovery.box.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: recovery.box is not None and recovery.box.isVisible())
+    started = drafts[0].started_at
+    assert recovery.box.text().startswith(
+        f"Reprendre la saisie de la réunion « COPIL de decembre » commencée le {started:%d/%m/%Y à %H:%M} ?")
+    click_box_button(qtbot, recovery.box, "Reprendre")
+    qtbot.waitUntil(lambda: recovery.form is not None and recovery.form.isVisible())
+
+    dialog = recovery.form
+    assert isinstance(dialog, MeetingDialog) and window.current_key() == "meetings"
+    assert dialog.draft_state() == typed  # every field, every line
+    assert dialog.place_edit.text() == "Salle du conseil, Carvin" and dialog.title_edit.text() == "COPIL de decembre"
+    assert dialog.decisions.count() == 2 and dialog.alerts.count() == 1 and dialog.expertises.count() == 1
+    assert dialog.decisions.lines()[1].widgets["text"].text() == "Valider le calendrier 2027"
+    assert dialog.attendance.checked_count() == 6
+    assert dialog.tabs.tabText(3) == "Décisions (2)"
+
+    # the typing goes on where it stopped: the expertise's subject, then Enregistrer
+    qtbot.keyClicks(dialog.expertises.lines()[0].widgets["subject"], "Bonus territoire")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted, [
+        m for m in (dialog.errors.message(name) for name in [None, *dialog.errors.fields]) if m]
+    with window.ctx.db.transaction() as s:
+        stored = meetings.meeting_input(s, dialog.saved_id)
+    assert (stored.instance_id, stored.starts_at, stored.place, stored.title, stored.agenda) == (
+        expected.instance_id, expected.starts_at, expected.place, expected.title, expected.agenda)
+    assert [(d.text, d.carried_by_id, d.carried_by_organisation_id) for d in stored.decisions] == [
+        (d.text, d.carried_by_id, d.carried_by_organisation_id) for d in expected.decisions]
+    assert {(a.person_id, a.organisation_id) for a in stored.attendances} == present
+    assert [(e.organisation_id, e.subject) for e in stored.expertises] == [
+        (terr.organisations["Caf du Pas-de-Calais"], "Bonus territoire")]
+    assert DraftStore(drafts_dir()).list() == []  # saved: the draft is gone
+    assert recovery.current is None  # nothing else to offer
+
+
+def test_annuler_asks_then_discards_the_draft(ctx, terr, data_folder, qtbot, monkeypatch):
+    ctx.drafts = DraftStore(drafts_dir())
+    monkeypatch.setattr("ctgdesk.ui.widgets.drafts.SAVE_DELAY_MS", 50)
+    dialog = MeetingDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.draft.timer.setInterval(50)
+    dialog.show()
+    # nothing typed: no draft, and Annuler closes without a question
+    qtbot.wait(120)
+    assert ctx.drafts.list() == []
+    qtbot.keyClicks(dialog.place_edit, "Mairie")
+    qtbot.waitUntil(lambda: len(ctx.drafts.list()) == 1)
+    assert from_plain(MeetingInput, ctx.drafts.list()[0].state).place == "Mairie"
+    assert ctx.drafts.list()[0].label == "une nouvelle réunion"
+
+    asked = []
+
+    def answer(reply):
+        def question(_parent, title, text, *_args, **_kwargs):
+            asked.append(text)
+            return reply
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and len(asked) == 1 and asked[0].startswith("Abandonner ce qui a été saisi")
+    assert len(ctx.drafts.list()) == 1  # kept: the form is still open
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    cancel = next(b for b in dialog.buttons.buttons() if b.text() == "Annuler")
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+    assert ctx.drafts.list() == [] and len(asked) == 2
+
+
+def test_an_untouched_form_closes_without_a_question(ctx, terr, data_folder, qtbot, monkeypatch):
+    ctx.drafts = DraftStore(drafts_dir())
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("nothing was typed"))
+    dialog = MeetingDialog(ctx, instance_id=terr.copil)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and ctx.drafts.list() == []
+
+
+def test_a_crash_leaves_a_report_that_the_next_start_names(db, terr, data_folder, tmp_path, qtbot, second_start):
+    child = run_child(db.path, "crash", tmp_path)
+    read_line(child, "CRASHING")
+    assert child.wait(60) != 0
+    child.stdout.close()
+    child.stderr.close()
+    logs = [p for p in reports_dir().glob("*.log")]
+    assert len(logs) == 1 and "Fatal Python error: Segmentation fault" in logs[0].read_text(encoding="utf-8")
+    assert len(list(reports_dir().glob("en-cours-*.json"))) == 1  # the marker the crash left
+
+    window = second_start(db.path)
+    box = window.recovery.box
+    assert box is not None and box.isVisible()
+    assert box.text().startswith("ctgdesk s'est arrêté brutalement la dernière fois (session ouverte le ")
+    assert f"Le rapport est dans « {logs[0]} »." in box.text()
+    assert "proposé" not in box.text()  # no draft to offer
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert window.recovery.box is None
+    assert list(reports_dir().glob("en-cours-*.json")) == [] and logs[0].is_file()  # said once; the report stays
+
+
+def test_a_clean_exit_leaves_neither_marker_nor_log(tmp_path):
+    script = textwrap.dedent(
+        """
+        import sys
+        from ctgdesk.crash_log import CrashLog
+        log = CrashLog(sys.argv[1])
+        assert log.start("base.sqlite") == []
+        print(len(list(log.folder.iterdir())))
+        log.stop()
+        """
+    )
+    folder = tmp_path / "rapports"
+    result = subprocess.run([sys.executable, "-c", script, str(folder)], capture_output=True, text=True, cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "2"  # while running: the marker and the log
+    assert list(folder.iterdir()) == []
+    assert CrashLog(folder).previous_crashes() == []
