@@ -330,3 +330,108 @@ def test_a_clean_exit_leaves_neither_marker_nor_log(tmp_path):
     assert result.stdout.strip() == "2"  # while running: the marker and the log
     assert list(folder.iterdir()) == []
     assert CrashLog(folder).previous_crashes() == []
+
+
+@pytest.fixture
+def window(ctx, terr, qtbot, settings, data_folder):
+    from ctgdesk.ui.main_window import MainWindow
+
+    ctx.drafts = DraftStore(drafts_dir())
+    main = MainWindow(ctx, settings)
+    qtbot.addWidget(main)
+    main.show()
+    main.load()
+    yield main
+    ctx.wait_for_loads()
+
+
+def vanish(dialog) -> None:
+    """The window goes as in a crash: no Annuler, no close, nothing discarded."""
+    from shiboken6 import Shiboken
+
+    dialog.draft.timer.stop()
+    Shiboken.delete(dialog)
+
+
+def test_an_edited_fiche_comes_back_with_its_lines(window, ctx, terr, qtbot):
+    from ctgdesk.services import plan
+    from ctgdesk.ui.dialogs.fiche_dialog import TAB_INDICATORS, TAB_MEANS, FicheDialog
+    from ctgdesk.ui.recovery import offer_recovery
+
+    page = window.show_page("plan")
+    assert page.select("fiche", terr.fiche)
+    page.tree.setFocus()
+    qtbot.keyClick(page.tree, Qt.Key.Key_Return)
+    dialog = page.dialog
+    assert isinstance(dialog, FicheDialog) and dialog.fiche_id == terr.fiche
+    with ctx.db.transaction() as s:
+        uid = plan.fiche_input(s, terr.fiche).uid
+    qtbot.keyClicks(dialog.title_edit, " (phase 2)")
+    qtbot.keyClicks(dialog.status_combo, "en cours")
+    dialog.tabs.setCurrentIndex(TAB_MEANS)
+    qtbot.keyClicks(dialog.budget_edit, "40 000,50")
+    qtbot.mouseClick(dialog.steps.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.steps.lines()[-1].widgets["title"], "Trouver le local")
+    qtbot.mouseClick(dialog.fundings.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.fundings.lines()[-1].widgets["funder"], "caf")
+    qtbot.keyClicks(dialog.fundings.lines()[-1].widgets["amount"], "24000")
+    qtbot.mouseClick(dialog.fundings.add_button, Qt.MouseButton.LeftButton)  # its funder not chosen yet
+    qtbot.keyClicks(dialog.fundings.lines()[-1].widgets["amount"], "1000")
+    dialog.tabs.setCurrentIndex(TAB_INDICATORS)
+    qtbot.mouseClick(dialog.indicators.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.indicators.lines()[-1].widgets["label"], "Places ouvertes")
+    qtbot.keyClicks(dialog.indicators.lines()[-1].widgets["actual"], "4,5")
+    typed = dialog.draft_state()
+    qtbot.waitUntil(lambda: [d.state for d in ctx.drafts.list()] == [typed], timeout=5000)
+    draft = ctx.drafts.list()[0]
+    assert (draft.kind, draft.record_uid) == ("fiche", uid)
+    assert draft.label == "la fiche action « 1.1.1 Créer un relais petite enfance (phase 2) »"
+    vanish(dialog)
+
+    recovery = offer_recovery(window, [])
+    assert recovery.box.text().startswith("Reprendre la saisie de la fiche action « 1.1.1 Créer un relais")
+    click_box_button(qtbot, recovery.box, "Reprendre")
+    qtbot.waitUntil(lambda: recovery.form is not None and recovery.form.isVisible())
+    again = recovery.form
+    assert isinstance(again, FicheDialog) and again.fiche_id == terr.fiche
+    assert again.draft_state() == typed
+    assert again.title_edit.text() == "Créer un relais petite enfance (phase 2)"
+    assert [line.widgets["amount"].text() for line in again.fundings.lines()] == ["24000", "1000"]
+    assert again.fundings.lines()[1].widgets["funder"].current_key() is None
+    # the form still refuses what it refused: the second funding has no funder
+    qtbot.mouseClick(again.save_button, Qt.MouseButton.LeftButton)
+    assert again.errors.message("fundings") == "Financement 2 : choisissez le financeur."
+    qtbot.keyClicks(again.fundings.lines()[1].widgets["funder"], "departement")
+    qtbot.mouseClick(again.save_button, Qt.MouseButton.LeftButton)
+    assert again.result() == QDialog.DialogCode.Accepted
+    with ctx.db.transaction() as s:
+        saved = plan.fiche_input(s, terr.fiche)
+    assert saved.title == "Créer un relais petite enfance (phase 2)" and str(saved.budget) == "40000.50"
+    assert [s.title for s in saved.steps][-1] == "Trouver le local"
+    assert [(f.funder_id, str(f.amount)) for f in saved.fundings] == [
+        (terr.organisations["Caf du Pas-de-Calais"], "24000.00"),
+        (terr.organisations["Département du Pas-de-Calais"], "1000.00")]
+    assert [i.label for i in saved.indicators][-1] == "Places ouvertes"
+    assert ctx.drafts.list() == []
+
+
+def test_later_keeps_the_draft_and_supprimer_removes_it(window, ctx, terr, qtbot):
+    from ctgdesk.ui.recovery import offer_recovery
+
+    first = MeetingDialog(ctx, instance_id=terr.copil)
+    qtbot.keyClicks(first.place_edit, "Oignies")
+    first.draft.flush()
+    second = MeetingDialog(ctx)
+    qtbot.keyClicks(second.title_edit, "Reunion de veille")
+    second.draft.flush()
+    vanish(first)
+    vanish(second)
+    assert [d.label for d in ctx.drafts.list()] == ["la réunion « Comité de pilotage CTG »",
+                                                    "la réunion « Reunion de veille »"]
+    recovery = offer_recovery(window, [])
+    assert "de la réunion « Comité de pilotage CTG »" in recovery.box.text()
+    click_box_button(qtbot, recovery.box, "Plus tard")
+    qtbot.waitUntil(lambda: recovery.box is not None and "veille" in recovery.box.text())
+    click_box_button(qtbot, recovery.box, "Supprimer")
+    qtbot.waitUntil(lambda: recovery.box is None)
+    assert [d.label for d in ctx.drafts.list()] == ["la réunion « Comité de pilotage CTG »"]
