@@ -46,7 +46,7 @@ class Draft:
     state: dict
     label: str = ""
     record_uid: str | None = None  # None: a new record
-    started_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    started_at: datetime = field(default_factory=datetime.now)
     saved_at: datetime | None = None
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
@@ -68,7 +68,7 @@ class DraftStore:
     def save(self, draft: Draft) -> None:
         """Write the draft (temporary name, flushed, renamed). Raises ExportError (French)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        draft.saved_at = datetime.now().replace(microsecond=0)
+        draft.saved_at = datetime.now()
         text = json.dumps({
             "format": FORMAT_TAG, "version": VERSION, "id": draft.id, "kind": draft.kind, "base": draft.base,
             "record_uid": draft.record_uid, "label": draft.label, "started_at": draft.started_at.isoformat(),

@@ -435,3 +435,34 @@ def test_later_keeps_the_draft_and_supprimer_removes_it(window, ctx, terr, qtbot
     click_box_button(qtbot, recovery.box, "Supprimer")
     qtbot.waitUntil(lambda: recovery.box is None)
     assert [d.label for d in ctx.drafts.list()] == ["la réunion « Comité de pilotage CTG »"]
+
+
+def test_a_journal_entry_comes_back(window, ctx, terr, qtbot):
+    from ctgdesk.services import journal
+    from ctgdesk.ui.dialogs.journal_dialog import JournalEntryDialog
+    from ctgdesk.ui.recovery import offer_recovery
+
+    page = window.show_page("journal")
+    dialog = page.open_details_from_bar()
+    qtbot.keyClicks(dialog.nature_edit, "Appui au centre social")
+    qtbot.keyClicks(dialog.description_edit, "Projet social : premiers ateliers")
+    dialog.duration_spin.setFocus()
+    qtbot.keyClick(dialog.duration_spin, Qt.Key.Key_Up)  # 15 minutes
+    typed = dialog.draft_state()
+    qtbot.waitUntil(lambda: [d.state for d in ctx.drafts.list()] == [typed], timeout=5000)
+    vanish(dialog)
+
+    recovery = offer_recovery(window, [])
+    assert recovery.box.text().startswith(
+        "Reprendre la saisie de la nouvelle entrée du journal « Appui au centre social » commencée le ")
+    click_box_button(qtbot, recovery.box, "Reprendre")
+    qtbot.waitUntil(lambda: recovery.form is not None and recovery.form.isVisible())
+    again = recovery.form
+    assert isinstance(again, JournalEntryDialog) and again.draft_state() == typed
+    assert again.duration_spin.value() == 15
+    qtbot.mouseClick(again.save_button, Qt.MouseButton.LeftButton)
+    with ctx.db.transaction() as s:
+        saved = journal.entry_input(s, again.saved_id)
+    assert (saved.nature, saved.description, saved.duration_minutes) == (
+        "Appui au centre social", "Projet social : premiers ateliers", 15)
+    assert ctx.drafts.list() == []
