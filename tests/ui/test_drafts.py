@@ -466,3 +466,36 @@ def test_a_journal_entry_comes_back(window, ctx, terr, qtbot):
     assert (saved.nature, saved.description, saved.duration_minutes) == (
         "Appui au centre social", "Projet social : premiers ateliers", 15)
     assert ctx.drafts.list() == []
+
+
+def test_a_field_of_any_kind_is_kept_without_a_signal_of_its_own(ctx, data_folder, qtbot):
+    """A field the keeper knows nothing of (no change signal): a key typed in the form is enough."""
+    from PySide6.QtWidgets import QLabel, QVBoxLayout
+
+    from ctgdesk.ui.widgets.drafts import DraftKeeper
+
+    class Counter(QLabel):  # a widget that changes its value when typed into, and says nothing
+        def __init__(self):
+            super().__init__("0")
+            self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+        def keyPressEvent(self, event):
+            self.setText(str(int(self.text()) + 1))
+
+    class Form(QDialog):
+        def __init__(self):
+            super().__init__()
+            self.counter = Counter()
+            QVBoxLayout(self).addWidget(self.counter)
+            self.draft = DraftKeeper(self, ctx, "essai", lambda: {"count": int(self.counter.text())},
+                                     lambda: "un essai")
+
+    ctx.drafts = DraftStore(drafts_dir())
+    form = Form()
+    qtbot.addWidget(form)
+    form.draft.timer.setInterval(50)
+    qtbot.keyClick(form.counter, Qt.Key.Key_Plus)
+    qtbot.keyClick(form.counter, Qt.Key.Key_Plus)
+    qtbot.waitUntil(lambda: [d.state for d in ctx.drafts.list()] == [{"count": 2}], timeout=3000)
+    form.accept()
+    assert ctx.drafts.list() == []

@@ -11,9 +11,10 @@ itself from that state — the same code that fills it for an existing record. T
         if self.draft.may_close():
             super().reject()
 
-Any change in the form (typing, a tick, a line added) starts a short single-shot timer; when
-it fires, the state is written if it differs from the form as it opened (or from what was last
-written). Saving the form, or leaving it with « Annuler » (confirmed when something was
+Any change in the form (typing, a tick, a line added: the fields' change signals, and any key
+or click inside the form, whatever its widgets are) starts a short single-shot timer; when it
+fires, the state is written if it differs from the form as it opened (or from what was last
+written). Only `draft_state()` says what the form holds: widgets may change, drafts follow. Saving the form, or leaving it with « Annuler » (confirmed when something was
 changed), discards the draft. Without a draft store (`ctx.drafts` None, as in most tests)
 nothing is written and nothing is asked.
 """
@@ -22,18 +23,18 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QObject, QTimer, SignalInstance
+from PySide6.QtCore import QEvent, QObject, QTimer, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
+    QApplication,
     QAbstractSpinBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
     QLineEdit,
-    QListWidget,
     QMessageBox,
     QPlainTextEdit,
-    QTableWidget,
     QTextEdit,
     QWidget,
 )
@@ -59,8 +60,12 @@ def _change_signals(widget: QWidget) -> list[SignalInstance]:
         return [widget.dateTimeChanged]
     if isinstance(widget, QAbstractSpinBox) and hasattr(widget, "valueChanged"):
         return [widget.valueChanged]
-    if isinstance(widget, (QListWidget, QTableWidget)):
-        return [widget.itemChanged]
+    if isinstance(widget, QAbstractItemView):  # model/view tables and lists: their model says it
+        model = widget.model()
+        if model is None or model.property(_WATCHED):
+            return []
+        model.setProperty(_WATCHED, True)
+        return [model.dataChanged, model.rowsInserted, model.rowsRemoved, model.modelReset]
     signal = getattr(widget, "changed", None)  # our composite widgets: line tables, check lists
     return [signal] if isinstance(signal, SignalInstance) else []
 
@@ -92,6 +97,23 @@ class DraftKeeper(QObject):
         self.watch()
         dialog.accepted.connect(self.discard)
         dialog.rejected.connect(self.discard)
+        application = QApplication.instance()
+        if application is not None and self.store is not None:
+            application.installEventFilter(self)  # keys and clicks in the form, popups included
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() in (QEvent.Type.KeyRelease, QEvent.Type.MouseButtonRelease) and self._inside(watched):
+            self.schedule()
+        return False
+
+    def _inside(self, watched: QObject) -> bool:
+        """Is this widget the form's, or a popup of one of its fields (a calendar, a list)?"""
+        widget = watched if isinstance(watched, QWidget) else None
+        while widget is not None:
+            if widget is self.dialog:
+                return True
+            widget = widget.parentWidget()
+        return False
 
     # --- watching the form -----------------------------------------------------------------
     def watch(self) -> None:
@@ -135,6 +157,9 @@ class DraftKeeper(QObject):
 
     def discard(self) -> None:
         self.timer.stop()
+        application = QApplication.instance()
+        if application is not None:
+            application.removeEventFilter(self)
         if self.draft is not None and self.store is not None and self.written:
             self.store.discard(self.draft.id)
         self.written = False
