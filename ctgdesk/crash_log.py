@@ -24,6 +24,7 @@ from ctgdesk.db.sqlite_files import french_datetime
 
 MARKER_PREFIX = "en-cours-"
 MARKER_SUFFIX = ".json"
+KEEP_REPORTS = 20
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class CrashLog:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             crashes = self.previous_crashes()
+            self._thin()
             now = datetime.now().replace(microsecond=0)
             stem = f"ctgdesk-{now:%Y%m%d-%H%M%S}-{os.getpid()}"
             self.log = self.folder / f"{stem}.log"
@@ -103,6 +105,13 @@ class CrashLog:
         except OSError:
             pass
         return crashes
+
+    def _thin(self) -> None:
+        """The newest KEEP_REPORTS reports stay; older ones go (those of a running ctgdesk too
+        are among the newest)."""
+        reports = sorted(self.folder.glob("ctgdesk-*.log"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in reports[KEEP_REPORTS:]:
+            old.unlink(missing_ok=True)
 
     def stop(self) -> None:
         """A clean end: no marker; the log goes when nothing was written into it."""

@@ -105,9 +105,13 @@ TYPIST = textwrap.dedent(
         import faulthandler
         faulthandler._sigsegv()
 
+    def quit(window):
+        print("QUITTING", flush=True)
+        window.close()
+
     def started(window):
         finish(window)
-        QTimer.singleShot(0, lambda: (type_meeting if mode == "type" else crash)(window))
+        QTimer.singleShot(0, lambda: {"type": type_meeting, "crash": crash, "quit": quit}[mode](window))
 
     app_module._finish_start = started
     sys.exit(cli.main(["--db", db_path]))
@@ -324,11 +328,16 @@ def test_a_clean_exit_leaves_neither_marker_nor_log(tmp_path):
         """
     )
     folder = tmp_path / "rapports"
+    folder.mkdir()
+    for number in range(21):  # reports of earlier crashes: the newest 20 stay
+        old = folder / f"ctgdesk-202501{number + 1:02d}-100000-1.log"
+        old.write_text("Fatal Python error", encoding="utf-8")
+        os.utime(old, (1_700_000_000 + number * 86_400,) * 2)
     result = subprocess.run([sys.executable, "-c", script, str(folder)], capture_output=True, text=True, cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "2"  # while running: the marker and the log
-    assert list(folder.iterdir()) == []
+    assert result.stdout.strip() == "22"  # while running: 20 reports, its marker and its log
+    assert sorted(p.name for p in folder.iterdir()) == [f"ctgdesk-202501{n:02d}-100000-1.log" for n in range(2, 22)]
     assert CrashLog(folder).previous_crashes() == []
 
 
@@ -499,3 +508,13 @@ def test_a_field_of_any_kind_is_kept_without_a_signal_of_its_own(ctx, data_folde
     qtbot.waitUntil(lambda: [d.state for d in ctx.drafts.list()] == [{"count": 2}], timeout=3000)
     form.accept()
     assert ctx.drafts.list() == []
+
+
+def test_the_window_closed_cleanly_leaves_no_marker(db, terr, data_folder, tmp_path):
+    child = run_child(db.path, "quit", tmp_path)
+    read_line(child, "QUITTING")
+    assert child.wait(60) == 0
+    child.stdout.close()
+    child.stderr.close()
+    assert list(reports_dir().iterdir()) == []  # no marker, and the empty log removed
+    assert CrashLog(reports_dir()).previous_crashes() == []
