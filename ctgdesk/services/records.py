@@ -18,6 +18,15 @@ def get_or_fail(session: Session, model: type[T], record_id: int | None, what: s
     return record
 
 
+def id_for_uid(session: Session, model: type, uid: str | None) -> int | None:
+    """The current id of a record known by its uid; None for no uid or a record gone since."""
+    if not uid:
+        return None
+    from sqlalchemy import select
+
+    return session.scalar(select(model.id).where(model.uid == uid))
+
+
 def required_text(value: str | None, what: str, field: str, *, max_length: int = 200) -> str:
     text = (value or "").strip()
     if not text:

@@ -23,7 +23,8 @@ from ctgdesk.db.sqlite_files import french_datetime
 from ctgdesk.services.drafts import Draft
 
 # Which page opens a draft of each kind (with its `open_draft(draft)`).
-DRAFT_PAGES = {"meeting": "meetings", "fiche": "plan", "journal": "journal"}
+DRAFT_PAGES = {"meeting": "meetings", "fiche": "plan", "journal": "journal", "organisation": "territory",
+               "coordinator": "staff"}
 
 RESUME, LATER, DELETE = "Reprendre", "Plus tard", "Supprimer"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 
 from ctgdesk.crash_log import CrashLog
 from ctgdesk.db.paths import DATA_DIR_VARIABLE, drafts_dir, reports_dir
@@ -518,3 +518,62 @@ def test_the_window_closed_cleanly_leaves_no_marker(db, terr, data_folder, tmp_p
     child.stderr.close()
     assert list(reports_dir().iterdir()) == []  # no marker, and the empty log removed
     assert CrashLog(reports_dir()).previous_crashes() == []
+
+
+def test_the_simple_forms_keep_their_rows(window, ctx, terr, qtbot):
+    """FormDialog forms (here a structure, then a chargé·e de coopération being edited)."""
+    from ctgdesk.services import territory
+    from ctgdesk.ui.dialogs.coordinator_dialog import CoordinatorDialog
+    from ctgdesk.ui.dialogs.organisation_dialog import OrganisationDialog
+    from ctgdesk.ui.recovery import offer_recovery
+
+    page = window.show_page("territory")
+    page.new_action.trigger()
+    dialog = page.dialog
+    assert isinstance(dialog, OrganisationDialog)
+    qtbot.keyClicks(dialog.name, "Centre social Agora")
+    qtbot.keyClicks(dialog.kind, "centre")
+    qtbot.keyClicks(dialog.notes, "Partenaire du relais")
+    dialog.population.setFocus()
+    qtbot.keyClick(dialog.population, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.population, "1200")
+    typed = dialog.draft_state()
+    assert typed["name"] == "Centre social Agora" and typed["population"] == 1200
+    qtbot.waitUntil(lambda: [d.state for d in ctx.drafts.list()] == [typed], timeout=5000)
+    vanish(dialog)
+
+    staff = window.show_page("staff")
+    assert staff.staff_table.select(lambda r: r.id == terr.coordinator)
+    staff.edit_current_coordinator()
+    edited = staff.dialog
+    assert isinstance(edited, CoordinatorDialog) and edited.record_uid
+    qtbot.keyClicks(edited.phone, "03 21 00 00 00")
+    edited.draft.flush()
+    phone_state = edited.draft_state()
+    vanish(edited)
+
+    recovery = offer_recovery(window, [])
+    assert recovery.box.text().startswith("Reprendre la saisie du formulaire « Nouvelle commune ou structure » "
+                                          "(Centre social Agora) commencée le ")
+    click_box_button(qtbot, recovery.box, "Reprendre")
+    qtbot.waitUntil(lambda: recovery.form is not None and recovery.form.isVisible())
+    assert isinstance(recovery.form, OrganisationDialog) and recovery.form.draft_state() == typed
+    qtbot.mouseClick(recovery.form.save_button, Qt.MouseButton.LeftButton)
+    with ctx.db.transaction() as s:
+        created = [o for o in territory.list_organisations(s) if o.name == "Centre social Agora"]
+    assert len(created) == 1 and created[0].kind.label == typed["kind"]
+
+    qtbot.waitUntil(lambda: recovery.box is not None and recovery.box.isVisible())
+    click_box_button(qtbot, recovery.box, "Reprendre")
+    qtbot.waitUntil(lambda: isinstance(recovery.form, CoordinatorDialog) and recovery.form.isVisible())
+    again = recovery.form
+    assert again.coordinator_id is not None and again.draft_state() == phone_state
+    assert again.phone.text().endswith("03 21 00 00 00")
+    cancel = again.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    asked = []
+    from unittest import mock
+
+    with mock.patch.object(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes):
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1 and not again.isVisible()  # a draft brought back is typing: asked first
+    assert ctx.drafts.list() == []
