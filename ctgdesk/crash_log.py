@@ -19,8 +19,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from ctgdesk.db.lock import pid_alive
-from ctgdesk.db.sqlite_files import french_datetime
 
 MARKER_PREFIX = "en-cours-"
 MARKER_SUFFIX = ".json"
@@ -38,7 +36,7 @@ class PreviousCrash:
 
     def message(self) -> str:
         """What the window says, in French."""
-        when = f" (session ouverte le {french_datetime(self.started)})" if self.started else ""
+        when = f" (session ouverte le {self.started:%d/%m/%Y à %H:%M})" if self.started else ""
         text = f"ctgdesk s'est arrêté brutalement la dernière fois{when}."
         if self.report is not None:
             text += f"\nLe rapport est dans « {self.report} »."
@@ -59,6 +57,8 @@ class CrashLog:
 
     def previous_crashes(self) -> list[PreviousCrash]:
         """Markers of processes that no longer run (removed once read; their logs are kept)."""
+        from ctgdesk.db.lock import pid_alive  # after the first frame (tests/bench/test_startup_window.py)
+
         crashes = []
         if not self.folder.is_dir():
             return crashes
@@ -84,13 +84,11 @@ class CrashLog:
             marker.unlink(missing_ok=True)
         return crashes
 
-    def start(self, db_path: Path | str = "") -> list[PreviousCrash]:
-        """Read what earlier runs left, then say "running" and send fatal errors to a fresh log.
-        Never raises: without a writable folder the window runs without a crash log."""
-        crashes = []
+    def start(self, db_path: Path | str = "") -> None:
+        """Say "running" and send fatal errors to a fresh log (what earlier runs left:
+        previous_crashes()). Never raises: without a writable folder, no crash log."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            crashes = self.previous_crashes()
             self._thin()
             now = datetime.now().replace(microsecond=0)
             stem = f"ctgdesk-{now:%Y%m%d-%H%M%S}-{os.getpid()}"
@@ -104,7 +102,6 @@ class CrashLog:
             os.replace(temporary, self.marker)
         except OSError:
             pass
-        return crashes
 
     def _thin(self) -> None:
         """The newest KEEP_REPORTS reports stay; older ones go (those of a running ctgdesk too

@@ -151,7 +151,8 @@ def _finish_start(window: MainWindow) -> None:
     startup_safety.after_open(window)  # status bar, location warning, first automatic backup
     from ctgdesk.ui.recovery import offer_recovery
 
-    offer_recovery(window, getattr(window, "previous_crashes", []))  # a crash last time, drafts to resume
+    crash_log = getattr(window, "crash_log", None)  # run_gui's (start_safety_nets)
+    offer_recovery(window, crash_log.previous_crashes() if crash_log else [])  # a crash last time, drafts to resume
     configure_models_in_background(window)
     collect_garbage_again()
 
@@ -188,26 +189,41 @@ def collect_garbage_again() -> None:
     gc.enable()
 
 
-def run_gui(db_path: Path, argv: list[str]) -> int:
-    pause_garbage_collection()  # until _finish_start
+def start_safety_nets(window: MainWindow, db_path: Path):
+    """The crash log (a fatal error from now on leaves its report; what the last run left is
+    said once the window is filled: _finish_start) and the forms' drafts, in the user's data
+    folder. Returns the CrashLog, to stop at a clean exit."""
     from ctgdesk.crash_log import CrashLog
     from ctgdesk.db.paths import drafts_dir, reports_dir
     from ctgdesk.services.drafts import DraftStore
 
     crash_log = CrashLog(reports_dir())
-    previous_crashes = crash_log.start(db_path)  # a fatal error from now on leaves its report
+    crash_log.start(db_path)
+    window.crash_log = crash_log
+    window.ctx.drafts = DraftStore(drafts_dir())
+    return crash_log
+
+
+def run_gui(db_path: Path, argv: list[str]) -> int:
+    pause_garbage_collection()  # until _finish_start
     app = create_application(argv)
     # The database is opened once the window is on screen; pages load in a worker thread.
-    ctx = UiContext(db=None, background_loads=True, drafts=DraftStore(drafts_dir()))  # type: ignore[arg-type]
+    ctx = UiContext(db=None, background_loads=True)  # type: ignore[arg-type]
     window = MainWindow(ctx, db_path=db_path)
-    window.previous_crashes = previous_crashes  # said once the window is filled (_finish_start)
     window.statusBar().showMessage(f"Ouverture de {db_path.name}…")
     window.show()
-    AfterFirstFrame(window, lambda: _open_and_fill(app, window, db_path))
+    nets = []  # the crash log, started with the first frame (nothing of it delays that frame)
+
+    def after_first_frame() -> None:
+        nets.append(start_safety_nets(window, db_path))
+        _open_and_fill(app, window, db_path)
+
+    AfterFirstFrame(window, after_first_frame)
     try:
         return app.exec()
     finally:
         gc.enable()  # a start cut short never reached _finish_start
         if ctx.db is not None:
             ctx.db.dispose()
-        crash_log.stop()  # a clean end: no crash to report next time
+        for crash_log in nets:
+            crash_log.stop()  # a clean end: no crash to report next time
