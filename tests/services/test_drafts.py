@@ -64,7 +64,8 @@ def test_store_saves_lists_loads_and_discards(tmp_path):
                     started_at=datetime(2026, 12, 6, 15, 0))
     for draft in (first, other_base, editing):
         store.save(draft)
-    assert sorted(p.name for p in store.folder.iterdir()) == sorted(f"{d.id}.json" for d in (first, other_base, editing))
+    names = sorted(p.name for p in store.folder.iterdir())
+    assert names == sorted(f"{d.id}.json" for d in (first, other_base, editing))
     assert [d.id for d in store.list(base)] == [first.id, editing.id]  # this base's, oldest first
     assert [d.id for d in store.list()] == [other_base.id, first.id, editing.id]
     loaded = store.load(first.id)

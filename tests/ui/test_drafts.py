@@ -574,7 +574,11 @@ def test_the_simple_forms_keep_their_rows(window, ctx, terr, qtbot):
     asked = []
     from unittest import mock
 
-    with mock.patch.object(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes):
+    def answer_yes(*args, **_kwargs):
+        asked.append(args[2])
+        return QMessageBox.StandardButton.Yes
+
+    with mock.patch.object(QMessageBox, "question", answer_yes):
         qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     assert len(asked) == 1 and not again.isVisible()  # a draft brought back is typing: asked first
     assert ctx.drafts.list() == []

@@ -291,7 +291,8 @@ class JournalPage(Page):
             with self.ctx.db.transaction() as s:
                 entry_id = journal.entry_id_for_uid(s, draft.record_uid)
             if entry_id is None:
-                self.ctx.show_status("Cette entrée du journal a été supprimée depuis : elle sera recréée à l'enregistrement.")
+                self.ctx.show_status("Cette entrée du journal a été supprimée depuis : "
+                                     "elle sera recréée à l'enregistrement.")
         return self._open_dialog(JournalEntryDialog(self.ctx, entry_id, draft=draft, parent=self))
 
     def _open_dialog(self, dialog: JournalEntryDialog) -> JournalEntryDialog:

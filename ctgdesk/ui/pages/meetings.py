@@ -352,7 +352,8 @@ class MeetingsPage(Page):
             with self.ctx.db.transaction() as s:
                 meeting_id = meetings.meeting_id_for_uid(s, draft.record_uid)
             if meeting_id is None:
-                self.ctx.show_status("Cette réunion a été supprimée depuis : elle sera recréée à l'enregistrement.")
+                self.ctx.show_status("Cette réunion a été supprimée depuis : "
+                                     "elle sera recréée à l'enregistrement.")
         return self._open_dialog(MeetingDialog(self.ctx, meeting_id, draft=draft, parent=self))
 
     def _open_dialog(self, dialog: MeetingDialog) -> MeetingDialog:

@@ -552,7 +552,8 @@ class PlanPage(Page):
             with self.ctx.db.transaction() as s:
                 fiche_id = plan.fiche_id_for_uid(s, draft.record_uid)
             if fiche_id is None:
-                self.ctx.show_status("Cette fiche action a été supprimée depuis : elle sera recréée à l'enregistrement.")
+                self.ctx.show_status("Cette fiche action a été supprimée depuis : "
+                                     "elle sera recréée à l'enregistrement.")
         return self._open(FicheDialog(self.ctx, fiche_id, convention_id=self.convention_id, draft=draft, parent=self),
                           self._fiche_saved)
 

@@ -14,8 +14,9 @@ itself from that state — the same code that fills it for an existing record. T
 Any change in the form (typing, a tick, a line added: the fields' change signals, and any key
 or click inside the form, whatever its widgets are) starts a short single-shot timer; when it
 fires, the state is written if it differs from the form as it opened (or from what was last
-written). Only `draft_state()` says what the form holds: widgets may change, drafts follow. Saving the form, or leaving it with « Annuler » (confirmed when something was
-changed), discards the draft. Without a draft store (`ctx.drafts` None, as in most tests)
+written). Only `draft_state()` says what the form holds: widgets may change, drafts follow.
+Saving the form, or leaving it with « Annuler » (confirmed when something was changed),
+discards the draft. Without a draft store (`ctx.drafts` None, as in most tests)
 nothing is written and nothing is asked.
 """
 
@@ -27,8 +28,8 @@ from PySide6.QtCore import QEvent, QObject, QTimer, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
-    QApplication,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QDateTimeEdit,
     QDialog,
