@@ -582,3 +582,34 @@ def test_the_simple_forms_keep_their_rows(window, ctx, terr, qtbot):
         qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     assert len(asked) == 1 and not again.isVisible()  # a draft brought back is typing: asked first
     assert ctx.drafts.list() == []
+
+
+def test_a_meeting_deleted_since_its_draft_comes_back_as_a_new_one(window, ctx, terr, qtbot):
+    from datetime import datetime
+
+    from ctgdesk.ui.recovery import offer_recovery
+
+    with ctx.db.transaction() as s:
+        february = next(m for m in meetings.list_meetings(s, year=2026) if m.starts_at == datetime(2026, 2, 3, 14))
+        before = meetings.meeting_input(s, february.id)
+    page = window.show_page("meetings")
+    dialog = page.edit_meeting(february.id)
+    qtbot.keyClicks(dialog.place_edit, "Salle B")
+    dialog.draft.flush()
+    assert ctx.drafts.list()[0].record_uid == before.uid
+    vanish(dialog)
+    with ctx.db.transaction() as s:
+        meetings.delete_meeting(s, february.id)
+
+    recovery = offer_recovery(window, [])
+    click_box_button(qtbot, recovery.box, "Reprendre")
+    qtbot.waitUntil(lambda: recovery.form is not None and recovery.form.isVisible())
+    again = recovery.form
+    assert again.meeting_id is None and ctx.statuses[-1].startswith("Cette réunion a été supprimée depuis")
+    qtbot.mouseClick(again.save_button, Qt.MouseButton.LeftButton)
+    assert again.result() == QDialog.DialogCode.Accepted
+    with ctx.db.transaction() as s:
+        back = meetings.meeting_input(s, meetings.meeting_id_for_uid(s, before.uid))
+    assert back.place == before.place + "Salle B"
+    assert [a.text for a in back.alerts] == [a.text for a in before.alerts] and back.uid == before.uid
+    assert ctx.drafts.list() == []

@@ -81,6 +81,7 @@ class FicheDialog(QDialog):
         self.before: FicheInput | None = None
         self.after: FicheInput | None = None
         self._restored = from_plain(FicheInput, draft.state) if draft is not None else None
+        self._draft_uid = draft.record_uid if draft is not None else None  # a fiche deleted since: same uid
         self._load(convention_id)
         self._build()
         if self._restored is not None or self.before is not None:
@@ -432,7 +433,8 @@ class FicheDialog(QDialog):
     # --- reading the form ----------------------------------------------------------------
     def _draft(self) -> FicheInput:
         """The simple fields and the étapes (what "en retard" depends on), without parsing numbers."""
-        base = self.before or FicheInput(objectif_id=self.objectif_combo.current_key() or 0, number="", title="")
+        base = self.before or FicheInput(objectif_id=self.objectif_combo.current_key() or 0, number="", title="",
+                                         uid=self._draft_uid)
         return replace(
             base, status=self.status_combo.current_key() or FicheStatus.TO_COME, end_date=self.end_edit.value(),
             steps=[self._step(line) for line in self.steps.lines()],

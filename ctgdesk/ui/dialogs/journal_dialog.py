@@ -54,6 +54,7 @@ class JournalEntryDialog(QDialog):
         self.saved_uid: str | None = None
         self.before: JournalInput | None = None
         self.after: JournalInput | None = None
+        self._draft_uid = draft.record_uid if draft is not None else None  # an entry deleted since: same uid
         with ctx.db.transaction() as s:
             functions = referential.function_choices(s)
             coordinators = [(c.id, c.name) for c in people.list_coordinators(s)]
@@ -152,7 +153,8 @@ class JournalEntryDialog(QDialog):
             self.function_combo.set_current_key(code)
 
     def collect(self) -> JournalInput:
-        base = self.before or JournalInput(date=self.date_edit.value(), kind=self.kind_combo.current_key(), nature="")
+        base = self.before or JournalInput(date=self.date_edit.value(), kind=self.kind_combo.current_key(), nature="",
+                                           uid=self._draft_uid)
         return replace(
             base, date=self.date_edit.value(), kind=self.kind_combo.current_key(),
             function_code=self.function_combo.current_key(), nature=self.nature_edit.text(),

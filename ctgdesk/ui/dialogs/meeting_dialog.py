@@ -243,6 +243,7 @@ class MeetingDialog(QDialog):
         self.saved_uid: str | None = None
         self.before: MeetingInput | None = None
         self.after: MeetingInput | None = None
+        self._draft_uid = draft.record_uid if draft is not None else None  # a meeting deleted since: same uid
         self._load_choices()
         self._build()
         if draft is not None:
@@ -513,7 +514,7 @@ class MeetingDialog(QDialog):
         starts_at = datetime.combine(day, self.start_time.time().toPython())
         end = self.end_time.value()
         ends_at = datetime.combine(day, end) if end is not None else None
-        base = self.before or MeetingInput(instance_id=instance_id, starts_at=starts_at)
+        base = self.before or MeetingInput(instance_id=instance_id, starts_at=starts_at, uid=self._draft_uid)
         return replace(
             base,
             instance_id=instance_id, starts_at=starts_at, ends_at=ends_at,
