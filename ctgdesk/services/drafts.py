@@ -49,6 +49,7 @@ class Draft:
     started_at: datetime = field(default_factory=datetime.now)
     saved_at: datetime | None = None
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    origin: Any = None  # the record as it was when the typing began (to_plain), None for a new one
 
 
 def base_key(path: Path | str) -> str:
@@ -72,7 +73,7 @@ class DraftStore:
         text = json.dumps({
             "format": FORMAT_TAG, "version": VERSION, "id": draft.id, "kind": draft.kind, "base": draft.base,
             "record_uid": draft.record_uid, "label": draft.label, "started_at": draft.started_at.isoformat(),
-            "saved_at": draft.saved_at.isoformat(), "state": draft.state,
+            "saved_at": draft.saved_at.isoformat(), "state": draft.state, "origin": draft.origin,
         }, ensure_ascii=False, indent=1)
         with atomic_path(self.path_of(draft.id)) as temporary:
             with open(temporary, "w", encoding="utf-8") as handle:
@@ -112,6 +113,7 @@ def _read(path: Path) -> Draft | None:
             kind=str(data["kind"]), base=str(data["base"]), state=data["state"], label=str(data.get("label", "")),
             record_uid=data.get("record_uid"), started_at=datetime.fromisoformat(data["started_at"]),
             saved_at=datetime.fromisoformat(data["saved_at"]) if data.get("saved_at") else None, id=data["id"],
+            origin=data.get("origin"),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

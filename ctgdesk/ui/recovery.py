@@ -58,6 +58,7 @@ class Recovery(QObject):
         self.box: QMessageBox | None = None
         self.current: Draft | None = None
         self.form = None  # the form reopened from a draft
+        self.stale_box: QMessageBox | None = None  # "changed since": over that form
 
     def start(self) -> None:
         if self.crashes:
@@ -108,6 +109,14 @@ class Recovery(QObject):
         if self.form is None:
             return False
         self.form.finished.connect(lambda _result: self.offer_next())
+        keeper = getattr(self.form, "draft", None)
+        if keeper is not None and keeper.stale:  # said over the form, which stays open
+            self.stale_box = QMessageBox(
+                QMessageBox.Icon.Warning, "Saisie en cours",
+                f"L'enregistrement a été modifié depuis le début de cette saisie "
+                f"(le {french_datetime(draft.started_at)}).\nEn enregistrant ce formulaire, vous remplacez ces "
+                "modifications par ce qu'il contient.", QMessageBox.StandardButton.Ok, self.form)
+            self.stale_box.open()
         return True
 
 

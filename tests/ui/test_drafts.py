@@ -613,3 +613,36 @@ def test_a_meeting_deleted_since_its_draft_comes_back_as_a_new_one(window, ctx, 
     assert back.place == before.place + "Salle B"
     assert [a.text for a in back.alerts] == [a.text for a in before.alerts] and back.uid == before.uid
     assert ctx.drafts.list() == []
+
+
+def test_resuming_the_typing_on_a_meeting_changed_since_warns(window, ctx, terr, qtbot):
+    from dataclasses import replace
+    from datetime import datetime
+
+    from ctgdesk.ui.recovery import offer_recovery
+
+    with ctx.db.transaction() as s:
+        february = next(m for m in meetings.list_meetings(s, year=2026) if m.starts_at == datetime(2026, 2, 3, 14))
+    page = window.show_page("meetings")
+    dialog = page.edit_meeting(february.id)
+    qtbot.keyClicks(dialog.minutes_edit, "Compte rendu en cours")
+    dialog.draft.flush()
+    vanish(dialog)
+    unchanged = offer_recovery(window, [])  # the meeting as the typing found it: no warning
+    click_box_button(qtbot, unchanged.box, "Reprendre")
+    qtbot.waitUntil(lambda: unchanged.form is not None and unchanged.form.isVisible())
+    assert unchanged.stale_box is None and not unchanged.form.draft.stale
+    typed = unchanged.form.draft_state()
+    vanish(unchanged.form)
+
+    with ctx.db.transaction() as s:  # meanwhile, the meeting changes (another form, an import…)
+        meetings.save_meeting(s, replace(meetings.meeting_input(s, february.id), place="Salle des fêtes"),
+                              february.id)
+    recovery = offer_recovery(window, [])
+    click_box_button(qtbot, recovery.box, "Reprendre")
+    qtbot.waitUntil(lambda: recovery.form is not None and recovery.form.isVisible())
+    assert recovery.form.draft_state() == typed
+    assert recovery.stale_box is not None and recovery.stale_box.isVisible()
+    assert recovery.stale_box.text().startswith("L'enregistrement a été modifié depuis le début de cette saisie")
+    qtbot.mouseClick(recovery.stale_box.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert recovery.form.isVisible()  # the form stays, for the person to decide

@@ -91,7 +91,8 @@ class FicheDialog(QDialog):
         self._update_late()
         self._update_tabs()
         self.draft = DraftKeeper(self, ctx, "fiche", self.draft_state, self.draft_label,
-                                 record_uid=self.before.uid if self.before else None, restored=draft)
+                                 record_uid=self.before.uid if self.before else None, restored=draft,
+                                 record=self.before)
 
     # --- data ----------------------------------------------------------------------------
     def _load(self, convention_id: int | None) -> None:

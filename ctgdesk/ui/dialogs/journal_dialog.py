@@ -130,7 +130,8 @@ class JournalEntryDialog(QDialog):
             self._kind_changed()
         self.date_label.setText(long_date(self.date_edit.value()))
         self.draft = DraftKeeper(self, ctx, "journal", self.draft_state, self.draft_label,
-                                 record_uid=self.before.uid if self.before else None, restored=draft)
+                                 record_uid=self.before.uid if self.before else None, restored=draft,
+                                 record=self.before)
 
     def _fill(self, data: JournalInput) -> None:
         self.date_edit.set_value(data.date)

@@ -254,7 +254,8 @@ class MeetingDialog(QDialog):
             self._fill(self.before)
         self._update_tab_titles()
         self.draft = DraftKeeper(self, ctx, "meeting", self.draft_state, self.draft_label,
-                                 record_uid=self.before.uid if self.before else None, restored=draft)
+                                 record_uid=self.before.uid if self.before else None, restored=draft,
+                                 record=self.before)
 
     # --- data ----------------------------------------------------------------------------
     def _load_choices(self) -> None:

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctgdesk.exchange.atomic import ExportError
-from ctgdesk.services.drafts import Draft, base_key
+from ctgdesk.services.drafts import Draft, base_key, to_plain
 
 SAVE_DELAY_MS = 1500
 _WATCHED = "_draftWatched"
@@ -72,8 +72,11 @@ def _change_signals(widget: QWidget) -> list[SignalInstance]:
 
 
 class DraftKeeper(QObject):
+    """`record`: the record being edited as loaded (plain data, e.g. the dialog's `before`): a
+    draft brought back is `stale` when the record has changed since its typing began."""
+
     def __init__(self, dialog: QDialog, ctx, kind: str, state: Callable[[], dict], label: Callable[[], str], *,
-                 record_uid: str | None = None, restored: Draft | None = None):
+                 record_uid: str | None = None, restored: Draft | None = None, record=None):
         super().__init__(dialog)
         self.dialog = dialog
         self.ctx = ctx
@@ -82,11 +85,15 @@ class DraftKeeper(QObject):
         self._label = label
         self.baseline = state()  # the form as it opened
         self.restored = restored is not None
+        origin = to_plain(record) if record is not None else None
+        self.stale = bool(restored is not None and restored.origin is not None and origin is not None
+                          and origin != restored.origin)
         if restored is not None:
             self.draft: Draft | None = restored
             self.draft.state = self.baseline
         elif self.store is not None and ctx.db is not None:
-            self.draft = Draft(kind=kind, base=base_key(ctx.db.path), state=self.baseline, record_uid=record_uid)
+            self.draft = Draft(kind=kind, base=base_key(ctx.db.path), state=self.baseline, record_uid=record_uid,
+                               origin=origin)
         else:
             self.draft = None
         self.written = restored is not None  # a draft of this form is on the disk

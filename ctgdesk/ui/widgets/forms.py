@@ -189,7 +189,7 @@ class FormDialog(QDialog):
         if draft is not None:
             self.restore_draft(draft.state)
         self.draft = DraftKeeper(self, ctx, kind, self.draft_state, self.draft_label, record_uid=record_uid,
-                                 restored=draft)
+                                 restored=draft, record=getattr(self, "before", None))
 
     def draft_state(self) -> dict:
         return {field: value for field, widget in self._rows.items()
