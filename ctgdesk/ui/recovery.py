@@ -105,7 +105,18 @@ class Recovery(QObject):
         opener = getattr(page, "open_draft", None)
         if opener is None:
             return False
-        self.form = opener(draft)
+        try:
+            self.form = opener(draft)
+        except Exception:  # noqa: BLE001 - a draft this version cannot read: said in French, kept
+            self.form = None
+            path = self.window.ctx.drafts.path_of(draft.id)
+            self.box = QMessageBox(
+                QMessageBox.Icon.Warning, "Saisie en cours",
+                f"La saisie {with_de(draft.label)} n'a pas pu être rouverte dans le formulaire.\n"
+                f"Elle reste gardée dans « {path} ».", QMessageBox.StandardButton.Ok, self.window)
+            self.box.finished.connect(lambda _result: self.offer_next())
+            self.box.open()
+            return True  # the next one once this box is closed
         if self.form is None:
             return False
         self.form.finished.connect(lambda _result: self.offer_next())

@@ -648,3 +648,20 @@ def test_resuming_the_typing_on_a_meeting_changed_since_warns(window, ctx, terr,
     assert recovery.stale_box.text().startswith("L'enregistrement a été modifié depuis le début de cette saisie")
     qtbot.mouseClick(recovery.stale_box.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     assert recovery.form.isVisible()  # the form stays, for the person to decide
+
+
+def test_a_draft_that_cannot_be_read_back_is_said_and_kept(window, ctx, terr, qtbot):
+    from ctgdesk.services.drafts import Draft, base_key
+    from ctgdesk.ui.recovery import offer_recovery
+
+    broken = Draft(kind="meeting", base=base_key(ctx.db.path), label="la réunion « COPIL »",
+                   state={"instance_id": terr.copil, "starts_at": "2026-12-06T14:00:00", "status": "disparu"})
+    ctx.drafts.save(broken)
+    recovery = offer_recovery(window, [])
+    click_box_button(qtbot, recovery.box, "Reprendre")
+    qtbot.waitUntil(lambda: recovery.box is not None and recovery.box.isVisible())
+    assert recovery.box.text() == (f"La saisie de la réunion « COPIL » n'a pas pu être rouverte dans le formulaire.\n"
+                                   f"Elle reste gardée dans « {ctx.drafts.path_of(broken.id)} ».")
+    qtbot.mouseClick(recovery.box.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: recovery.box is None)
+    assert [d.id for d in ctx.drafts.list()] == [broken.id]
