@@ -59,3 +59,27 @@ def demo_db(demo_template, tmp_path):
     database = open_database(target)
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server in a temporary folder, for the whole run (see tests/pg_server.py)."""
+    from tests.pg_server import PostgresServer, PostgresUnavailable
+
+    try:
+        server = PostgresServer.start()
+    except PostgresUnavailable as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL tests: {error}")
+        pytest.skip(str(error))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server, request):
+    """A new, empty PostgreSQL database for one test."""
+    import re
+
+    name = "t_" + re.sub(r"\W+", "_", request.node.name.lower())[:40] + f"_{os.getpid()}_{id(request)}"
+    return pg_server.create_database(name[:63])
