@@ -8,6 +8,10 @@ from datetime import date
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The application's data folder (logs, drafts, records of temporary files…) is a throw-away
+# one for the whole run, inherited by the commands the tests start: a test run never writes
+# into the real user's folder.
+os.environ["XDG_DATA_HOME"] = __import__("tempfile").mkdtemp(prefix="ctgdesk-tests-data-")
 
 from ctgdesk.db import open_database  # noqa: E402
 from ctgdesk.services.referential import ensure_referential  # noqa: E402

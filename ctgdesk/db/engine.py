@@ -81,7 +81,9 @@ def make_engine(path: Path | str, *, read_only: bool = False) -> Engine:
         return engine
     path = Path(path)
     if read_only:
-        url = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"
+        from ctgdesk.db.sqlite_files import read_only_uri
+
+        url = f"sqlite:///{read_only_uri(path)}&uri=true"
     else:
         create_private_file(path)
         url = f"sqlite:///{path.as_posix()}"

@@ -32,8 +32,9 @@ def drafts_dir() -> Path:
 
 
 def reports_dir() -> Path:
-    """Where a crash leaves its report (ctgdesk.crash_log)."""
-    return data_dir() / "rapports"
+    """Where a crash leaves its report (ctgdesk.fatal_crash), beside the logs of unexpected
+    errors (ctgdesk.crashlog.LOG_FOLDER_NAME): one folder of logs for the user to send."""
+    return data_dir() / "journaux"
 
 
 def default_db_path() -> Path:

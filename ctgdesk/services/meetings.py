@@ -148,7 +148,9 @@ class MeetingInput:
     alerts: list[AlertInput] = field(default_factory=list)
     expertises: list[ExpertiseInput] = field(default_factory=list)
     uid: str | None = None
-    row_version: int | None = None  # the version the form read; None: save without the check
+    # The version the form read (None: save without the check). Not part of what the meeting
+    # *is*: two readings of the same meeting compare equal across a save.
+    row_version: int | None = field(default=None, compare=False)
 
 
 def _validate(session: Session, data: MeetingInput, now: datetime) -> Instance:

@@ -1,7 +1,7 @@
 """At start: say that ctgdesk stopped abruptly last time, and offer back what was being typed.
 
 `offer_recovery(window, crashes)` runs once the window is filled (app._finish_start). The crash
-message names the report (ctgdesk.crash_log); then each draft of this base
+message names the report (ctgdesk.fatal_crash); then each draft of this base
 (ctgdesk.services.drafts) is offered, one at a time, oldest first:
 
     Reprendre la saisie de la réunion « COPIL » commencée le 06/12/2026 à 14:32 ?
@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QMainWindow, QMessageBox
 
 from ctgdesk import APP_DISPLAY_NAME
-from ctgdesk.crash_log import PreviousCrash
+from ctgdesk.fatal_crash import PreviousCrash
 from ctgdesk.db.sqlite_files import french_datetime
 from ctgdesk.services.drafts import Draft
 

@@ -21,7 +21,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 
-from ctgdesk.crash_log import CrashLog
+from ctgdesk.fatal_crash import CrashLog
 from ctgdesk.db.paths import DATA_DIR_VARIABLE, drafts_dir, reports_dir
 from ctgdesk.models import AttendanceStatus, MeetingStatus
 from ctgdesk.services import meetings
@@ -322,7 +322,7 @@ def test_a_clean_exit_leaves_neither_marker_nor_log(tmp_path):
     script = textwrap.dedent(
         """
         import sys
-        from ctgdesk.crash_log import CrashLog
+        from ctgdesk.fatal_crash import CrashLog
         log = CrashLog(sys.argv[1])
         log.start("base.sqlite")
         assert log.previous_crashes() == []  # its own marker is no crash
@@ -330,7 +330,7 @@ def test_a_clean_exit_leaves_neither_marker_nor_log(tmp_path):
         log.stop()
         """
     )
-    folder = tmp_path / "rapports"
+    folder = tmp_path / "journaux"
     folder.mkdir()
     for number in range(21):  # reports of earlier crashes: the newest 20 stay
         old = folder / f"ctgdesk-202501{number + 1:02d}-100000-1.log"

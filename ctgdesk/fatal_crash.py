@@ -1,8 +1,9 @@
 """Knowing, at the next start, that ctgdesk stopped abruptly — and where its report is.
 
 While the window runs, `faulthandler` writes the Python stacks of a fatal error (segmentation
-fault, abort…) into a log of the reports folder (`rapports` in the user's data folder), and a
-marker file says "running" (the process, the base, the log). A clean exit removes the marker
+fault, abort…) into a log of the logs folder (`journaux` in the user's data folder, where
+ctgdesk.crashlog writes the unexpected Python errors too), and a marker file says "running"
+(the process, the base, the log). A clean exit removes the marker
 (and the log when nothing was written into it). A marker left by a process that no longer runs
 is a crash: the next start says so, with the report's place (none after a kill or a power cut,
 which leave no log). Each process has its own marker: two windows on two bases do not take each
@@ -42,7 +43,7 @@ class PreviousCrash:
             text += f"\nLe rapport est dans « {self.report} »."
         else:
             text += ("\nAucun rapport n'a pu être écrit (arrêt forcé ou coupure de courant) ; "
-                     f"les rapports sont rangés dans « {self.folder} ».")
+                     f"les journaux sont rangés dans « {self.folder} ».")
         return text
 
 
