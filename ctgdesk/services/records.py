@@ -27,6 +27,15 @@ def get_or_fail(session: Session, model: type[T], record_id: int | None, what: s
     return record
 
 
+def id_for_uid(session: Session, model: type, uid: str | None) -> int | None:
+    """The current id of a record known by its uid; None for no uid or a record gone since."""
+    if not uid:
+        return None
+    from sqlalchemy import select
+
+    return session.scalar(select(model.id).where(model.uid == uid))
+
+
 def check_version(record, expected: int | None, what: str) -> None:
     """Refuse to save over a version of `record` other than the one the form read.
 
