@@ -39,3 +39,11 @@ def reports_dir() -> Path:
 
 def default_db_path() -> Path:
     return data_dir() / "ctgdesk.sqlite"
+
+
+def is_server_url(target) -> bool:
+    """True for a team base on a PostgreSQL server (`postgresql://USER@HOST[:PORT]/BASE`).
+
+    Here, not in ctgdesk.db.engine: the command line asks it before the window opens, and that
+    path must not load SQLAlchemy (tests/bench/test_startup_imports.py)."""
+    return isinstance(target, str) and target.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
