@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -35,7 +36,7 @@ from ctgdesk.formatting import long_date
 from ctgdesk.models import AttendanceStatus, DecisionStatus, MeetingStatus, OrganisationKind
 from ctgdesk.services import meetings, people, plan, territory
 from ctgdesk.services.drafts import Draft, from_plain, to_plain
-from ctgdesk.services.errors import ValidationError
+from ctgdesk.services.errors import ChangedMeanwhile, ValidationError
 from ctgdesk.services.meetings import AlertInput, AttendanceInput, DecisionInput, ExpertiseInput, MeetingInput
 from ctgdesk.ui.context import UiContext
 from ctgdesk.ui.dialogs.meeting_form_widgets import (
@@ -592,10 +593,36 @@ class MeetingDialog(QDialog):
                 meeting = meetings.save_meeting(s, data, self.meeting_id, now=now)
                 self.saved_id, self.saved_uid = meeting.id, meeting.uid
                 self.after = meetings.meeting_input(s, meeting.id)
+        except ChangedMeanwhile as error:
+            self._changed_meanwhile(error)
+            return
         except ValidationError as error:
             self.errors.show(error)
             return
         super().accept()
+
+    def _changed_meanwhile(self, error: ChangedMeanwhile) -> None:
+        """Someone saved this meeting since the form read it: nothing was written. She chooses
+        to see their version (the form reloaded), to keep hers on purpose, or to go on typing."""
+        self.errors.show(error)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Réunion modifiée entre-temps", error.message,
+                          parent=self)
+        reload_button = box.addButton("Voir leur version", QMessageBox.ButtonRole.ResetRole)
+        keep_button = box.addButton("Garder ma version", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Continuer la saisie", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is reload_button:
+            with self.ctx.db.transaction() as s:
+                self.before = meetings.meeting_input(s, self.meeting_id)
+            for table in (self.decisions, self.alerts, self.expertises):
+                while table.count():
+                    table.remove_line(table.count() - 1)
+            self._fill(self.before)
+            self.errors.clear()
+            self.ctx.show_status("La réunion a été rechargée telle qu'enregistrée par l'autre personne.")
+        elif box.clickedButton() is keep_button:
+            self.before = replace(self.before, row_version=None)  # saved over theirs, on purpose
+            self.accept()
 
 
 class MeetingDuplicateDialog(QDialog):
