@@ -54,12 +54,25 @@ def create_private_file(path: Path) -> None:
         os.close(fd)
 
 
+LOCAL_HOSTS = {None, "", "localhost", "127.0.0.1", "::1"}
+
+
 def server_url(target: str):
-    """The SQLAlchemy URL of a team base, always through psycopg 3."""
+    """The SQLAlchemy URL of a team base, always through psycopg 3; TLS required for a server
+    that is not this computer (unless the address says otherwise); the password, when the
+    address has none, from the system's keyring (ctgdesk.db.secrets)."""
     from sqlalchemy.engine import make_url
 
-    url = make_url(target)
-    return url.set(drivername="postgresql+psycopg")
+    from ctgdesk.db.secrets import stored_password
+
+    url = make_url(target).set(drivername="postgresql+psycopg")
+    if url.host not in LOCAL_HOSTS and "sslmode" not in url.query:
+        url = url.update_query_dict({"sslmode": "require"})
+    if url.password is None:
+        secret = stored_password(url)
+        if secret:
+            url = url.set(password=secret)
+    return url
 
 
 def _postgres_session_settings(dbapi_connection, _record) -> None:

@@ -111,7 +111,14 @@ def _open_and_fill(app: QApplication, window: MainWindow, db_path: Path) -> None
     from ctgdesk.ui import startup_safety  # the lock, the start-up check, backups (Qt only)
 
     try:
-        db = startup_safety.open_for_window(window, db_path)  # None: the user chose to quit
+        from ctgdesk.db.paths import is_server_url
+
+        if is_server_url(db_path):  # a team base: no file, no lock, the server's backups
+            from ctgdesk.ui.team_base import open_for_window
+
+            db = open_for_window(db_path)
+        else:
+            db = startup_safety.open_for_window(window, db_path)  # None: the user chose to quit
     except Exception as error:  # noqa: BLE001 - said to the user in French, never a traceback
         from ctgdesk.db.migrate import SchemaTooNew  # Alembic only on this path
 
@@ -255,7 +262,7 @@ def run_gui(db_path: Path, argv: list[str]) -> int:
     # The database is opened once the window is on screen; pages load in a worker thread.
     ctx = UiContext(db=None, background_loads=True)  # type: ignore[arg-type]
     window = MainWindow(ctx, db_path=db_path)
-    window.statusBar().showMessage(f"Ouverture de {db_path.name}…")
+    window.statusBar().showMessage(f"Ouverture de {Path(str(db_path)).name}…")
     window.show()
     nets = []  # the crash log, started with the first frame (nothing of it delays that frame)
 

@@ -117,3 +117,73 @@ def test_the_second_save_of_a_meeting_is_refused_naming_who_and_when_then_kept_o
         for window in (first, second):
             window.ctx.undo_stack.clear()  # as tests/ui's fixtures do, before the stacks go
         second.ctx.db.dispose()
+
+
+class MemoryKeyring:
+    """A keyring for the test (the machine's may be absent): what ctgdesk keeps, in memory."""
+
+    def __init__(self):
+        import keyring.backend
+
+        class Backend(keyring.backend.KeyringBackend):
+            priority = 1
+            kept: dict = {}
+
+            def get_password(self, service, username):
+                return self.kept.get((service, username))
+
+            def set_password(self, service, username, password):
+                self.kept[(service, username)] = password
+
+            def delete_password(self, service, username):
+                self.kept.pop((service, username), None)
+
+        self.backend = Backend()
+
+
+def test_connect_to_a_team_base_from_the_file_menu(team_db, pg_server, tmp_path, qtbot, monkeypatch):
+    import keyring
+    from PySide6.QtTest import QTest
+
+    from ctgdesk.db import team
+    from ctgdesk.ui.dialogs import team_connect
+
+    memory = MemoryKeyring().backend
+    previous = keyring.get_keyring()
+    keyring.set_keyring(memory)
+    restarted: list[tuple[str, str]] = []
+    monkeypatch.setattr(team_connect, "restart_on", lambda url, password: restarted.append((url, password)) or True)
+    team.add_user(team_db.engine, "claire.dumont", None, "lecture", "s3cret")
+    window = _window(open_database(team_db.engine.url.render_as_string(hide_password=False), migrate=False),
+                     tmp_path, "a", qtbot)
+    try:
+        window.file_menu.popup(window.mapToGlobal(window.rect().topLeft()))
+        qtbot.waitUntil(window.file_menu.isVisible)
+        QTest.keyClick(window.file_menu, Qt.Key.Key_B)  # « Se connecter à une &base d'équipe… »
+        qtbot.waitUntil(lambda: isinstance(window.dialog, team_connect.TeamConnectDialog) and window.dialog.isVisible())
+        dialog = window.dialog
+        dialog.host.setFocus()
+        QTest.keyClicks(dialog.host, "127.0.0.1")
+        QTest.keyClick(dialog.host, Qt.Key.Key_Tab)
+        QTest.keyClick(dialog.port, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # the 5432 shown
+        QTest.keyClicks(dialog.port, str(pg_server.port))
+        QTest.keyClick(dialog.port, Qt.Key.Key_Tab)
+        QTest.keyClicks(dialog.database, "base_inconnue")
+        QTest.keyClick(dialog.database, Qt.Key.Key_Tab)
+        QTest.keyClicks(dialog.login, "claire.dumont")
+        QTest.keyClick(dialog.login, Qt.Key.Key_Tab)
+        QTest.keyClicks(dialog.secret, "s3cret")
+        QTest.keyClick(dialog.secret, Qt.Key.Key_Return)
+        assert "impossible" in dialog.error.text() and dialog.isVisible()  # a refusal, in French, in place
+
+        QTest.keyClick(dialog.database, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClicks(dialog.database, team_db.engine.url.database)
+        QTest.keyClick(dialog.secret, Qt.Key.Key_Return)
+        expected = f"postgresql://claire.dumont@127.0.0.1:{pg_server.port}/{team_db.engine.url.database}"
+        assert restarted == [(expected, "s3cret")], dialog.error.text()
+        assert memory.kept[("ctgdesk", f"claire.dumont@127.0.0.1:{pg_server.port}/{team_db.engine.url.database}")] == "s3cret"
+        assert window.settings.value(team_connect.SETTINGS_KEY) == expected  # no password in the settings
+    finally:
+        keyring.set_keyring(previous)
+        window.ctx.undo_stack.clear()
+        window.ctx.db.dispose()
