@@ -105,7 +105,7 @@ def test_create_edit_delete_and_undo_a_coordinator(page, ctx, qtbot, accept_ques
     dialog.start.set_value(date(2026, 3, 1))
     dialog.end.set_value(date(2026, 2, 1))
     dialog.save_button.click()
-    assert dialog.errors.message("end_date") == "La date de fin précède la date de début."
+    assert dialog.errors.message("end_date") == "La fin de poste (01/02/2026) est avant la prise de poste (01/03/2026)."
     dialog.end.set_value(None)
     select_data(dialog.employer, page.grid_model.row(page.grid_model.find(lambda r: r.name == "Frévent")).organisation_id)
     dialog.save_button.click()

@@ -41,7 +41,8 @@ from ctgdesk.services.territory import ConventionInput, SignatoryInput
 from ctgdesk.ui.context import UiContext
 from ctgdesk.ui.dialogs.meeting_form_widgets import CheckList, ChoiceCombo
 from ctgdesk.ui.widgets import style
-from ctgdesk.ui.widgets.forms import FormDialog, OptionalDateEdit
+from ctgdesk.ui.widgets.date_field import DateField
+from ctgdesk.ui.widgets.forms import FormDialog
 
 PERIMETER_KINDS = {OrganisationKind.COMMUNE, OrganisationKind.EPCI, OrganisationKind.SIVOM}
 """Offered in the perimeter list (plus any other organisation already in it)."""
@@ -138,8 +139,8 @@ class ConventionDialog(FormDialog):
         self.territory.setPlaceholderText("ex. Communauté de communes du Ternois")
         self.first_year = self.add_row("Première année", _year_spin(), "first_year")
         self.last_year = self.add_row("Dernière année", _year_spin(), "last_year")
-        self.signed_on = self.add_row("Signature", OptionalDateEdit("signée le", default=self.ctx.today()),
-                                      "signed_on")
+        self.signed_on = self.add_row("Signée le", DateField(optional=True, what="La date de signature",
+                                                             field="signed_on", today=self.ctx.today), "signed_on")
         self.notes = self.add_row("Notes", QPlainTextEdit(), "notes")
         self.notes.setFixedHeight(64)
 

@@ -1,4 +1,4 @@
-"""Form helpers: errors shown next to their field, optional dates, combos, the form dialog.
+"""Form helpers: errors shown next to their field, combos, the form dialog.
 
 A dialog built on `FormDialog` lays its fields out with `add_row(label, widget, field)` where
 `field` is the name services use in `ValidationError.field`; `save()` calls the services in
@@ -9,24 +9,21 @@ open. Nothing is saved until "Enregistrer" succeeds.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Iterable
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QVBoxLayout,
     QWidget,
 )
 
 from ctgdesk.services.errors import ValidationError
+from ctgdesk.ui.widgets.date_field import TypedField
 
 
 def _set_invalid(widget: QWidget, invalid: bool) -> None:
@@ -68,15 +65,21 @@ class FieldErrors:
         for widget, label in self._fields.values():
             label.hide()
             label.clear()
-            _set_invalid(widget, False)
+            if isinstance(widget, TypedField):
+                widget.clear_error()
+            else:
+                _set_invalid(widget, False)
 
     def show(self, error: ValidationError) -> None:
         self.clear()
         if error.field in self._fields:
             widget, label = self._fields[error.field]
-            label.setText(error.message)
-            label.show()
-            _set_invalid(widget, True)
+            if isinstance(widget, TypedField):
+                widget.show_error(error.message)  # a date, time or amount shows it at itself
+            else:
+                label.setText(error.message)
+                label.show()
+                _set_invalid(widget, True)
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.general.setText(error.message)
@@ -86,36 +89,10 @@ class FieldErrors:
         """The error shown for a field (or the general one): what tests read."""
         if field is None:
             return self.general.text() if not self.general.isHidden() else ""
-        _, label = self._fields[field]
+        widget, label = self._fields[field]
+        if isinstance(widget, TypedField):
+            return widget.error()
         return label.text() if not label.isHidden() else ""
-
-
-class OptionalDateEdit(QWidget):
-    """A date that may be absent: a check box, then the date (jj/mm/aaaa, calendar)."""
-
-    def __init__(self, text: str = "", parent: QWidget | None = None, *, default: date | None = None):
-        super().__init__(parent)
-        self.check = QCheckBox(text, self)
-        self.edit = QDateEdit(self)
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("dd/MM/yyyy")
-        self.edit.setDate(QDate(default or date.today()))
-        self.edit.setEnabled(False)
-        self.check.toggled.connect(self.edit.setEnabled)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.check)
-        layout.addWidget(self.edit)
-        layout.addStretch(1)
-        self.setFocusProxy(self.check)
-
-    def value(self) -> date | None:
-        return self.edit.date().toPython() if self.check.isChecked() else None
-
-    def set_value(self, value: date | None) -> None:
-        self.check.setChecked(value is not None)
-        if value is not None:
-            self.edit.setDate(QDate(value))
 
 
 def fill_combo(combo: QComboBox, items: Iterable[tuple[str, Any]], *, empty: str | None = None,
