@@ -44,7 +44,8 @@ EMPTY_SHOWN = "—"
 
 
 class _SelectingLineEdit(QLineEdit):
-    """A line edit that selects all its text when clicked into (typing then replaces it)."""
+    """A line edit that selects all its text when the focus comes in, also by a click (typing
+    then replaces it; a second click places the cursor)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -54,6 +55,8 @@ class _SelectingLineEdit(QLineEdit):
         super().focusInEvent(event)
         if event.reason() == Qt.FocusReason.MouseFocusReason:
             self._select_on_release = True
+        else:
+            self.selectAll()  # Tab, a form opening on it, a refused save sending the focus back
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
@@ -86,6 +89,7 @@ class TypedField(QWidget):
         self._inline_message = inline_message
         self._value: Any = None
         self._shown = ""  # the text last shown for a good value
+        self._forwarding = False
         self.row = QHBoxLayout()
         self.row.setContentsMargins(0, 0, 0, 0)
         self.row.setSpacing(2)
@@ -209,10 +213,18 @@ class TypedField(QWidget):
 
     # -- keys ---------------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Keys sent to the field itself go to its text box (where the focus is anyway)."""
+        """Keys sent to the field itself go to its text box (where the focus is anyway); a key
+        the text box left goes on to the form."""
+        if self._forwarding or QApplication.focusWidget() is self.edit:
+            event.ignore()
+            return
         forwarded = QKeyEvent(event.type(), event.key(), event.modifiers(), event.text(), event.isAutoRepeat(),
                               event.count())
-        QApplication.sendEvent(self.edit, forwarded)
+        self._forwarding = True
+        try:
+            QApplication.sendEvent(self.edit, forwarded)
+        finally:
+            self._forwarding = False
         event.setAccepted(forwarded.isAccepted())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
