@@ -129,9 +129,8 @@ class TypedField(QWidget):
             raise
 
     def set_value(self, value: Any) -> None:
-        """Show a value (None: empty); `changed` when it differs from the one held."""
-        if value is not None:
-            self.check(value)
+        """Show a value (None: empty); `changed` when it differs from the one held. A stored
+        value out of bounds is shown as it is (saving it again is refused, naming it)."""
         before, self._value = self._value, value
         self._shown = "" if value is None else self.format(value)
         self.edit.setText(self._shown)
