@@ -170,6 +170,25 @@ def check_date_bounds(value: date | None, *, what: str = "La date", field: str |
     return value
 
 
+def parse_year(text: str | int | None, *, what: str = "L'année", field: str | None = None) -> int | None:
+    """2027 (or 27: 2027) → 2027, between 1990 and 2100; None for an empty text; refused otherwise."""
+    if text is None:
+        return None
+    if isinstance(text, int):
+        year = text
+    else:
+        cleaned = str(text).strip()
+        if not cleaned:
+            return None
+        if not re.fullmatch(r"\d{2}|\d{4}", cleaned):
+            raise ValidationError(f"{what} « {cleaned} » n'est pas une année (ex. 2027).", field)
+        year = _year(cleaned)
+    if not EARLIEST_DATE.year <= year <= LATEST_DATE.year:
+        raise ValidationError(f"{what} {year} est hors des années possibles : de {EARLIEST_DATE.year} "
+                              f"à {LATEST_DATE.year}.", field)
+    return year
+
+
 def parse_time(text: str | time | datetime | None, *, what: str = "L'heure", field: str | None = None) -> time | None:
     """9h, 9 h 30, 9h30, 09:30, 930, 0930, 14 → that time; None for an empty text; 25:00 or 9h75 refused."""
     if text is None:

@@ -498,3 +498,30 @@ def test_convention_signed_on_typed_and_erased(window, ctx, terr, qtbot):
     save(qtbot, dialog)
     with ctx.db.transaction() as s:
         assert territory.convention_input(s, terr.convention).signed_on is None
+
+
+def test_convention_years_typed_over_the_years_shown(window, ctx, terr, qtbot):
+    """A year spin box clicked into and typed over kept its year: 2026 stayed 2026."""
+    window.show_page("territory")
+    page = window.pages["territory"]
+    click_button(qtbot, window, page.edit_convention_action)
+    dialog = wait_active(qtbot, page.convention_dialog)
+    assert (dialog.first_year.text(), dialog.last_year.text()) == ("2026", "2030")
+    type_in(qtbot, dialog.first_year, "2027")
+    type_in(qtbot, dialog.last_year, "2025")
+    save(qtbot, dialog)
+    message = "La dernière année (2025) précède la première (2027)."
+    assert dialog.isVisible() and refused_in_place(dialog.last_year, message)
+    type_in(qtbot, dialog.last_year, "20031")
+    assert dialog.last_year.text() == "2003"  # four digits at most
+    type_in(qtbot, dialog.last_year, "hier")
+    assert refused_in_place(dialog.last_year, "La dernière année « hier » n'est pas une année (ex. 2027).")
+    with ctx.db.transaction() as s:
+        assert (territory.convention_input(s, terr.convention).first_year,
+                territory.convention_input(s, terr.convention).last_year) == (2026, 2030)
+    type_in(qtbot, dialog.last_year, "31")
+    save(qtbot, dialog)
+    assert not dialog.isVisible()
+    with ctx.db.transaction() as s:
+        saved = territory.convention_input(s, terr.convention)
+    assert (saved.first_year, saved.last_year) == (2027, 2031)

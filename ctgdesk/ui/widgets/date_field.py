@@ -10,7 +10,8 @@ so a form's save refuses naming the field. No other value is ever stored: unlike
 nothing here moves sections or keeps the digits of the previous date.
 
 `DateField`: ↑/↓ the day, Page↑/Page↓ the month, a calendar button (Monday first, French).
-`TimeField`: ↑/↓ five minutes. `AmountField`: euros. Each may be optional: empty then means
+`TimeField`: ↑/↓ five minutes. `AmountField`: euros. `YearField`: a year, ↑/↓ one (a QSpinBox
+clicked into and typed over kept its old year). Each may be optional: empty then means
 "none" ("—" shown in the empty box), and erasing the text empties it.
 """
 
@@ -37,7 +38,15 @@ from PySide6.QtWidgets import (
 
 from ctgdesk.formatting import money, short_date
 from ctgdesk.services.errors import ValidationError
-from ctgdesk.services.parsing import EARLIEST_DATE, LATEST_DATE, check_date_bounds, parse_amount, parse_date, parse_time
+from ctgdesk.services.parsing import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    check_date_bounds,
+    parse_amount,
+    parse_date,
+    parse_time,
+    parse_year,
+)
 
 FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
 EMPTY_SHOWN = "—"
@@ -423,3 +432,31 @@ class AmountField(TypedField):
 
     def format(self, value: Decimal) -> str:
         return money(value)
+
+
+class YearField(TypedField):
+    """A year typed (2027, or 27), between 1990 and 2100; ↑/↓ one year."""
+
+    what_default = "L'année"
+    example = "2027"
+
+    def __init__(self, value: int | None = None, *, optional: bool = False, what: str | None = None,
+                 field: str | None = None, inline_message: bool = True, parent: QWidget | None = None):
+        super().__init__(optional=optional, what=what, field=field, inline_message=inline_message, parent=parent)
+        self.edit.setMaximumWidth(self.edit.fontMetrics().horizontalAdvance("00000") + 24)
+        self.edit.setMaxLength(4)
+        if value is not None:
+            self.set_value(value)
+
+    def parse(self, text: str) -> int | None:
+        return parse_year(text, what=self.what, field=self.field)
+
+    def format(self, value: int) -> str:
+        return str(value)
+
+    def start_value(self) -> int:
+        return date.today().year
+
+    def step(self, value: int, key: int) -> int | None:
+        moved = value + (1 if key in (Qt.Key.Key_Up, Qt.Key.Key_PageUp) else -1)
+        return moved if EARLIEST_DATE.year <= moved <= LATEST_DATE.year else value
