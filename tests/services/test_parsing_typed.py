@@ -18,6 +18,7 @@ from ctgdesk.services.parsing import (
     parse_amount,
     parse_date,
     parse_time,
+    parse_year,
 )
 
 NEW_YEAR_2027 = date(2027, 1, 1)
@@ -213,3 +214,21 @@ def test_amount_junk_is_refused_or_read_as_typed(text):
     # every digit typed is in the value, in order; at most two after the decimal mark
     shown = f"{value:f}".replace(".", "")
     assert shown.lstrip("0") == digits.lstrip("0") or shown.lstrip("0") == (digits.lstrip("0") + "0"), text
+
+
+@pytest.mark.parametrize("text, expected", [("2027", 2027), ("27", 2027), (" 1990 ", 1990), ("2100", 2100), ("", None)])
+def test_years(text, expected):
+    assert parse_year(text) == expected
+
+
+@pytest.mark.parametrize("text, message", [
+    ("1989", "La première année 1989 est hors des années possibles : de 1990 à 2100."),
+    ("2101", "La première année 2101 est hors des années possibles : de 1990 à 2100."),
+    ("hier", "La première année « hier » n'est pas une année (ex. 2027)."),
+    ("202", "La première année « 202 » n'est pas une année (ex. 2027)."),
+    ("2 027", "La première année « 2 027 » n'est pas une année (ex. 2027)."),
+])
+def test_refused_years(text, message):
+    with pytest.raises(ValidationError) as refused:
+        parse_year(text, what="La première année")
+    assert refused.value.message == message

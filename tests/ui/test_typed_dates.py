@@ -424,8 +424,12 @@ def test_journal_quick_bar_date_typed_by_keyboard_only(window, ctx, qtbot):
     qtbot.keyClick(focused(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
     assert focused() is bar.date_edit.edit
     qtbot.keyClicks(focused(), "hier")
-    qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab)  # said on leaving the date, in the bar's message line
     message = "La date de l'action « hier » n'est pas une date (jj/mm/aaaa, ex. 01/01/2027 ou 1er janvier 2027)."
+    assert bar.error.text() == message and bar.error.isVisible() and refused_in_cell(bar.date_edit, message)
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert focused() is bar.date_edit.edit
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)
     assert bar.error.text() == message and bar.error.isVisible()
     assert refused_in_cell(bar.date_edit, message)
     assert len(entries_on(ctx, NEW_YEAR_2027)) == 1

@@ -66,6 +66,8 @@ class QuickEntryBar(QFrame):
         self.setToolTip("Saisie rapide : Ctrl+N, le type d'action (quelques lettres), Tab, la nature, Entrée")
         self.date_edit = DateField(what="La date de l'action", field="date", inline_message=False)
         self.date_edit.setToolTip("Date de l'action")
+        self.date_edit.refused.connect(self.show_error)  # said at once, in the bar's message line
+        self.date_edit.changed.connect(lambda: self.show_error(""))
         self.kind_combo = ChoiceCombo(kind_choices())
         self.kind_combo.setToolTip("Type d'action : tapez quelques lettres (ex. « relais », « conseil »)")
         self.kind_combo.setMinimumContentsLength(27)

@@ -78,6 +78,7 @@ class TypedField(QWidget):
     """What the date, time and amount fields share: the text box, reading it, refusing in place."""
 
     changed = Signal()
+    refused = Signal(str)  # the message, when the text cannot be read (or a form's save names the field)
 
     #: subclasses: read a text (None for empty), show a value, the example in messages
     what_default = "La valeur"
@@ -202,6 +203,7 @@ class TypedField(QWidget):
         self.edit.setAccessibleDescription(message)
         self.message_label.setText(message)
         self.message_label.setVisible(self._inline_message)
+        self.refused.emit(message)
 
     def clear_error(self) -> None:
         if not self.edit.property("invalid"):
