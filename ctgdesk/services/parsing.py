@@ -144,9 +144,9 @@ def parse_date(text: str | date | datetime | None, *, what: str = "La date", fie
         return text.date()
     if isinstance(text, date):
         return text
-    cleaned = fold(str(text).replace("\u00a0", " ").replace("\u202f", " "))
-    if not cleaned:
+    if not str(text).strip():
         return None
+    cleaned = fold(str(text).replace("\u00a0", " ").replace("\u202f", " "))  # « ´ » folds to nothing: refused
     parts = _date_parts(cleaned)
     if parts is None:
         raise ValidationError(f"{what} « {str(text).strip()} » n'est pas une date ({_DATE_EXAMPLE}).", field)
@@ -197,9 +197,9 @@ def parse_time(text: str | time | datetime | None, *, what: str = "L'heure", fie
         return text.time()
     if isinstance(text, time):
         return text
-    cleaned = fold(str(text).replace("\u00a0", " ").replace("\u202f", " "))
-    if not cleaned:
+    if not str(text).strip():
         return None
+    cleaned = fold(str(text).replace("\u00a0", " ").replace("\u202f", " "))  # « ´ » folds to nothing: refused
     match = _TIME_TEXT.match(cleaned) or _COMPACT_TIME.match(cleaned)
     if match is None:
         raise ValidationError(f"{what} « {str(text).strip()} » n'est pas une heure (ex. 14h30 ou 14:30).", field)

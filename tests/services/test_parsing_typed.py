@@ -45,6 +45,7 @@ def test_every_spelling_of_new_year_2027(text):
     ("2er janvier 2027", "« 2er janvier 2027 » n'est pas une date"),
     ("01/01-2027", "« 01/01-2027 » n'est pas une date"),
     ("1/1/202", "« 1/1/202 » n'est pas une date"),
+    ("´", "« ´ » n'est pas une date"),  # folds to nothing, yet something was typed
 ])
 def test_refused_dates_name_the_text(text, why):
     with pytest.raises(ValidationError) as refused:

@@ -80,8 +80,10 @@ class TypedField(QWidget):
     changed = Signal()
     refused = Signal(str)  # the message, when the text cannot be read (or a form's save names the field)
 
-    #: subclasses: read a text (None for empty), show a value, the example in messages
+    # each kind of field: how it names what it holds, an example and "type it" for its messages
     what_default = "La valeur"
+    example = ""
+    type_it = "tapez-la"
 
     def __init__(self, *, optional: bool = False, what: str | None = None, field: str | None = None,
                  inline_message: bool = True, parent: QWidget | None = None):
@@ -98,7 +100,6 @@ class TypedField(QWidget):
         self.message_label.hide()
         self._inline_message = inline_message
         self._value: Any = None
-        self._shown = ""  # the text last shown for a good value
         self._forwarding = False
         self.row = QHBoxLayout()
         self.row.setContentsMargins(0, 0, 0, 0)
@@ -142,8 +143,7 @@ class TypedField(QWidget):
         """Show a value (None: empty); `changed` when it differs from the one held. A stored
         value out of bounds is shown as it is (saving it again is refused, naming it)."""
         before, self._value = self._value, value
-        self._shown = "" if value is None else self.format(value)
-        self.edit.setText(self._shown)
+        self.edit.setText("" if value is None else self.format(value))
         self.clear_error()
         if value != before:
             self.changed.emit()
@@ -169,9 +169,6 @@ class TypedField(QWidget):
             self.check(value)
         return value
 
-    example = ""
-    type_it = "tapez-la"
-
     def check(self, value: Any) -> None:
         """Bounds: raise ValidationError for a value read but not allowed here."""
 
@@ -188,7 +185,6 @@ class TypedField(QWidget):
         shown = "" if value is None else self.format(value)
         if self.edit.text() != shown:
             self.edit.setText(shown)
-        self._shown = shown
         if value != self._value:
             self._value = value
             self.changed.emit()
