@@ -303,9 +303,12 @@ class MeetingDialog(QDialog):
         form.addRow("Instance :", self.instance_combo)
         form.addRow("", self.errors.add("instance_id", error_label(), self.instance_combo, TAB_MEETING))
         form.addRow("Date :", when)
-        form.addRow("", self.errors.add("starts_at", error_label(), self.date_edit, TAB_MEETING))
-        form.addRow("", self.errors.add("start_time", error_label(), self.start_time, TAB_MEETING))
-        form.addRow("", self.errors.add("ends_at", error_label(), self.end_time, TAB_MEETING))
+        when_errors = QVBoxLayout()  # one row under the date for the date's and the times' messages
+        when_errors.setSpacing(0)
+        for name, field in (("starts_at", self.date_edit), ("start_time", self.start_time),
+                            ("ends_at", self.end_time)):
+            when_errors.addWidget(self.errors.add(name, error_label(), field, TAB_MEETING))
+        form.addRow("", when_errors)
         form.addRow("Lieu :", self.place_edit)
         form.addRow("", self.errors.add("place", error_label(), self.place_edit, TAB_MEETING))
         form.addRow("Intitulé :", self.title_edit)
@@ -577,6 +580,9 @@ class MeetingDuplicateDialog(QDialog):
         proposal = _next_month(source_start)
         self.date_edit = DateField(proposal.date(), what="La date de la copie")
         self.time_edit = TimeField(proposal.time(), what="L'heure de la copie")
+        self.error = error_label()  # under the row, for the date and the time alike
+        for field in (self.date_edit, self.time_edit):
+            field.use_message_label(self.error)
         self.date_label = QLabel(long_date(proposal.date()))
         self.date_edit.changed.connect(lambda: self.date_label.setText(
             long_date(self.date_edit.value()) if self.date_edit.is_valid() else ""))
@@ -599,6 +605,7 @@ class MeetingDuplicateDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(info)
         layout.addLayout(row)
+        layout.addWidget(self.error)
         layout.addWidget(buttons)
 
     def starts_at(self) -> datetime:

@@ -183,6 +183,7 @@ def error_label() -> QLabel:
     label = QLabel()
     label.setStyleSheet(ERROR_STYLE)
     label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)  # right under its field
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
     return label
@@ -204,6 +205,8 @@ class FieldErrors:
         self.fields: dict[str, FieldError] = {}
 
     def add(self, name: str, label: QLabel, focus: QWidget | None = None, page: int | None = None) -> QLabel:
+        if isinstance(focus, TypedField):
+            focus.use_message_label(label)  # a date, time or amount says its refusals there on leaving
         self.fields[name] = FieldError(label, focus, page)
         return label
 
@@ -227,7 +230,7 @@ class FieldErrors:
         if entry.page is not None and self.select_page is not None:
             self.select_page(entry.page)
         if isinstance(entry.focus, TypedField):
-            entry.focus.show_error(error.message)  # a date, time or amount shows it at itself
+            entry.focus.show_error(error.message)  # marked, the message in its label
         else:
             entry.label.setText(error.message)
             entry.label.show()

@@ -199,7 +199,26 @@ class TypedField(QWidget):
         self.edit.setAccessibleDescription(message)
         self.message_label.setText(message)
         self.message_label.setVisible(self._inline_message)
+        if self._inline_message:
+            self._make_room()
         self.refused.emit(message)
+
+    def use_message_label(self, label: QLabel) -> None:
+        """Say the messages in the form's own label for this field (under its row) rather than
+        under the box: a form that has one lays it out with the row."""
+        self.message_label.hide()
+        self.message_label = label
+        self._inline_message = True
+
+    def _make_room(self) -> None:
+        """A dialog grows to show the message rather than squeeze it."""
+        window = self.window()
+        if window is self or not window.isVisible():
+            return
+        window.layout() and window.layout().activate()
+        hint = window.sizeHint()
+        if hint.height() > window.height():
+            window.resize(window.width(), hint.height())
 
     def clear_error(self) -> None:
         if not self.edit.property("invalid"):

@@ -56,6 +56,8 @@ class FieldErrors:
         label.setWordWrap(True)
         label.hide()
         layout.addWidget(label)
+        if isinstance(widget, TypedField):
+            widget.use_message_label(label)  # its refusals show here as soon as it is left
         self._fields[field] = (widget, label)
         return container
 
@@ -75,7 +77,7 @@ class FieldErrors:
         if error.field in self._fields:
             widget, label = self._fields[error.field]
             if isinstance(widget, TypedField):
-                widget.show_error(error.message)  # a date, time or amount shows it at itself
+                widget.show_error(error.message)  # marked, the message in its label
             else:
                 label.setText(error.message)
                 label.show()
