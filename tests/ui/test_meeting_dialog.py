@@ -188,3 +188,24 @@ def test_calendar_helpers():
     themed = meetings.MeetingRow(2, datetime(2026, 3, 2, 14), 2, "Groupe thématique Jeunesse",
                                  InstanceKind.GROUPE_THEMATIQUE, "", "", "", "", MeetingStatus.HELD, 0, 0, 0)
     assert chip_label(themed) == "14:00 Groupe thématique Jeunesse"
+
+
+def test_duplicate_dialog_reads_the_date_and_time_typed(qtbot):
+    dialog = MeetingDuplicateDialog(datetime(2026, 1, 31, 14, 0))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.mouseClick(dialog.date_edit.edit, Qt.MouseButton.LeftButton)  # the date shown is selected
+    qtbot.keyClicks(dialog.date_edit.edit, "30/02/2026")
+    qtbot.keyClick(dialog.date_edit.edit, Qt.Key.Key_Tab)
+    assert dialog.error.text() == ("La date de la copie « 30/02/2026 » n'existe pas : il n'y a pas de 30 février "
+                                   "en 2026 (jj/mm/aaaa).") and dialog.error.isVisible()
+    qtbot.keyClicks(dialog.time_edit.edit, "9h30")  # Tab selected the time: typing replaces it
+    qtbot.keyClick(dialog.time_edit.edit, Qt.Key.Key_Return)  # « Dupliquer » is refused: the date
+    assert dialog.isVisible() and dialog.result() == 0
+    qtbot.mouseClick(dialog.date_edit.edit, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(dialog.date_edit.edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.date_edit.edit, "2 mars 2026")
+    qtbot.keyClick(dialog.date_edit.edit, Qt.Key.Key_Return)
+    assert not dialog.isVisible() and dialog.starts_at() == datetime(2026, 3, 2, 9, 30)

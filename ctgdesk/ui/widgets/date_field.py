@@ -53,25 +53,29 @@ EMPTY_SHOWN = "—"
 
 
 class _SelectingLineEdit(QLineEdit):
-    """A line edit that selects all its text when the focus comes in, also by a click (typing
-    then replaces it; a second click places the cursor)."""
+    """A line edit whose text is all selected when the focus comes in (Tab, a click, a form
+    opening on it): typing then replaces it. The first click after the focus came in selects
+    too — the dialog may have put the focus there already; a second click places the cursor."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._select_on_release = False
+        self._fresh = False  # the focus came in, the person has not clicked or typed here yet
 
     def focusInEvent(self, event) -> None:
         super().focusInEvent(event)
-        if event.reason() == Qt.FocusReason.MouseFocusReason:
-            self._select_on_release = True
-        else:
-            self.selectAll()  # Tab, a form opening on it, a refused save sending the focus back
+        self._fresh = True
+        if event.reason() != Qt.FocusReason.MouseFocusReason:
+            self.selectAll()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self._fresh = False
+        super().keyPressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
-        if self._select_on_release and not self.hasSelectedText():
+        if self._fresh and not self.hasSelectedText():
             self.selectAll()
-        self._select_on_release = False
+        self._fresh = False
 
 
 class TypedField(QWidget):
