@@ -211,6 +211,16 @@ def build_rows(starts: dict, measured: dict, db: Path, params: Params, app_avail
     else:
         rows.append(Row(f"PDF report (one year, {pdf.get('pages', '?')} pages)", ms(pdf["seconds"])))
 
+    documents = measured.get("documents", {})
+    if documents.get("unavailable"):
+        rows.append(not_available("One meeting document", documents["unavailable"], "< 1000 ms"))
+    else:
+        rows.append(time_row("One meeting document, computed and written (slowest of 5 × PDF/Word)",
+                             documents.get("seconds"), 1.0, documents.get("error"),
+                             extra=f" ({documents.get('worst', '?')})"))
+        for name, value in documents.get("times", {}).items():
+            rows.append(Row(f"  · {name}", ms(value), target="< 1000 ms", ok=value < 1.0))
+
     size = db.stat().st_size
     rows.append(Row("Database size per 10 000 meetings", f"{size / params.meetings * 10_000 / 1e6:.1f} MB",
                     f"file {size / 1e6:.1f} MB, {params.meetings} meetings"))

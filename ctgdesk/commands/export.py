@@ -1,5 +1,6 @@
-"""export bilan | ics | csv: the annual bilan (Excel for the CAF, PDF for the COPIL), the
-meetings calendar, any table as CSV."""
+"""export bilan | ics | csv | meeting: the annual bilan (Excel for the CAF, PDF for the COPIL), the
+meetings calendar, any table as CSV, a meeting's documents (convocation, émargement, compte rendu,
+relevé, dossier de COPIL) as .docx / PDF or as an e-mail draft."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from ctgdesk.cli import CommandError, db_path
-from ctgdesk.db import open_database
-from ctgdesk.db.migrate import SchemaTooNew
+from ctgdesk.cli import CommandError, open_base
+from ctgdesk.db.opening import Access
 from ctgdesk.exchange.atomic import ExportError
 from ctgdesk.models import Convention, Meeting, Organisation
 from ctgdesk.services.bilan import Scope, compute_bilan, meeting_lines
@@ -51,17 +51,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     csv.add_argument("--year", type=int, default=None, help="une année (par défaut : toutes)")
     csv.set_defaults(handler=run_csv)
 
+    meeting = kinds.add_parser("meeting", help="un document de réunion : convocation, émargement, compte rendu, "
+                                                 "relevé de décisions, dossier de COPIL (.docx, PDF, brouillon .eml)")
+    meeting.add_argument("meeting", metavar="ID", help="identifiant de la réunion (colonne « Identifiant » de « export csv meetings ») ou son uid")
+    meeting.add_argument("--doc", required=True, choices=("convocation", "emargement", "compte-rendu", "releve",
+                                                         "dossier"), help="le document")
+    meeting.add_argument("--format", choices=("docx", "pdf"), default=None,
+                         help="docx ou pdf (par défaut : extension du fichier ; pdf pour un brouillon .eml)")
+    meeting.add_argument("--email", action="store_true",
+                         help="écrit un brouillon de courriel .eml (jamais envoyé) avec le document en pièce jointe")
+    meeting.add_argument("--model", type=Path, default=None, help="modèle Word du territoire (.docx) pour --format docx")
+    meeting.add_argument("--out", type=Path, required=True, help="fichier à écrire")
+    meeting.set_defaults(handler=run_meeting)
+
     from ctgdesk.commands.transfer import add_export_kinds
 
     add_export_kinds(kinds)
-
-
-def _open(args):
-    try:
-        return open_database(db_path(args))
-    except SchemaTooNew as error:
-        raise CommandError(f"La base {db_path(args)} a été écrite par une version plus récente de ctgdesk "
-                           f"(schéma {error}). Mettez ctgdesk à jour.") from None
 
 
 def parse_columns(items: list[str]) -> dict[str, list[str]]:
@@ -108,7 +113,6 @@ def _format(args) -> str:
 def run_bilan(args) -> int:
     from ctgdesk.exchange.bilan_pdf import write_bilan_pdf
     from ctgdesk.exchange.bilan_xlsx import BilanXlsxOptions, write_bilan_xlsx
-    from ctgdesk.services.referential import ensure_referential
 
     kind = _format(args)
     columns = parse_columns(args.columns)
@@ -116,22 +120,19 @@ def run_bilan(args) -> int:
         raise CommandError("--columns ne concerne que le classeur Excel (--format xlsx).")
     if args.to_year is not None and args.to_year < args.year:
         raise CommandError(f"--to-year {args.to_year} précède --year {args.year}.")
-    db = _open(args)
-    try:
-        with db.transaction() as session:
-            ensure_referential(session)
-            scope = find_scope(session, args)
-            bilan = compute_bilan(session, args.year, args.to_year, scope=scope)
-        if kind == "xlsx":
-            write_bilan_xlsx(bilan, args.out, BilanXlsxOptions(columns=columns))
-        else:
-            write_bilan_pdf(bilan, args.out)
-    except (ExportError, ValidationError) as error:
-        raise CommandError(error.message) from None
-    except ValueError as error:  # an unknown column
-        raise CommandError(str(error)) from None
-    finally:
-        db.dispose()
+    with open_base(args, Access.READ) as base:
+        try:
+            with base.db.session() as session:
+                scope = find_scope(session, args)
+                bilan = compute_bilan(session, args.year, args.to_year, scope=scope)
+            if kind == "xlsx":
+                write_bilan_xlsx(bilan, args.out, BilanXlsxOptions(columns=columns))
+            else:
+                write_bilan_pdf(bilan, args.out)
+        except (ExportError, ValidationError) as error:
+            raise CommandError(error.message) from None
+        except ValueError as error:  # an unknown column
+            raise CommandError(str(error)) from None
     held = sum(1 for m in bilan.meetings if m.status.value == "tenue")
     print(f"{bilan.title} ({bilan.scope_label}) écrit dans {args.out} : {len(bilan.indicators)} indicateurs, "
           f"{held} réunions tenues.")
@@ -151,16 +152,14 @@ def _all_years(session) -> tuple[int, int]:
 def run_ics(args) -> int:
     from ctgdesk.exchange.ics import write_ics
 
-    db = _open(args)
-    try:
-        with db.transaction() as session:
-            meetings = meeting_lines(session, args.year, args.year) if args.year else meeting_lines(session)
-        name = f"Réunions CTG {args.year}" if args.year else "Réunions CTG"
-        write_ics(meetings, args.out, name=name)
-    except ExportError as error:
-        raise CommandError(error.message) from None
-    finally:
-        db.dispose()
+    with open_base(args, Access.READ) as base:
+        try:
+            with base.db.session() as session:
+                meetings = meeting_lines(session, args.year, args.year) if args.year else meeting_lines(session)
+            name = f"Réunions CTG {args.year}" if args.year else "Réunions CTG"
+            write_ics(meetings, args.out, name=name)
+        except ExportError as error:
+            raise CommandError(error.message) from None
     print(f"{len(meetings)} réunion(s) écrite(s) dans {args.out}.")
     return 0
 
@@ -168,19 +167,52 @@ def run_ics(args) -> int:
 def run_csv(args) -> int:
     from ctgdesk.exchange.bilan_tables import csv_table
     from ctgdesk.exchange.csv_export import write_csv
-    from ctgdesk.services.referential import ensure_referential
 
+    with open_base(args, Access.READ) as base:
+        try:
+            with base.db.session() as session:
+                first, last = (args.year, args.year) if args.year else _all_years(session)
+                bilan = compute_bilan(session, first, last)
+            table = csv_table(bilan, args.table)
+            count = write_csv(args.out, table.headers, table.text_values())
+        except (ExportError, ValidationError) as error:
+            raise CommandError(error.message) from None
+        except ValueError as error:  # an indicator the referential describes wrongly
+            raise CommandError(str(error)) from None
+    print(f"{count} ligne(s) écrite(s) dans {args.out}.")
+    return 0
+
+
+def run_meeting(args) -> int:
+    from ctgdesk.exchange.meeting_files import write_document, write_draft
+    from ctgdesk.services.meeting_documents import find_meeting_id, meeting_document
+
+    suffix = args.out.suffix.lower().lstrip(".")
+    if args.email:
+        if suffix != "eml":
+            raise CommandError("Avec --email, le fichier écrit est un brouillon de courriel : --out BROUILLON.eml.")
+        kind = args.format or "pdf"
+    else:
+        kind = args.format or (suffix if suffix in ("docx", "pdf") else None)
+        if kind is None:
+            raise CommandError("Précisez --format docx ou --format pdf (ou une extension .docx / .pdf).")
+    if args.model is not None and kind != "docx":
+        raise CommandError("--model (modèle Word) ne concerne que --format docx.")
     db = _open(args)
     try:
         with db.transaction() as session:
-            ensure_referential(session)
-            first, last = (args.year, args.year) if args.year else _all_years(session)
-            bilan = compute_bilan(session, first, last)
-        table = csv_table(bilan, args.table)
-        count = write_csv(args.out, table.headers, table.text_values())
-    except ExportError as error:
+            meeting_id = find_meeting_id(session, args.meeting)
+            if meeting_id is None:
+                raise CommandError(f"Aucune réunion n'a l'identifiant (ou l'uid) « {args.meeting} ».")
+            document = meeting_document(session, meeting_id, args.doc)
+        if args.email:
+            write_draft(document, kind, args.out, args.model)
+        else:
+            write_document(document, kind, args.out, args.model)
+    except (ExportError, ValidationError) as error:
         raise CommandError(error.message) from None
     finally:
         db.dispose()
-    print(f"{count} ligne(s) écrite(s) dans {args.out}.")
+    what = "Brouillon de courriel" if args.email else document.title
+    print(f"{what} de « {document.meeting.name} » ({document.meeting.date_label}) écrit dans {args.out}.")
     return 0

@@ -118,6 +118,7 @@ MEETING_COLUMNS = (
     Column("diagnostic", "Diagnostic partagé", 11, lambda m: _yes_no(m.diagnostic_partage), choices=YES_NO),
     Column("ordre_du_jour", "Ordre du jour", 40, lambda m: m.agenda, "wrap"),
 )
+MEETING_ID_COLUMN = Column("identifiant", "Identifiant", 10, lambda m: m.id, "int")
 DEFAULT_MEETING_KEYS = tuple(c.key for c in MEETING_COLUMNS if c.key not in ("diagnostic", "ordre_du_jour"))
 
 # --- decisions and alerts -------------------------------------------------------------------
@@ -256,8 +257,8 @@ CSV_TABLES = ("meetings", "decisions", "alerts", "fiches", "etp", "indicators")
 
 def csv_table(bilan: Bilan, name: str) -> Table:
     """A table for `ctgdesk export csv NAME`: all its columns."""
-    if name == "meetings":
-        return Table("Réunions", "Reunions", MEETING_COLUMNS, bilan.meetings)
+    if name == "meetings":  # with the id `ctgdesk export meeting ID` takes
+        return Table("Réunions", "Reunions", (*MEETING_COLUMNS, MEETING_ID_COLUMN), bilan.meetings)
     if name == "decisions":
         return Table("Décisions", "Decisions", DECISION_COLUMNS, bilan.decisions)
     if name == "alerts":

@@ -374,6 +374,11 @@ class MeetingDialog(QDialog):
         self.save_button = self.buttons.addButton("Enregistrer", QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.setDefault(True)
+        from ctgdesk.ui.widgets.documents_button import MeetingDocumentsButton
+
+        self.documents_button = MeetingDocumentsButton(self.ctx, lambda: self.meeting_id, self)  # the saved meeting's
+        self.documents_button.setEnabled(self.meeting_id is not None)
+        self.buttons.addButton(self.documents_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
