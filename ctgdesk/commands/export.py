@@ -198,21 +198,19 @@ def run_meeting(args) -> int:
             raise CommandError("Précisez --format docx ou --format pdf (ou une extension .docx / .pdf).")
     if args.model is not None and kind != "docx":
         raise CommandError("--model (modèle Word) ne concerne que --format docx.")
-    db = _open(args)
-    try:
-        with db.transaction() as session:
-            meeting_id = find_meeting_id(session, args.meeting)
-            if meeting_id is None:
-                raise CommandError(f"Aucune réunion n'a l'identifiant (ou l'uid) « {args.meeting} ».")
-            document = meeting_document(session, meeting_id, args.doc)
-        if args.email:
-            write_draft(document, kind, args.out, args.model)
-        else:
-            write_document(document, kind, args.out, args.model)
-    except (ExportError, ValidationError) as error:
-        raise CommandError(error.message) from None
-    finally:
-        db.dispose()
+    with open_base(args, Access.READ) as base:
+        try:
+            with base.db.session() as session:
+                meeting_id = find_meeting_id(session, args.meeting)
+                if meeting_id is None:
+                    raise CommandError(f"Aucune réunion n'a l'identifiant (ou l'uid) « {args.meeting} ».")
+                document = meeting_document(session, meeting_id, args.doc)
+            if args.email:
+                write_draft(document, kind, args.out, args.model)
+            else:
+                write_document(document, kind, args.out, args.model)
+        except (ExportError, ValidationError) as error:
+            raise CommandError(error.message) from None
     what = "Brouillon de courriel" if args.email else document.title
     print(f"{what} de « {document.meeting.name} » ({document.meeting.date_label}) écrit dans {args.out}.")
     return 0

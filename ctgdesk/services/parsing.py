@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from ctgdesk.services.errors import ValidationError
 
+MIN_YEAR, MAX_YEAR = 1990, 2100  # a date outside is a typing slip (0001-01-01, 2206…)
 PENDING_WORDS = {"en cours", "encours", "a definir", "à définir", "nc"}
 _INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
@@ -89,7 +90,7 @@ MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout
           "novembre", "decembre")  # folded (no accents): what fold() gives of the typed word
 FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
                  "novembre", "décembre")
-EARLIEST_DATE, LATEST_DATE = date(1990, 1, 1), date(2100, 12, 31)
+EARLIEST_DATE, LATEST_DATE = date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)
 _DATE_EXAMPLE = "jj/mm/aaaa, ex. 01/01/2027 ou 1er janvier 2027"
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{2}|\d{4})$")
 _SPACED_DATE = re.compile(r"^(\d{1,2}) (\d{1,2}) (\d{2}|\d{4})$")
@@ -238,3 +239,12 @@ def parse_amount(text: str | int | Decimal | None, *, what: str = "Le montant", 
                               f"virgule (ex. 1 500,50 €).", field)
     sign = "-" if cleaned.startswith("-") else ""
     return Decimal(f"{sign}{whole}" + (f".{fraction}" if fraction else ""))
+
+
+def check_date_range(value: date | datetime | None, *, what: str = "La date", field: str | None = None) -> None:
+    """Refuse a date outside MIN_YEAR–MAX_YEAR (the years a convention may cover)."""
+    if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValidationError(
+            f"{what} ({value.day:02d}/{value.month:02d}/{value.year:04d}) est hors des années "
+            f"{MIN_YEAR}–{MAX_YEAR}.", field,
+        )

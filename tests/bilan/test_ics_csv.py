@@ -78,7 +78,7 @@ def test_write_csv(out):
 
 
 @pytest.mark.parametrize(("value", "expected"), [
-    ("+33 6 12 34 56 78", "+33 6 12 34 56 78"), ("- point 1", "- point 1"), ("-A1", "'-A1"), ("+A1", "'+A1"),
+    ("+33 6 12 34 56 78", "'+33 6 12 34 56 78"), ("- point 1", "'- point 1"), ("-A1", "'-A1"), ("+A1", "'+A1"),
     ("=1+1", "'=1+1"), ("", ""), ("Houdain", "Houdain"),
 ])
 def test_defuse(value, expected):

@@ -41,11 +41,10 @@ from ctgdesk.ui.dialogs.meeting_form_widgets import (
     CheckList,
     ChoiceCombo,
     FieldErrors,
-    Line,
-    LinesTable,
     error_label,
 )
 from ctgdesk.ui.widgets.date_field import DateField, TimeField
+from ctgdesk.ui.widgets.lines_table import Line, LinesTable
 
 TAB_MEETING, TAB_ATTENDANCE, TAB_TEXTS, TAB_DECISIONS, TAB_ALERTS, TAB_EXPERTISE = range(6)
 
@@ -72,6 +71,9 @@ class AttendancePanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab leaves the table (the arrows move in it): with Tab going cell to cell, it wrapped
+        # from the last status back to the first line and a keyboard could never get out.
+        self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(self.NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(self.ROLE, QHeaderView.ResizeMode.ResizeToContents)
@@ -397,7 +399,7 @@ class MeetingDialog(QDialog):
         page = QWidget()
         box = QVBoxLayout(page)
         box.addWidget(table, 1)
-        box.addWidget(self.errors.add(field, error_label(), table.table, tab))
+        box.addWidget(self.errors.add(field, error_label(), table.focus_first, tab))
         return page
 
     def _decision_line(self, values: dict) -> Line:

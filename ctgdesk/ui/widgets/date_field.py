@@ -115,6 +115,7 @@ class TypedField(QWidget):
         layout.addLayout(self.row)
         layout.addWidget(self.message_label)
         self.setFocusProxy(self.edit)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab stops at the field: its text box takes it
         self.edit.editingFinished.connect(self.read_text)
         self.edit.installEventFilter(self)
 
@@ -142,6 +143,12 @@ class TypedField(QWidget):
         except ValidationError as refused:
             self.show_error(refused.message)
             raise
+
+    def setAccessibleName(self, name: str) -> None:
+        """The name goes to the text box too: that is what has the focus (a line table names
+        its cells « Échéance, ligne 2 »)."""
+        super().setAccessibleName(name)
+        self.edit.setAccessibleName(name)
 
     def set_value(self, value: Any) -> None:
         """Show a value (None: empty); `changed` when it differs from the one held. A stored
@@ -360,8 +367,10 @@ class DateField(TypedField):
             current = self.parse(self.edit.text())
         except ValidationError:
             current = None
-        self.popup = _CalendarPopup(self, current or self.today())
-        self.popup.chosen.connect(self._chosen)
+        if self.popup is None:  # made once, kept (deleted on closing, it broke the pointer's next hover)
+            self.popup = _CalendarPopup(self)
+            self.popup.chosen.connect(self._chosen)
+        self.popup.calendar.setSelectedDate(QDate(current or self.today()))
         where = self.edit.mapToGlobal(self.edit.rect().bottomLeft())
         self.popup.move(where)
         self.popup.show()
@@ -376,18 +385,15 @@ class DateField(TypedField):
 class _CalendarPopup(QFrame):
     chosen = Signal(object)
 
-    def __init__(self, owner: QWidget, shown: date):
+    def __init__(self, owner: QWidget):
         super().__init__(owner, Qt.WindowType.Popup)
         self.setFrameShape(QFrame.Shape.Box)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.calendar = QCalendarWidget(self)
         self.calendar.setLocale(FRENCH)
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         self.calendar.setGridVisible(True)
-        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.calendar.setMinimumDate(QDate(EARLIEST_DATE))
         self.calendar.setMaximumDate(QDate(LATEST_DATE))
-        self.calendar.setSelectedDate(QDate(shown))
         self.calendar.activated.connect(self._choose)
         self.calendar.clicked.connect(self._choose)
         layout = QVBoxLayout(self)
@@ -395,8 +401,8 @@ class _CalendarPopup(QFrame):
         layout.addWidget(self.calendar)
 
     def _choose(self, value: QDate) -> None:
+        self.close()  # first: the popup lets go of the mouse and the keyboard
         self.chosen.emit(date(value.year(), value.month(), value.day()))
-        self.close()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
