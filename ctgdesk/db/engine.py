@@ -10,6 +10,8 @@ from typing import Iterator
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from ctgdesk.db.paths import is_server_url  # noqa: F401 - also imported from here
+
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -52,17 +54,25 @@ def create_private_file(path: Path) -> None:
         os.close(fd)
 
 
-def is_server_url(target: Path | str) -> bool:
-    """True for a team base on a PostgreSQL server (`postgresql://USER@HOST[:PORT]/BASE`)."""
-    return isinstance(target, str) and target.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
+LOCAL_HOSTS = {None, "", "localhost", "127.0.0.1", "::1"}
 
 
 def server_url(target: str):
-    """The SQLAlchemy URL of a team base, always through psycopg 3."""
+    """The SQLAlchemy URL of a team base, always through psycopg 3; TLS required for a server
+    that is not this computer (unless the address says otherwise); the password, when the
+    address has none, from the system's keyring (ctgdesk.db.secrets)."""
     from sqlalchemy.engine import make_url
 
-    url = make_url(target)
-    return url.set(drivername="postgresql+psycopg")
+    from ctgdesk.db.secrets import stored_password
+
+    url = make_url(target).set(drivername="postgresql+psycopg")
+    if url.host not in LOCAL_HOSTS and "sslmode" not in url.query:
+        url = url.update_query_dict({"sslmode": "require"})
+    if url.password is None:
+        secret = stored_password(url)
+        if secret:
+            url = url.set(password=secret)
+    return url
 
 
 def _postgres_session_settings(dbapi_connection, _record) -> None:

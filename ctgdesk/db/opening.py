@@ -235,7 +235,7 @@ def open_base(
     ctgdesk.db.preflight); it is then not taken again, and not released by `close()`.
     `engine=False`: every check, no SQLAlchemy engine (a backup copies the file itself).
     """
-    from ctgdesk.db.engine import is_server_url
+    from ctgdesk.db.paths import is_server_url
 
     if is_server_url(path):
         return open_server(str(path), access)
@@ -337,7 +337,7 @@ def open_server(url: str, access: Access) -> OpenedBase:
         raise OpeningRefused(f"La base {shown} est d'une version plus ancienne de ctgdesk : {UPGRADE_HINT}.")
     status = HealthStatus.OK if revision == head_revision() else HealthStatus.NEW if revision is None \
         else HealthStatus.NEEDS_MIGRATION
-    report = HealthReport(Path(shown), status, "base d'équipe", revision)
-    opened = OpenedBase(Path(shown), report)
+    report = HealthReport(shown, status, "base d'équipe", revision)  # type: ignore[arg-type]  # an address
+    opened = OpenedBase(shown, report)  # type: ignore[arg-type]  # an address, not a file
     opened.db = open_database(url, migrate=access.writes, read_only=not access.writes)
     return opened

@@ -242,7 +242,8 @@ class ChangeListener:
         while not self._stop.is_set():
             try:
                 with psycopg.connect(host=url.host, port=url.port, user=url.username, password=url.password,
-                                     dbname=url.database, autocommit=True) as connection:
+                                     dbname=url.database, autocommit=True,
+                                     sslmode=url.query.get("sslmode", "prefer")) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
                     self.listening.set()
                     while not self._stop.is_set():

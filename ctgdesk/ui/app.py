@@ -111,7 +111,14 @@ def _open_and_fill(app: QApplication, window: MainWindow, db_path: Path) -> None
     from ctgdesk.ui import startup_safety  # the lock, the start-up check, backups (Qt only)
 
     try:
-        db = startup_safety.open_for_window(window, db_path)  # None: the user chose to quit
+        from ctgdesk.db.paths import is_server_url
+
+        if is_server_url(db_path):  # a team base: no file, no lock, the server's backups
+            from ctgdesk.ui.team_base import open_for_window
+
+            db = open_for_window(db_path)
+        else:
+            db = startup_safety.open_for_window(window, db_path)  # None: the user chose to quit
     except Exception as error:  # noqa: BLE001 - said to the user in French, never a traceback
         from ctgdesk.db.migrate import SchemaTooNew  # Alembic only on this path
 
@@ -155,6 +162,10 @@ def _finish_start(window: MainWindow) -> None:
     from ctgdesk.ui import startup_safety
 
     startup_safety.after_open(window)  # status bar, location warning, first automatic backup
+    from ctgdesk.ui.recovery import offer_recovery
+
+    crash_log = getattr(window, "crash_log", None)  # run_gui's (start_safety_nets)
+    offer_recovery(window, crash_log.previous_crashes() if crash_log else [])  # a crash last time, drafts to resume
     configure_models_in_background(window)
     collect_garbage_again()
 
@@ -189,6 +200,21 @@ def collect_garbage_again() -> None:
     collector's scans for good (gc.freeze), then the collector runs as usual again."""
     gc.freeze()
     gc.enable()
+
+
+def start_safety_nets(window: MainWindow, db_path: Path):
+    """The crash log (a fatal error from now on leaves its report; what the last run left is
+    said once the window is filled: _finish_start) and the forms' drafts, in the user's data
+    folder. Returns the CrashLog, to stop at a clean exit."""
+    from ctgdesk.fatal_crash import CrashLog
+    from ctgdesk.db.paths import drafts_dir, reports_dir
+    from ctgdesk.services.drafts import DraftStore
+
+    crash_log = CrashLog(reports_dir())
+    crash_log.start(db_path)
+    window.crash_log = crash_log
+    window.ctx.drafts = DraftStore(drafts_dir())
+    return crash_log
 
 
 class UnexpectedErrors:
@@ -236,9 +262,15 @@ def run_gui(db_path: Path, argv: list[str]) -> int:
     # The database is opened once the window is on screen; pages load in a worker thread.
     ctx = UiContext(db=None, background_loads=True)  # type: ignore[arg-type]
     window = MainWindow(ctx, db_path=db_path)
-    window.statusBar().showMessage(f"Ouverture de {db_path.name}…")
+    window.statusBar().showMessage(f"Ouverture de {Path(str(db_path)).name}…")
     window.show()
-    AfterFirstFrame(window, lambda: _open_and_fill(app, window, db_path))
+    nets = []  # the crash log, started with the first frame (nothing of it delays that frame)
+
+    def after_first_frame() -> None:
+        nets.append(start_safety_nets(window, db_path))
+        _open_and_fill(app, window, db_path)
+
+    AfterFirstFrame(window, after_first_frame)
     try:
         code = app.exec()
         return code or (1 if errors.count else 0)
@@ -247,3 +279,5 @@ def run_gui(db_path: Path, argv: list[str]) -> int:
         gc.enable()  # a start cut short never reached _finish_start
         if ctx.db is not None:
             ctx.db.dispose()
+        for crash_log in nets:
+            crash_log.stop()  # a clean end: no crash to report next time

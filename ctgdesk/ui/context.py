@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QWidget
 from ctgdesk.db import Database
 
 if TYPE_CHECKING:
+    from ctgdesk.services.drafts import DraftStore
     from ctgdesk.ui.loading import Fetch, OnError, PageLoads, Show
 
 
@@ -45,6 +46,9 @@ class UiContext:
     # Pages load their data in a worker thread in the application (ctgdesk.ui.app) and in
     # bench/run; tests keep the synchronous default unless they test that mode.
     background_loads: bool = False
+    # Where forms keep a draft of what is typed (ctgdesk.ui.widgets.drafts): the user's data
+    # folder in the application; None (no drafts) unless a test gives one.
+    drafts: DraftStore | None = None
     _loads: PageLoads | None = field(default=None, init=False, repr=False)
 
     @property

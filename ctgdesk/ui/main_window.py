@@ -121,6 +121,22 @@ class MainWindow(QMainWindow):
         if not front_page_only:  # else attach_other_pages() builds it, with every page
             self._build_view_menu()
 
+    def open_team_connect(self) -> None:
+        """Fichier → Se connecter à une base d'équipe… : once connected, ctgdesk starts again on it."""
+        from ctgdesk.ui.dialogs.team_connect import TeamConnectDialog, restart_on
+
+        dialog = self.dialog = TeamConnectDialog(self.settings, self)
+        dialog.accepted.connect(lambda: self._switch_to_team_base(dialog.url, dialog.password, restart_on))
+        dialog.open()
+
+    def _switch_to_team_base(self, url: str, password: str, restart_on) -> None:
+        if restart_on(url, password):
+            self.ctx.show_status("ctgdesk s'ouvre sur la base d'équipe ; cette fenêtre se ferme.")
+            self.close()
+        else:
+            QMessageBox.warning(self, "Base d'équipe", "ctgdesk n'a pas pu être relancé sur la base d'équipe. "
+                                f"Lancez-le avec : ctgdesk --db {url}")
+
     def _watch_team_base(self) -> None:
         """On a team base, others' saves refresh the pages (ctgdesk.ui.team_base)."""
         if self.ctx.db is not None and self.ctx.db.engine.dialect.name == "postgresql":
@@ -255,6 +271,11 @@ class MainWindow(QMainWindow):
         self.backup_action.triggered.connect(self.open_backups)
         file_menu.addAction(self.backup_action)
         add_file_actions(self, file_menu)  # Vérifier la base, RGPD, 2e dossier
+        file_menu.addSeparator()
+        self.team_action = QAction("Se connecter à une &base d'équipe…", self)
+        self._set_icon(self.team_action.setIcon, "fa5s.users", color="#34495e")
+        self.team_action.triggered.connect(self.open_team_connect)
+        file_menu.addAction(self.team_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         self._set_icon(quit_action.setIcon, "fa5s.sign-out-alt", color="#34495e")

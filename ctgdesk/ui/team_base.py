@@ -11,6 +11,18 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel
 
 
+def open_for_window(url: str):
+    """The window's opening of a team base: the one way in (is it ours, its schema), then the
+    national referential if the base has none yet."""
+    from ctgdesk.db.opening import Access, open_base
+    from ctgdesk.services.referential import ensure_referential
+
+    db = open_base(url, Access.WRITE).db
+    with db.transaction() as session:
+        ensure_referential(session)
+    return db
+
+
 def is_team_base(db) -> bool:
     return db is not None and db.engine.dialect.name == "postgresql"
 

@@ -141,7 +141,8 @@ class TypedField(QWidget):
         try:
             return self._read(self.edit.text())
         except ValidationError as refused:
-            self.show_error(refused.message)
+            if not self.edit.hasFocus():  # not while the person is typing (a draft being kept asks too)
+                self.show_error(refused.message)
             raise
 
     def setAccessibleName(self, name: str) -> None:
@@ -455,7 +456,8 @@ class AmountField(TypedField):
             self.set_value(value)
 
     def parse(self, text: str) -> Decimal | None:
-        return parse_amount(text, what=self.what, field=self.field)
+        value = parse_amount(text, what=self.what, field=self.field)
+        return None if value is None else value.quantize(Decimal("0.01"))  # euros and cents, as shown
 
     def format(self, value: Decimal) -> str:
         return money(value)
