@@ -105,7 +105,7 @@ def test_create_edit_delete_and_undo_a_coordinator(page, ctx, qtbot, accept_ques
     dialog.start.set_value(date(2026, 3, 1))
     dialog.end.set_value(date(2026, 2, 1))
     dialog.save_button.click()
-    assert dialog.errors.message("end_date") == "La date de fin précède la date de début."
+    assert dialog.errors.message("end_date") == "La fin de poste (01/02/2026) est avant la prise de poste (01/03/2026)."
     dialog.end.set_value(None)
     select_data(dialog.employer, page.grid_model.row(page.grid_model.find(lambda r: r.name == "Frévent")).organisation_id)
     dialog.save_button.click()
@@ -172,16 +172,16 @@ def test_new_year_cell_and_pending(page, ctx):
     dialog = page.dialog
     select_data(dialog.organisation, dialog.organisation.itemData(dialog.organisation.findText("Auxi-le-Château")))
     assert dialog.pending.isChecked()  # Auxi is "En cours" in 2026
-    dialog.year.setValue(2027)  # nothing recorded in 2027: the form keeps what it holds
+    dialog.year.set_value(2027)  # nothing recorded in 2027: the form keeps what it holds
     assert dialog.pending.isChecked() and dialog.windowTitle() == "Saisir un ETP de coordination"
     dialog.pending.setChecked(False)
     dialog.save_button.click()
     assert dialog.errors.message("etp") == "Indiquez l'ETP (ex. 0,40) ou cochez « En cours »."
-    dialog.year.setValue(2031)
+    dialog.year.set_value(2031)
     dialog.pending.setChecked(True)
     dialog.save_button.click()
     assert dialog.errors.message("year").startswith("L'année 2031 est hors des conventions")
-    dialog.year.setValue(2027)
+    dialog.year.set_value(2027)
     dialog.save_button.click()
     assert not dialog.isVisible()
     headers = [page.grid_model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.grid_model.columnCount())]

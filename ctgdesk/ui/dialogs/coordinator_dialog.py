@@ -8,7 +8,8 @@ from ctgdesk.models import Coordinator
 from ctgdesk.services import people, territory
 from ctgdesk.services.records import get_or_fail
 from ctgdesk.ui.context import UiContext
-from ctgdesk.ui.widgets.forms import FormDialog, OptionalDateEdit, fill_combo
+from ctgdesk.ui.widgets.date_field import DateField
+from ctgdesk.ui.widgets.forms import FormDialog, fill_combo
 
 PERSON_KEYS = ("first_name", "last_name", "email", "phone")
 
@@ -32,8 +33,10 @@ class CoordinatorDialog(FormDialog):
         self.employer = self.add_row("Employeur", QComboBox(), "employer_id")
         self.cadre = self.add_row("Cadre d'emploi", QLineEdit(), "cadre_emploi")
         self.lead = self.add_row("Chef de projet CTG", QCheckBox("oui, pilote la CTG"), "is_project_lead")
-        self.start = self.add_row("En poste depuis", OptionalDateEdit("le", default=ctx.today()), "start_date")
-        self.end = self.add_row("Fin de poste", OptionalDateEdit("le", default=ctx.today()), "end_date")
+        self.start = self.add_row("En poste depuis le", DateField(
+            optional=True, what="La prise de poste", field="start_date", today=ctx.today), "start_date")
+        self.end = self.add_row("Fin de poste le", DateField(
+            optional=True, what="La fin de poste", field="end_date", today=ctx.today), "end_date")
         self._load()
         self.keep_draft(ctx, "coordinator", self.record_uid, draft)  # what is typed survives a crash
 

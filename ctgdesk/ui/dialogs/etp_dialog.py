@@ -21,6 +21,7 @@ from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.etp import ShareInput
 from ctgdesk.services.snapshots import AllocationSnapshot, allocation_snapshot
 from ctgdesk.ui.context import UiContext
+from ctgdesk.ui.widgets.date_field import YearField
 from ctgdesk.ui.widgets.forms import FormDialog, fill_combo
 
 
@@ -35,9 +36,7 @@ class EtpDialog(FormDialog):
         self.saved_key: tuple[int, int] | None = None
 
         self.organisation = self.add_row("Commune ou structure", QComboBox(), "organisation_id")
-        self.year = self.add_row("Année", QSpinBox(), "year")
-        self.year.setRange(1990, 2100)
-        self.year.setValue(year or ctx.year)
+        self.year = self.add_row("Année", YearField(year or ctx.year, field="year"), "year")
         self.pending = self.add_row("", QCheckBox("En cours (ETP pas encore fixé)"))
         self.etp = self.add_row("ETP", QLineEdit(), "etp")
         self.etp.setPlaceholderText("ex. 0,40")
@@ -82,7 +81,7 @@ class EtpDialog(FormDialog):
             self.organisation.setEnabled(False)
             self.year.setEnabled(False)
         self.organisation.currentIndexChanged.connect(self._load_allocation)
-        self.year.valueChanged.connect(self._load_allocation)
+        self.year.changed.connect(self._load_allocation)
         self._load_allocation()
 
     def _load_allocation(self) -> None:
@@ -90,7 +89,7 @@ class EtpDialog(FormDialog):
         what the form holds (a year's figures are often next year's starting point)."""
         organisation_id = self.organisation.currentData()
         snapshot = None
-        if organisation_id is not None:
+        if organisation_id is not None and self.year.is_valid():  # a year that cannot be read: refused there
             with self.ctx.db.transaction() as session:
                 snapshot = allocation_snapshot(session, organisation_id, self.year.value())
         self.before = snapshot

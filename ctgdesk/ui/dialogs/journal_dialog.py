@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,10 +30,10 @@ from ctgdesk.ui.context import UiContext
 from ctgdesk.ui.dialogs.meeting_form_widgets import (
     CheckList,
     ChoiceCombo,
-    DateEdit,
     FieldErrors,
     error_label,
 )
+from ctgdesk.ui.widgets.date_field import DateField
 from ctgdesk.ui.widgets.drafts import DraftKeeper
 
 
@@ -68,7 +69,7 @@ class JournalEntryDialog(QDialog):
         self.resize(760, 600)
         self.general_error = error_label()
         self.errors = FieldErrors(self.general_error)
-        self.date_edit = DateEdit(ctx.today())
+        self.date_edit = DateField(ctx.today(), what="La date de l'action", field="date", today=ctx.today)
         self.date_label = QLabel()
         self.kind_combo = ChoiceCombo(kind_choices())
         self.function_combo = ChoiceCombo(functions)
@@ -84,9 +85,10 @@ class JournalEntryDialog(QDialog):
         self.communes_list = CheckList(communes)
         self.description_edit = QPlainTextEdit()
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
-        self.date_edit.dateChanged.connect(lambda: self.date_label.setText(long_date(self.date_edit.value())))
+        self.date_edit.changed.connect(self._update_date_label)
 
         when = QHBoxLayout()
+        when.setAlignment(Qt.AlignmentFlag.AlignTop)
         when.addWidget(self.date_edit)
         when.addWidget(self.date_label, 1)
         duration = QHBoxLayout()
@@ -128,10 +130,13 @@ class JournalEntryDialog(QDialog):
             self._fill(data)
         else:
             self._kind_changed()
-        self.date_label.setText(long_date(self.date_edit.value()))
+        self._update_date_label()
         self.draft = DraftKeeper(self, ctx, "journal", self.draft_state, self.draft_label,
                                  record_uid=self.before.uid if self.before else None, restored=draft,
                                  record=self.before)
+
+    def _update_date_label(self) -> None:
+        self.date_label.setText(long_date(self.date_edit.value()) if self.date_edit.is_valid() else "")
 
     def _fill(self, data: JournalInput) -> None:
         self.date_edit.set_value(data.date)

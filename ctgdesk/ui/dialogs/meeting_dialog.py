@@ -9,9 +9,9 @@ A ValidationError from services.meetings is shown next to the field it names.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QTime, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -42,12 +42,10 @@ from ctgdesk.ui.context import UiContext
 from ctgdesk.ui.dialogs.meeting_form_widgets import (
     CheckList,
     ChoiceCombo,
-    DateEdit,
     FieldErrors,
-    OptionalDateEdit,
-    TimeEdit,
     error_label,
 )
+from ctgdesk.ui.widgets.date_field import DateField, TimeField
 from ctgdesk.ui.widgets.drafts import DraftKeeper
 from ctgdesk.ui.widgets.lines_table import Line, LinesTable
 
@@ -290,9 +288,9 @@ class MeetingDialog(QDialog):
 
         # Réunion
         self.instance_combo = ChoiceCombo(self.instances, empty_label="— choisir l'instance —")
-        self.date_edit = DateEdit()
-        self.start_time = TimeEdit(QTime(14, 0))
-        self.end_time = TimeEdit(QTime(16, 0), optional=True)
+        self.date_edit = DateField(what="La date de la réunion", field="starts_at", today=self.ctx.today)
+        self.start_time = TimeField(time(14, 0), what="L'heure de début", field="start_time")
+        self.end_time = TimeField(time(16, 0), optional=True, what="L'heure de fin", field="ends_at")
         self.place_edit = QLineEdit()
         self.place_edit.setPlaceholderText("ex. Mairie de Carvin, salle du conseil")
         self.title_edit = QLineEdit()
@@ -306,6 +304,7 @@ class MeetingDialog(QDialog):
         self.date_label.setStyleSheet("color: palette(mid);")
 
         when = QHBoxLayout()
+        when.setAlignment(Qt.AlignmentFlag.AlignTop)
         when.addWidget(self.date_edit)
         when.addWidget(QLabel("de"))
         when.addWidget(self.start_time)
@@ -316,8 +315,12 @@ class MeetingDialog(QDialog):
         form.addRow("Instance :", self.instance_combo)
         form.addRow("", self.errors.add("instance_id", error_label(), self.instance_combo, TAB_MEETING))
         form.addRow("Date :", when)
-        form.addRow("", self.errors.add("starts_at", error_label(), self.date_edit, TAB_MEETING))
-        form.addRow("", self.errors.add("ends_at", error_label(), self.end_time, TAB_MEETING))
+        when_errors = QVBoxLayout()  # one row under the date for the date's and the times' messages
+        when_errors.setSpacing(0)
+        for name, field in (("starts_at", self.date_edit), ("start_time", self.start_time),
+                            ("ends_at", self.end_time)):
+            when_errors.addWidget(self.errors.add(name, error_label(), field, TAB_MEETING))
+        form.addRow("", when_errors)
         form.addRow("Lieu :", self.place_edit)
         form.addRow("", self.errors.add("place", error_label(), self.place_edit, TAB_MEETING))
         form.addRow("Intitulé :", self.title_edit)
@@ -397,7 +400,7 @@ class MeetingDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.instance_combo.currentIndexChanged.connect(self._instance_changed)
-        self.date_edit.dateChanged.connect(self._update_date_label)
+        self.date_edit.changed.connect(self._update_date_label)
         for signal in (self.attendance.changed, self.decisions.changed, self.alerts.changed,
                        self.expertises.changed):
             signal.connect(self._update_tab_titles)
@@ -419,7 +422,8 @@ class MeetingDialog(QDialog):
             porteur.set_current_key(("p", decision.carried_by_id))
         elif decision and decision.carried_by_organisation_id is not None:
             porteur.set_current_key(("o", decision.carried_by_organisation_id))
-        due = OptionalDateEdit(decision.due_date if decision else None)
+        due = DateField(decision.due_date if decision else None, optional=True, what="L'échéance de la décision",
+                        today=self.ctx.today, inline_message=False)
         status = _enum_combo(DecisionStatus, decision.status if decision else DecisionStatus.OPEN)
         return Line({"text": text, "porteur": porteur, "due": due, "status": status},
                     {"input": decision})
@@ -431,7 +435,9 @@ class MeetingDialog(QDialog):
         fiche = ChoiceCombo(self.fiches, empty_label="—")
         fiche.setMinimumWidth(260)
         fiche.set_current_key(alert.fiche_id if alert else None)
-        resolved = OptionalDateEdit(alert.resolved_on if alert else None)
+        resolved = DateField(alert.resolved_on if alert else None, optional=True, what="La levée de l'alerte",
+                             today=self.ctx.today, inline_message=False)
+        resolved.edit.setPlaceholderText("— ouverte")
         resolved.setToolTip("Date à laquelle l'alerte a été levée (vide : alerte ouverte)")
         return Line({"text": text, "fiche": fiche, "resolved": resolved}, {"input": alert})
 
@@ -469,8 +475,8 @@ class MeetingDialog(QDialog):
         self.attendance.set_usual_members(self._usual_members(data.instance_id), tick=False)
         self.attendance.load(data.attendances)
         self.date_edit.set_value(data.starts_at.date())
-        self.start_time.setTime(QTime(data.starts_at.hour, data.starts_at.minute))
-        self.end_time.setTime(QTime(data.ends_at.hour, data.ends_at.minute) if data.ends_at else QTime(0, 0))
+        self.start_time.set_value(data.starts_at.time().replace(second=0, microsecond=0))
+        self.end_time.set_value(data.ends_at.time().replace(second=0, microsecond=0) if data.ends_at else None)
         self.place_edit.setText(data.place)
         self.title_edit.setText(data.title)
         self.animator_combo.set_current_key(data.animator_id)
@@ -494,7 +500,7 @@ class MeetingDialog(QDialog):
         self.attendance.set_usual_members(members, tick=self.meeting_id is None)
 
     def _update_date_label(self) -> None:
-        self.date_label.setText(long_date(self.date_edit.value()))
+        self.date_label.setText(long_date(self.date_edit.value()) if self.date_edit.is_valid() else "")
 
     def _update_tab_titles(self) -> None:
         counts = {
@@ -520,7 +526,7 @@ class MeetingDialog(QDialog):
         """What the form holds, as it is (no instance yet, an end before the start…)."""
         instance_id = self.instance_combo.current_key()
         day = self.date_edit.value()
-        starts_at = datetime.combine(day, self.start_time.time().toPython())
+        starts_at = datetime.combine(day, self.start_time.value())
         end = self.end_time.value()
         ends_at = datetime.combine(day, end) if end is not None else None
         base = self.before or MeetingInput(instance_id=instance_id, starts_at=starts_at, uid=self._draft_uid)
@@ -632,10 +638,14 @@ class MeetingDuplicateDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Dupliquer la réunion")
         proposal = _next_month(source_start)
-        self.date_edit = DateEdit(proposal.date())
-        self.time_edit = TimeEdit(QTime(proposal.hour, proposal.minute))
+        self.date_edit = DateField(proposal.date(), what="La date de la copie")
+        self.time_edit = TimeField(proposal.time(), what="L'heure de la copie")
+        self.error = error_label()  # under the row, for the date and the time alike
+        for field in (self.date_edit, self.time_edit):
+            field.use_message_label(self.error)
         self.date_label = QLabel(long_date(proposal.date()))
-        self.date_edit.dateChanged.connect(lambda: self.date_label.setText(long_date(self.date_edit.value())))
+        self.date_edit.changed.connect(lambda: self.date_label.setText(
+            long_date(self.date_edit.value()) if self.date_edit.is_valid() else ""))
         info = QLabel(
             f"Une nouvelle réunion « prévue » reprenant l'instance, le lieu, les communes et les participant·e·s "
             f"de celle du {long_date(source_start.date())}."
@@ -655,10 +665,19 @@ class MeetingDuplicateDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(info)
         layout.addLayout(row)
+        layout.addWidget(self.error)
         layout.addWidget(buttons)
 
     def starts_at(self) -> datetime:
-        return datetime.combine(self.date_edit.value(), self.time_edit.time().toPython())
+        """The date and time typed (ValidationError, shown at the field, when one cannot be read)."""
+        return datetime.combine(self.date_edit.value(), self.time_edit.value())
+
+    def accept(self) -> None:
+        try:
+            self.starts_at()
+        except ValidationError:
+            return  # refused in place, at the field
+        super().accept()
 
 
 def _next_month(moment: datetime) -> datetime:

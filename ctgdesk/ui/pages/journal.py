@@ -20,7 +20,8 @@ from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.journal import DEFAULT_FUNCTION, JournalInput, JournalRow
 from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.dialogs.journal_dialog import JournalEntryDialog, kind_choices
-from ctgdesk.ui.dialogs.meeting_form_widgets import ERROR_STYLE, ChoiceCombo, DateEdit
+from ctgdesk.ui.dialogs.meeting_form_widgets import ERROR_STYLE, ChoiceCombo
+from ctgdesk.ui.widgets.date_field import DateField
 from ctgdesk.ui.table_model import RIGHT, Column, RowsTableModel
 from ctgdesk.ui.undo import make_delete_command, make_undo_command
 from ctgdesk.ui.widgets.messages import confirm_delete
@@ -63,8 +64,10 @@ class QuickEntryBar(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Saisie rapide du journal")
         self.setToolTip("Saisie rapide : Ctrl+N, le type d'action (quelques lettres), Tab, la nature, Entrée")
-        self.date_edit = DateEdit()
+        self.date_edit = DateField(what="La date de l'action", field="date", inline_message=False)
         self.date_edit.setToolTip("Date de l'action")
+        self.date_edit.refused.connect(self.show_error)  # said at once, in the bar's message line
+        self.date_edit.changed.connect(lambda: self.show_error(""))
         self.kind_combo = ChoiceCombo(kind_choices())
         self.kind_combo.setToolTip("Type d'action : tapez quelques lettres (ex. « relais », « conseil »)")
         self.kind_combo.setMinimumContentsLength(27)
@@ -86,7 +89,7 @@ class QuickEntryBar(QFrame):
         self.add_button.clicked.connect(self.submitted)
         self.details_button.clicked.connect(self.details_requested)
         self.nature_edit.returnPressed.connect(self.submitted)
-        for widget in (self.date_edit, self.kind_combo, self.function_combo, self.coordinator_combo):
+        for widget in (self.date_edit.edit, self.kind_combo, self.function_combo, self.coordinator_combo):
             widget.installEventFilter(self)
         row = QHBoxLayout()
         row.addWidget(self.date_edit)
@@ -252,14 +255,14 @@ class JournalPage(Page):
 
     # --- quick entry ---------------------------------------------------------------------------
     def quick_add(self) -> int | None:
-        data = self.bar.value()
         try:
+            data = self.bar.value()
             with self.ctx.db.transaction() as s:
                 entry = journal.save_entry(s, data)
                 entry_id, uid, saved = entry.id, entry.uid, journal.entry_input(s, entry.id)
         except ValidationError as error:
             self.bar.show_error(error.message)
-            (self.bar.nature_edit if error.field == "nature" else self.bar.kind_combo).setFocus()
+            {"nature": self.bar.nature_edit, "date": self.bar.date_edit}.get(error.field, self.bar.kind_combo).setFocus()
             return None
         self.bar.show_error("")
         self.bar.nature_edit.clear()
@@ -271,8 +274,14 @@ class JournalPage(Page):
         self.when_loaded(lambda: self.select_entry(entry_id))
         return entry_id
 
-    def open_details_from_bar(self) -> JournalEntryDialog:
-        dialog = JournalEntryDialog(self.ctx, initial=self.bar.value(), parent=self)
+    def open_details_from_bar(self) -> JournalEntryDialog | None:
+        try:
+            initial = self.bar.value()
+        except ValidationError as error:  # the date cannot be read: refused at the date itself
+            self.bar.show_error(error.message)
+            self.bar.date_edit.setFocus()
+            return None
+        dialog = JournalEntryDialog(self.ctx, initial=initial, parent=self)
         dialog.accepted.connect(self.bar.nature_edit.clear)
         return self._open_dialog(dialog)
 
