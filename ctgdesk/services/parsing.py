@@ -242,9 +242,6 @@ def parse_amount(text: str | int | Decimal | None, *, what: str = "Le montant", 
 
 
 def check_date_range(value: date | datetime | None, *, what: str = "La date", field: str | None = None) -> None:
-    """Refuse a date outside MIN_YEAR–MAX_YEAR (the years a convention may cover)."""
-    if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValidationError(
-            f"{what} ({value.day:02d}/{value.month:02d}/{value.year:04d}) est hors des années "
-            f"{MIN_YEAR}–{MAX_YEAR}.", field,
-        )
+    """Refuse a date outside MIN_YEAR–MAX_YEAR (the years a convention may cover): the one rule
+    is check_date_bounds's; a date and time is judged by its day."""
+    check_date_bounds(value.date() if isinstance(value, datetime) else value, what=what, field=field)
