@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from ctgdesk.services.imports import KIND_LABELS, ImportReport, Outcome, run_import
 from ctgdesk.ui.context import UiContext
+from ctgdesk.ui.widgets.screen_fit import resize_to_screen
 
 FILE_FILTERS = {
     "etp": "Tableaux (*.xlsx *.xlsm *.csv *.txt);;Tous les fichiers (*)",
@@ -359,7 +360,7 @@ class ImportWizard(QWizard):
                              (QWizard.WizardButton.CancelButton, "Annuler"),
                              (QWizard.WizardButton.FinishButton, "Terminer")):
             self.setButtonText(button, text)
-        self.resize(900, 600)
+        resize_to_screen(self, 900, 600)
         self.choice = ChoicePage(self)
         self.preview = PreviewPage(self)
         self.result_page = ResultPage(self)

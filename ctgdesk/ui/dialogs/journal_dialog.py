@@ -32,6 +32,7 @@ from ctgdesk.ui.dialogs.meeting_form_widgets import (
     FieldErrors,
     error_label,
 )
+from ctgdesk.ui.widgets.screen_fit import resize_to_screen
 
 
 def kind_choices() -> list[tuple[JournalKind, str]]:
@@ -61,7 +62,7 @@ class JournalEntryDialog(QDialog):
         partners = [(o.id, o.name) for o in organisations if o.kind is not OrganisationKind.COMMUNE]
 
         self.setWindowTitle("Nouvelle entrée du journal" if entry_id is None else "Entrée du journal")
-        self.resize(760, 600)
+        resize_to_screen(self, 760, 600)
         self.general_error = error_label()
         self.errors = FieldErrors(self.general_error)
         self.date_edit = DateEdit(ctx.today())

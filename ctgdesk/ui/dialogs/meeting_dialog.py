@@ -48,6 +48,7 @@ from ctgdesk.ui.dialogs.meeting_form_widgets import (
     TimeEdit,
     error_label,
 )
+from ctgdesk.ui.widgets.screen_fit import resize_to_screen
 
 TAB_MEETING, TAB_ATTENDANCE, TAB_TEXTS, TAB_DECISIONS, TAB_ALERTS, TAB_EXPERTISE = range(6)
 
@@ -271,7 +272,7 @@ class MeetingDialog(QDialog):
     def _build(self) -> None:
         self.setWindowTitle("Nouvelle réunion" if self.meeting_id is None else "Réunion")
         self.setModal(True)
-        self.resize(940, 660)
+        resize_to_screen(self, 940, 660)
         self.tabs = QTabWidget()
         self.general_error = error_label()
         self.errors = FieldErrors(self.general_error, self.tabs.setCurrentIndex)

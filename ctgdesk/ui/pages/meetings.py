@@ -29,7 +29,7 @@ from ctgdesk.models import MeetingStatus, OrganisationKind
 from ctgdesk.services import meetings, territory
 from ctgdesk.services.meetings import MeetingInput, MeetingRow
 from ctgdesk.services.errors import ValidationError
-from ctgdesk.services.parsing import fold
+from ctgdesk.services.search_terms import matches as search_matches, query_words, search_text
 from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.dialogs.meeting_dialog import MeetingDialog, MeetingDuplicateDialog
 from ctgdesk.ui.dialogs.meeting_form_widgets import ChoiceCombo, fit_columns
@@ -80,9 +80,9 @@ def matches(row: MeetingRow, words: list[str]) -> bool:
     """The calendar's search: every word somewhere in what the list shows of the meeting."""
     if not words:
         return True
-    haystack = fold(" ".join([meeting_when(row.starts_at), row.instance, row.title, row.place, row.communes,
-                              row.animator, row.status.label]))
-    return all(word in haystack for word in words)
+    haystack = search_text(" ".join([meeting_when(row.starts_at), row.instance, row.title, row.place, row.communes,
+                                     row.animator, row.status.label]))
+    return search_matches(haystack, words)
 
 
 class MeetingsPage(Page):
@@ -236,7 +236,7 @@ class MeetingsPage(Page):
         year, month = self.calendar.year, self.calendar.month
         next_year, next_month = shift_month(year, month, 1)
         start, end, filters = datetime(year, month, 1), datetime(next_year, next_month, 1), self._filters()
-        words = fold(self.search.text()).split()
+        words = query_words(self.search.text())
 
         def show(rows) -> None:
             self.calendar.set_meetings([r for r in rows if matches(r, words)])

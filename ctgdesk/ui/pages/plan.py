@@ -31,7 +31,7 @@ from ctgdesk.formatting import long_date, money, number, short_date
 from ctgdesk.models import FicheStatus
 from ctgdesk.services import meetings, plan, territory
 from ctgdesk.services.errors import ValidationError
-from ctgdesk.services.parsing import fold
+from ctgdesk.services.search_terms import query_words, search_text
 from ctgdesk.services.plan import AxisSnapshot, EnjeuNode, FicheInput, FicheRow
 from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.dialogs.fiche_axis_dialog import EnjeuDialog, ObjectifDialog
@@ -102,7 +102,7 @@ class PlanFilterProxy(QSortFilterProxyModel):
             self.invalidateFilter()
 
     def set_search(self, text: str) -> None:
-        words = fold(text).split()
+        words = query_words(text)
         if words != self._words:
             self._changed(lambda: setattr(self, "_words", words))
 
@@ -119,8 +119,8 @@ class PlanFilterProxy(QSortFilterProxyModel):
 
     def _text(self, index: QModelIndex) -> str:
         model = self.sourceModel()
-        return fold(" ".join(str(model.index(index.row(), c, index.parent()).data() or "")
-                             for c in range(model.columnCount(index.parent()))))
+        return search_text(" ".join(str(model.index(index.row(), c, index.parent()).data() or "")
+                                    for c in range(model.columnCount(index.parent()))))
 
     def _words_match(self, index: QModelIndex) -> bool:
         if not self._words:

@@ -1,0 +1,94 @@
+"""Rechercher dans toute la base (Ctrl+K): meetings, decisions, fiches, people, organisations
+and journal entries holding every word typed (ctgdesk.services.search). Entrée or a
+double-click on a line opens the record — `record_chosen(hit)` — and closes the dialog."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+
+from ctgdesk.services.search import SearchHit, search_base
+from ctgdesk.ui.context import UiContext
+from ctgdesk.ui.table_model import Column, RowsTableModel
+from ctgdesk.ui.widgets.search_table import SearchableTable
+
+TYPING_PAUSE_MS = 200
+
+
+class SearchDialog(QDialog):
+    record_chosen = Signal(object)  # the SearchHit
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Rechercher dans toute la base")
+        self.model = RowsTableModel([
+            Column("Type", lambda h: h.kind_label),
+            Column("Intitulé", lambda h: h.title, tooltip=lambda h: h.title),
+            Column("Précisions", lambda h: h.detail, tooltip=lambda h: h.detail or None),
+        ], parent=self)
+        self.table = SearchableTable(self.model, placeholder="Réunion, décision, fiche, personne, commune…",
+                                     count_words=("résultat", "résultats"))
+        self.search = self.table.search
+        self.search.setPlaceholderText("Réunion, décision, fiche, personne, commune, journal… (ex. « copil »)")
+        self.search.textChanged.disconnect()  # the base is searched, not the lines already found
+        self.search.textChanged.connect(lambda _text: self._timer.start())
+        self.search.returnPressed.disconnect()
+        self.search.returnPressed.connect(self._go_to_list)
+        self.table.activated.connect(self._choose)
+        self.hint = QLabel("Tapez quelques lettres ; Entrée ou un double-clic ouvre la fiche choisie. "
+                           "Les sigles comptent dans les deux sens (COPIL = comité de pilotage).")
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(TYPING_PAUSE_MS)
+        self._timer.timeout.connect(self.run_search)
+        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(900, screen.width() - 40), min(560, screen.height() - 60))
+        self.search.setFocus()
+
+    def run_search(self) -> None:
+        """The base searched for what is typed now (called after a pause in the typing)."""
+        self._timer.stop()
+        query = self.search.text()
+        with self.ctx.db.transaction() as session:
+            hits = search_base(session, query)
+        self.model.set_rows(hits)
+        self.table.fit_columns(force=True)
+        self.table._update_count()
+        if not query.strip():
+            self.hint.setText("Tapez quelques lettres ; Entrée ou un double-clic ouvre la fiche choisie.")
+        elif not hits:
+            self.hint.setText(f"Rien ne contient « {query.strip()} » dans la base.")
+        else:
+            self.hint.setText("Entrée ou un double-clic ouvre la fiche choisie ; ↓ pour parcourir la liste.")
+
+    def _choose(self, hit: SearchHit | None) -> None:
+        if hit is None:
+            return
+        self.record_chosen.emit(hit)
+        self.accept()
+
+    def _go_to_list(self) -> None:
+        """Entrée in the search field: the search made now, the first line chosen."""
+        if self._timer.isActive() or not self.model.rowCount():
+            self.run_search()
+        if self.model.rowCount():
+            self.table.view.setFocus()
+            self.table.view.selectRow(0)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()  # Entrée chooses a line (or searches), never "Fermer"
+            return
+        if self.search.hasFocus() and event.key() == Qt.Key.Key_Down:
+            self._go_to_list()
+            return
+        super().keyPressEvent(event)
