@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QKeySequence, QShortcut
 import qtawesome as qta
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -123,6 +124,10 @@ class MeetingsPage(Page):
         self.search.textChanged.connect(self._search_changed)
         self.count_label = QLabel()
         self.count_label.setObjectName("hint")
+        self.all_years = QCheckBox("Toutes les années")
+        self.all_years.setToolTip("Chercher et lister les réunions de toutes les années, pas seulement "
+                                  "de l'année affichée")
+        self.all_years.toggled.connect(lambda _checked: self.refresh())
 
         self.model = RowsTableModel(meeting_columns(), parent=self)
         self.proxy = SearchProxyModel(self.model, parent=self)
@@ -163,6 +168,7 @@ class MeetingsPage(Page):
         filters.addWidget(self.instance_filter, 2)
         filters.addWidget(self.commune_filter, 1)
         filters.addWidget(self.status_filter, 1)
+        filters.addWidget(self.all_years)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 12)
         layout.setSpacing(8)
@@ -202,7 +208,7 @@ class MeetingsPage(Page):
 
     def refresh(self) -> None:
         self._loaded = True
-        year, filters = self.ctx.year, self._filters()
+        year, filters = (None if self.all_years.isChecked() else self.ctx.year), self._filters()
 
         def fetch(s):
             instances = [(i.id, i.name) for i in meetings.list_instances(s)]
@@ -255,14 +261,15 @@ class MeetingsPage(Page):
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        text = f"{total} réunion{'s' if total > 1 else ''} en {self.ctx.year}"
+        when = "toutes années confondues" if self.all_years.isChecked() else f"en {self.ctx.year}"
+        text = f"{total} réunion{'s' if total > 1 else ''} {when}"
         if shown != total:
             text = f"{shown} sur {text}"
         self.count_label.setText(text)
         held = sum(1 for r in self.model.rows if r.status is MeetingStatus.HELD)
         planned = sum(1 for r in self.model.rows if r.status is MeetingStatus.PLANNED)
         self.header.set_subtitle(
-            f"Les réunions des instances de la CTG en {self.ctx.year} : "
+            f"Les réunions des instances de la CTG {when} : "
             f"{held} tenue{'s' if held > 1 else ''}, {planned} prévue{'s' if planned > 1 else ''}."
         )
 
