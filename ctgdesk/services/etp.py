@@ -130,7 +130,7 @@ def set_allocation(
         allocation = EtpAllocation(organisation_id=organisation_id, year=year)
         session.add(allocation)
     allocation.etp, allocation.status = amount, status
-    allocation.people_count = people_count if people_count is not None else (len(parsed) or None)
+    allocation.people_count = derived_people_count(people_count, len(parsed))
     allocation.notes = notes or ""
     allocation.shares.clear()
     session.flush()
@@ -138,6 +138,14 @@ def set_allocation(
         allocation.shares.append(EtpShare(coordinator_id=coordinator.id, etp=share_etp))
     session.flush()
     return allocation
+
+
+def derived_people_count(given: int | None, ticked: int) -> int | None:
+    """How many people work for a structure: at least the coordinators named (two ticked is
+    two people, whatever was typed), more when the convention counts people not in the base."""
+    if given is None:
+        return ticked or None
+    return max(given, ticked) or None
 
 
 def delete_allocation(session: Session, organisation_id: int, year: int) -> None:
@@ -169,8 +177,11 @@ class EtpRow:
     name: str
     cells: dict[int, EtpCell] = field(default_factory=dict)
 
-    def total(self) -> Decimal:
-        return sum((c.etp for c in self.cells.values() if c.etp is not None), ZERO)
+    def total(self, year: int) -> Decimal | None:
+        """The structure's ETP for one year (None when nothing fixed): ETP of different years
+        are never added together — 0,60 in 2025 and 0,80 in 2026 is not 1,40 of anything."""
+        cell = self.cells.get(year)
+        return cell.etp if cell is not None else None
 
 
 @dataclass
@@ -184,8 +195,9 @@ class EtpGrid:
     def pending_count(self, year: int) -> int:
         return sum(1 for r in self.rows if year in r.cells and r.cells[year].status is EtpStatus.PENDING)
 
-    def grand_total(self) -> Decimal:
-        return sum((self.column_total(y) for y in self.years), ZERO)
+    def totals_per_year(self) -> dict[int, Decimal]:
+        """The convention's total ETP for each year (the sum of a column, never of a line)."""
+        return {year: self.column_total(year) for year in self.years}
 
 
 def allocation_years(session: Session) -> list[int]:

@@ -64,20 +64,20 @@ def test_etp_grid_with_totals_pending_cells_and_evolution(page, qtmodeltester):
     qtmodeltester.check(page.grid_model, force_py=True)
     model = page.grid_model
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers == ["Commune ou structure", "2025", "2026", "Total", "Évolution 2025 → 2026"]
-    assert texts(model, 0) == ["Auxi-le-Château", "CC du Ternois", "Frévent", "Total"]
+    # each year's figure per structure and the convention's total per year — never 2025 + 2026
+    assert headers == ["Commune ou structure", "2025", "2026", "Évolution 2025 → 2026"]
+    assert texts(model, 0) == ["Auxi-le-Château", "CC du Ternois", "Frévent", "Total de l'année"]
     assert texts(model, 1) == ["", "0,80", "0,40", "1,20"]
     assert texts(model, 2) == ["En cours", "1,00", "0,30", "1,30"]
-    assert texts(model, 3) == ["0,00", "1,80", "0,70", "2,50"]
-    assert texts(model, 4) == ["? inconnue", "↗ hausse", "↘ baisse", ""]
+    assert texts(model, 3) == ["? inconnue", "↗ hausse", "↘ baisse", ""]
     assert model.index(0, 2).data(Qt.ItemDataRole.BackgroundRole) is not None  # "En cours" stands out
     assert "1 structure(s) « En cours »" in model.index(3, 2).data(Qt.ItemDataRole.ToolTipRole)
     assert "Claire Martin" in model.index(1, 2).data(Qt.ItemDataRole.ToolTipRole)
     # Sorting by 2026 keeps the total last; searching keeps it too.
     page.grid_table.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
-    assert [r.name for r in page.grid_table.visible_rows()] == ["CC du Ternois", "Frévent", "Auxi-le-Château", "Total"]
+    assert [r.name for r in page.grid_table.visible_rows()] == ["CC du Ternois", "Frévent", "Auxi-le-Château", "Total de l'année"]
     page.grid_table.search.setText("frevent")
-    assert [r.name for r in page.grid_table.visible_rows()] == ["Frévent", "Total"]
+    assert [r.name for r in page.grid_table.visible_rows()] == ["Frévent", "Total de l'année"]
     assert page.grid_table.count_label.text() == "1 sur 3 structures"
 
 
@@ -86,8 +86,8 @@ def test_comparison_years_are_chosen(page):
     page.after_year.setCurrentIndex(page.after_year.findData(2025))
     page.refresh()
     model = page.grid_model
-    assert model.headerData(4, Qt.Orientation.Horizontal) == "Évolution 2026 → 2025"
-    assert texts(model, 4)[1:3] == ["↘ baisse", "↗ hausse"]
+    assert model.headerData(3, Qt.Orientation.Horizontal) == "Évolution 2026 → 2025"
+    assert texts(model, 3)[1:3] == ["↘ baisse", "↗ hausse"]
 
 
 def test_create_edit_delete_and_undo_a_coordinator(page, ctx, qtbot, accept_questions):

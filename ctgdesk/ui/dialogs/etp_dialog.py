@@ -72,6 +72,7 @@ class EtpDialog(FormDialog):
             part.setMaximumWidth(110)
             part.setEnabled(False)
             check.toggled.connect(part.setEnabled)
+            check.toggled.connect(self._follow_ticks)
             self.shares_grid.addWidget(check, number, 0)
             self.shares_grid.addWidget(part, number, 1)
             self.share_rows[coordinator_id] = (check, part)
@@ -106,6 +107,12 @@ class EtpDialog(FormDialog):
             value = shares.get(coordinator_id)
             part.setText(decimal2(value) if value is not None else "")
         self.notes.setPlainText(snapshot.notes)
+
+    def _follow_ticks(self) -> None:
+        """The number of people is at least the number ticked (etp.derived_people_count)."""
+        ticked = sum(1 for check, _part in self.share_rows.values() if check.isChecked())
+        given = self.people_count.value() or None
+        self.people_count.setValue(etp.derived_people_count(given, ticked) or 0)
 
     def shares(self) -> list[ShareInput]:
         return [ShareInput(cid, part.text().strip() or None)
