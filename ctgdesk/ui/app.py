@@ -151,6 +151,7 @@ def _finish_start(window: MainWindow) -> None:
     startup_safety.after_open(window)  # status bar, location warning, first automatic backup
     configure_models_in_background(window)
     collect_garbage_again()
+    window.ask_identity_if_needed()  # the first start on a base: who is she?
 
 
 def configure_models_in_background(window: MainWindow) -> None:

@@ -45,6 +45,9 @@ class UiContext:
     # Pages load their data in a worker thread in the application (ctgdesk.ui.app) and in
     # bench/run; tests keep the synchronous default unless they test that mode.
     background_loads: bool = False
+    # Who uses the window (ctgdesk.ui.identity): her coordinator id, the default wherever a
+    # coordinator is asked; None for the chef·fe de projet (the whole territory) or not said yet.
+    me: int | None = None
     _loads: PageLoads | None = field(default=None, init=False, repr=False)
 
     @property

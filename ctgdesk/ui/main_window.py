@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         if ctx.db is not None:
             self._build_view_menu()
             self._restore_page()
+            self.apply_identity()
 
     def attach_database(self, db, *, front_page_only: bool = False) -> None:
         """Start-up: the database is open once the window is on screen; now the pages — only
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
             self._build_pages(self._specs)
         self.navigation.blockSignals(False)
         self._restore_page()
+        self.apply_identity()
         if not front_page_only:  # else attach_other_pages() builds it, with every page
             self._build_view_menu()
 
@@ -248,6 +250,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.backup_action)
         add_file_actions(self, file_menu)  # Vérifier la base, RGPD, 2e dossier
         file_menu.addSeparator()
+        self.preferences_action = QAction("&Préférences…", self)
+        self._set_icon(self.preferences_action.setIcon, "fa5s.user-cog", color="#34495e")
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.preferences_action.triggered.connect(lambda: self.open_preferences())
+        file_menu.addAction(self.preferences_action)
+        file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         self._set_icon(quit_action.setIcon, "fa5s.sign-out-alt", color="#34495e")
         quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
@@ -342,6 +350,41 @@ class MainWindow(QMainWindow):
         hook = getattr(page, "show_record", None)
         if hook is not None:  # once the page shows its fresh data
             self.ctx.loads.call_when_done(lambda: hook(record_kind, record_id))
+
+    # --- who she is (ctgdesk.ui.identity) -----------------------------------------------
+    def apply_identity(self) -> None:
+        """ctx.me from the user's settings for this base."""
+        from ctgdesk.ui import identity
+
+        stored = identity.load(self.settings, self.db_path)
+        if stored is None:
+            return
+        with self.ctx.db.transaction() as session:
+            self.ctx.me = identity.coordinator_id(session, stored)
+
+    def ask_identity_if_needed(self):
+        """At the first start on a base with coordinators: who is she? (the dialog, or None)"""
+        from ctgdesk.ui import identity
+
+        if self.ctx.db is None or identity.load(self.settings, self.db_path) is not None:
+            return None
+        from ctgdesk.services import people
+
+        with self.ctx.db.transaction() as session:
+            if not people.list_coordinators(session):
+                return None
+        return self.open_preferences(first_start=True)
+
+    def open_preferences(self, *, first_start: bool = False):
+        if self.ctx.db is None:
+            return None
+        from ctgdesk.ui.dialogs.preferences_dialog import PreferencesDialog
+
+        self.dialog = PreferencesDialog(self.ctx, self.settings, self.db_path, first_start=first_start, parent=self)
+        self.dialog.accepted.connect(lambda: self._show_status("Préférences enregistrées.", 4000))
+        self.dialog.finished.connect(self.dialog.deleteLater)
+        self.dialog.open()
+        return self.dialog
 
     def open_search(self) -> None:
         """Rechercher dans toute la base (Ctrl+K); the record chosen opens."""

@@ -45,3 +45,63 @@ def test_main_window_fits_the_screen_it_opens_on(demo_ctx, settings, qtbot):
     again.show()
     assert available.contains(again.frameGeometry())
     assert again.statusBar().geometry().bottom() <= again.height()
+
+
+def _window(ctx, settings, qtbot) -> MainWindow:
+    window = MainWindow(ctx, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.load()
+    return window
+
+
+def test_ctrl_k_finds_every_copil_and_opens_the_one_chosen(demo_ctx, settings, qtbot):
+    window = _window(demo_ctx, settings, qtbot)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.dialog
+    assert isinstance(dialog, SearchDialog) and dialog.isVisible()
+    qtbot.waitUntil(dialog.search.hasFocus)  # the dialog comes in front, its search field ready
+    qtbot.keyClicks(dialog.search, "copil")
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)  # searches now, goes to the first line
+    hits = dialog.model.rows
+    found = [h for h in hits if h.kind == "meeting"]
+    assert len(found) == 4 and {h.detail.split(" — ")[0] for h in found} == {"Comité de pilotage CTG"}
+    assert any(h.kind == "decision" for h in hits)
+    assert dialog.table.view.hasFocus()
+    first = dialog.table.current_row()
+    assert first.kind == "meeting"
+    qtbot.keyClick(dialog.table.view, Qt.Key.Key_Return)  # opens it
+    assert not dialog.isVisible()
+    assert window.current_key() == "meetings"
+    opened = window.pages["meetings"].dialog
+    assert isinstance(opened, MeetingDialog) and opened.isVisible() and opened.meeting_id == first.record_id
+    opened.reject()
+
+
+def test_meetings_page_search_knows_abbreviations_this_year_and_all_years(demo_ctx, settings, qtbot):
+    window = _window(demo_ctx, settings, qtbot)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    page = window.pages["meetings"]
+    assert window.current_key() == "meetings"
+
+    def shown() -> list[str]:
+        return [page.proxy.index(r, 1).data() for r in range(page.proxy.rowCount())]
+
+    expected = {"copil": ("Comité de pilotage CTG", 2, 4), "Comite de pilotage": ("Comité de pilotage CTG", 2, 4),  # QTest types ASCII only
+                "cotech": ("Comité technique CTG", 1, 3), "GT jeunesse": ("Groupe thématique Jeunesse", 3, 6)}
+    for all_years in (False, True):
+        if all_years:
+            qtbot.mouseClick(page.all_years, Qt.MouseButton.LeftButton)
+            assert page.all_years.isChecked()
+        for query, (instance, this_year, every_year) in expected.items():
+            qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+            assert page.search.hasFocus()
+            qtbot.keyClick(page.search, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+            qtbot.keyClicks(page.search, query)
+            assert shown() == [instance] * (every_year if all_years else this_year), (query, all_years)
+    assert "toutes années confondues" in page.count_label.text()
+    with demo_ctx.db.transaction() as s:
+        assert len([m for m in meetings.list_meetings(s) if m.instance == "Groupe thématique Jeunesse"]) == 6

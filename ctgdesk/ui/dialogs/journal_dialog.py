@@ -129,6 +129,8 @@ class JournalEntryDialog(QDialog):
             self._fill(data)
         else:
             self._kind_changed()
+        if entry_id is None and self.coordinator_combo.current_key() is None and ctx.me is not None:
+            self.coordinator_combo.set_current_key(ctx.me)  # her name by default (Préférences)
         self.date_label.setText(long_date(self.date_edit.value()))
 
     def _fill(self, data: JournalInput) -> None:

@@ -480,7 +480,9 @@ class MeetingDialog(QDialog):
         if day is None:
             day = today if today.year == self.ctx.year else date(self.ctx.year, 1, 15)
         self.date_edit.set_value(day)
-        if len(self.coordinators) == 1:
+        if self.ctx.me is not None and any(cid == self.ctx.me for cid, _name in self.coordinators):
+            self.animator_combo.set_current_key(self.ctx.me)  # she animates, unless she says otherwise
+        elif len(self.coordinators) == 1:
             self.animator_combo.set_current_key(self.coordinators[0][0])
         if instance_id is not None:
             self.instance_combo.set_current_key(instance_id)

@@ -219,8 +219,11 @@ class JournalPage(Page):
         if self.bar.function_combo.count() != len(functions):
             self.bar.set_functions(functions)
         self.bar.coordinator_combo.set_choices(coordinators, empty_label="— chargé·e —")
-        if len(coordinators) == 1 and self.bar.coordinator_combo.current_key() is None:
-            self.bar.coordinator_combo.set_current_key(coordinators[0][0])
+        if self.bar.coordinator_combo.current_key() is None:  # her name by default (Préférences)
+            if self.ctx.me is not None and any(cid == self.ctx.me for cid, _name in coordinators):
+                self.bar.coordinator_combo.set_current_key(self.ctx.me)
+            elif len(coordinators) == 1:
+                self.bar.coordinator_combo.set_current_key(coordinators[0][0])
         was_blocked = self.coordinator_filter.blockSignals(True)
         self.coordinator_filter.set_choices(coordinators, empty_label="Tous les chargé·e·s")
         self.coordinator_filter.blockSignals(was_blocked)
