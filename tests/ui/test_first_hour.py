@@ -105,3 +105,50 @@ def test_meetings_page_search_knows_abbreviations_this_year_and_all_years(demo_c
     assert "toutes années confondues" in page.count_label.text()
     with demo_ctx.db.transaction() as s:
         assert len([m for m in meetings.list_meetings(s) if m.instance == "Groupe thématique Jeunesse"]) == 6
+
+
+def test_first_start_asks_who_she_is_and_her_entries_carry_her(demo_ctx, settings, qtbot):
+    from ctgdesk.services import journal, people
+    from ctgdesk.ui.dialogs.preferences_dialog import PreferencesDialog
+
+    window = _window(demo_ctx, settings, qtbot)
+    dialog = window.ask_identity_if_needed()  # what the application does once the window is filled
+    assert isinstance(dialog, PreferencesDialog) and dialog.isVisible()
+    assert dialog.windowTitle() == "Bienvenue dans ctgdesk"
+    qtbot.waitUntil(dialog.who.hasFocus)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # nothing chosen: refused, clearly
+    assert dialog.isVisible() and dialog.error.text().startswith("Choisissez qui vous êtes")
+    qtbot.keyClicks(dialog.who, "pauline")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    with demo_ctx.db.transaction() as s:
+        pauline = next(c.id for c in people.list_coordinators(s) if c.name == "Pauline Vasseur")
+    assert demo_ctx.me == pauline
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+    # the journal's quick entry carries her
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    page = window.pages["journal"]
+    assert window.current_key() == "journal" and page.bar.coordinator_combo.current_key() == pauline
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(page.bar.kind_combo, "relais")
+    qtbot.keyClick(page.bar.kind_combo, Qt.Key.Key_Tab)
+    qtbot.keyClicks(page.bar.nature_edit, "Relais de l'appel a projets jeunesse")
+    qtbot.keyClick(page.bar.nature_edit, Qt.Key.Key_Return)
+    with demo_ctx.db.transaction() as s:
+        entries = [e for e in journal.list_entries(s, year=2026) if e.nature == "Relais de l'appel a projets jeunesse"]
+    assert [e.coordinator for e in entries] == ["Pauline Vasseur"]
+
+    # a new meeting: she animates it
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    meetings_page = window.pages["meetings"]
+    qtbot.keyClick(meetings_page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert meetings_page.dialog.animator_combo.current_key() == pauline
+    meetings_page.dialog.reject()
+    window.close()
+
+    # the next start knows her: nothing asked, the same default
+    demo_ctx.me = None
+    again = _window(demo_ctx, settings, qtbot)
+    assert demo_ctx.me == pauline and again.ask_identity_if_needed() is None
