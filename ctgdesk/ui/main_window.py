@@ -558,6 +558,7 @@ class MainWindow(QMainWindow):
             wanted = window_geometry(self.frameGeometry() if restored else None, available)
             if not restored or wanted != self.frameGeometry():
                 self.setGeometry(wanted)
+            self._placed_at = self.geometry()  # showEvent fits its frame in, unless moved since
         year = self.settings.value("window/year")
         try:
             year = int(year) if year is not None else None
@@ -597,7 +598,8 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not getattr(self, "_frame_fitted", False):
             self._frame_fitted = True
-            self.fit_frame_to_screen()
+            if self.geometry() == getattr(self, "_placed_at", None):
+                self.fit_frame_to_screen()
 
     def fit_frame_to_screen(self) -> None:
         """Once shown, the frame (title bar, borders) is known: the whole window, frame
