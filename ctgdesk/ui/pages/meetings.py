@@ -39,6 +39,7 @@ from ctgdesk.ui.undo import make_delete_command, make_undo_command
 from ctgdesk.ui.widgets.messages import confirm_delete
 from ctgdesk.ui.widgets.page_header import PageHeader, page_action
 from ctgdesk.ui.widgets import style
+from ctgdesk.ui.widgets.elided_tooltips import ElidedToolTipDelegate
 from ctgdesk.ui.widgets.calendar_view import MeetingCalendar, month_title, shift_month
 
 STATUS_COLORS = {
@@ -141,6 +142,7 @@ class MeetingsPage(Page):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
+        self.table.setItemDelegate(ElidedToolTipDelegate(self.table))  # a cut cell shows its whole text
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         header = self.table.horizontalHeader()
