@@ -335,3 +335,35 @@ def coordinator_loads(session: Session, year: int) -> list[CoordinatorLoad]:
         ),
         key=lambda load: load.name.casefold(),
     )
+
+
+@dataclass(frozen=True)
+class CoordinatorShare:
+    """One line of a coordinator's ETP: her part of a structure's allocation in a year."""
+    year: int
+    organisation_id: int
+    organisation: str
+    share: Decimal | None      # her part, None when the split is not known
+    structure_etp: Decimal | None
+    structure_status: EtpStatus
+
+
+def coordinator_shares(session: Session, coordinator_id: int) -> list[CoordinatorShare]:
+    """Every allocation a coordinator takes part in, newest year first, then by structure."""
+    rows = session.execute(
+        select(EtpAllocation.year, Organisation.id, Organisation.name, EtpShare.etp, EtpAllocation.etp,
+               EtpAllocation.status)
+        .join(EtpAllocation, EtpShare.allocation_id == EtpAllocation.id)
+        .join(Organisation, EtpAllocation.organisation_id == Organisation.id)
+        .where(EtpShare.coordinator_id == coordinator_id)
+    ).all()
+    shares = [CoordinatorShare(*row) for row in rows]
+    return sorted(shares, key=lambda s: (-s.year, s.organisation.casefold()))
+
+
+def shares_total_per_year(shares: list[CoordinatorShare]) -> dict[int, Decimal]:
+    """Her known ETP for each year (the parts not given count for nothing)."""
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for share in shares:
+        totals[share.year] += share.share or ZERO
+    return dict(sorted(totals.items(), reverse=True))

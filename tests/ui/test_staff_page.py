@@ -223,3 +223,37 @@ def test_show_record_selects_the_coordinator(page, ids):
     page.show_record("coordinator", ids["paul"])
     assert page.tabs.currentWidget() is page.people_tab
     assert page.staff_table.current_row().coordinator.name == "Paul Roux"
+
+
+def test_her_etp_year_by_year_in_her_own_form_and_editable_there(page, ctx, ids, qtbot):
+    page.tabs.setCurrentWidget(page.people_tab)
+    page.staff_table.view.setFocus()
+    page.staff_table.view.selectRow(0)  # Claire Martin
+    qtbot.keyClick(page.staff_table.view, Qt.Key.Key_Return)
+    dialog = page.dialog
+    assert dialog.isVisible() and dialog.coordinator_id == ids["claire"]
+    lines = [(r.year, r.organisation, r.share, r.structure_etp) for r in dialog.shares_model.rows]
+    assert lines == [(2026, "CC du Ternois", Decimal("0.70"), Decimal("1.00")),
+                     (2025, "CC du Ternois", Decimal("0.80"), Decimal("0.80"))]
+    assert dialog.shares_total.text() == "2026 : 0,70 ETP ; 2025 : 0,80 ETP"
+    # her 2026 part changed from her form: Entrée on the line opens the ETP form
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.mouseClick(dialog.shares_view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=dialog.shares_view.visualRect(dialog.shares_model.index(0, 1)).center())
+    assert dialog.shares_view.hasFocus()
+    qtbot.keyClick(dialog.shares_view, Qt.Key.Key_Return)
+    etp_dialog = dialog.etp_dialog
+    assert etp_dialog.isVisible() and etp_dialog.organisation.currentText() == "CC du Ternois"
+    _check, part = etp_dialog.share_rows[ids["claire"]]
+    part.selectAll()
+    qtbot.keyClicks(part, "0,60")
+    etp_dialog.save_button.click()
+    assert not etp_dialog.isVisible()
+    assert dialog.shares_total.text() == "2026 : 0,60 ETP ; 2025 : 0,80 ETP"
+    with ctx.db.transaction() as s:
+        assert etp.coordinator_total(s, ids["claire"], 2026) == Decimal("0.60")
+    ctx.undo_stack.undo()
+    with ctx.db.transaction() as s:
+        assert etp.coordinator_total(s, ids["claire"], 2026) == Decimal("0.70")
+    dialog.reject()

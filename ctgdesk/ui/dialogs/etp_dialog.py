@@ -19,8 +19,10 @@ from ctgdesk.models import EtpStatus
 from ctgdesk.services import etp, people, territory
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.etp import ShareInput
+from ctgdesk.services import snapshots
 from ctgdesk.services.snapshots import AllocationSnapshot, allocation_snapshot
 from ctgdesk.ui.context import UiContext
+from ctgdesk.ui.undo import make_undo_command, report_to_status, write
 from ctgdesk.ui.widgets.forms import FormDialog, fill_combo
 
 
@@ -134,3 +136,19 @@ class EtpDialog(FormDialog):
             )
             self.after = allocation_snapshot(session, organisation_id, year)
         self.saved_key = (organisation_id, year)
+
+
+def allocation_saved(ctx: UiContext, dialog: EtpDialog) -> None:
+    """After an EtpDialog saved (from the grid or from a coordinator's form): Ctrl+Z puts back
+    what was there, the status bar says it, the pages reload."""
+    organisation_id, year = dialog.saved_key
+    before, after = dialog.before, dialog.after
+
+    def put(snapshot):
+        return lambda: write(ctx, lambda s: snapshots.restore_allocation(s, organisation_id, year, snapshot))
+
+    name = dialog.organisation.currentText()
+    ctx.undo_stack.push(make_undo_command(f"ETP {year} de {name}", put(before), put(after),
+                                          on_error=report_to_status(ctx)))
+    ctx.show_status(f"ETP {year} de {name} enregistré.")
+    ctx.notify_changed()

@@ -16,7 +16,7 @@ from ctgdesk.services.etp import EtpCell, EtpComparison, Evolution
 from ctgdesk.services.people import CoordinatorRow
 from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.dialogs.coordinator_dialog import CoordinatorDialog, save_coordinator
-from ctgdesk.ui.dialogs.etp_dialog import EtpDialog
+from ctgdesk.ui.dialogs.etp_dialog import EtpDialog, allocation_saved
 from ctgdesk.ui.table_model import CENTER, RIGHT, Column, RowsTableModel
 from ctgdesk.ui.undo import delete_record_with_undo, make_undo_command, report_to_status, write
 from ctgdesk.ui.widgets import style
@@ -379,18 +379,7 @@ class StaffPage(Page):
         self._open(dialog, self._allocation_saved)
 
     def _allocation_saved(self, dialog: EtpDialog) -> None:
-        ctx = self.ctx
-        organisation_id, year = dialog.saved_key
-        before, after = dialog.before, dialog.after
-
-        def put(snapshot):
-            return lambda: write(ctx, lambda s: snapshots.restore_allocation(s, organisation_id, year, snapshot))
-
-        name = dialog.organisation.currentText()
-        ctx.undo_stack.push(make_undo_command(f"ETP {year} de {name}", put(before), put(after),
-                                              on_error=report_to_status(ctx)))
-        ctx.show_status(f"ETP {year} de {name} enregistré.")
-        ctx.notify_changed()
+        allocation_saved(self.ctx, dialog)
 
     def delete_current_allocation(self) -> None:
         row, year = self._current_cell()
