@@ -146,6 +146,19 @@ def test_first_start_asks_who_she_is_and_her_entries_carry_her(demo_ctx, setting
     qtbot.keyClick(meetings_page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert meetings_page.dialog.animator_combo.current_key() == pauline
     meetings_page.dialog.reject()
+
+    # the dashboard: her meetings, decisions and fiches at a click
+    from ctgdesk.services.dashboard import dashboard
+
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    board_page = window.pages["dashboard"]
+    assert board_page.mine_check.isEnabled()
+    qtbot.mouseClick(board_page.mine_check, Qt.MouseButton.LeftButton)
+    assert board_page.board.mine == "Pauline Vasseur"
+    assert board_page.header.subtitle.text().endswith("réunions, décisions, fiches et journal de Pauline Vasseur.")
+    with demo_ctx.db.transaction() as s:
+        hers = dashboard(s, 2026, demo_ctx.today(), mine=pauline)
+    assert board_page.cards["meetings"].value.text() == str(hers.meetings_held)
     window.close()
 
     # the next start knows her: nothing asked, the same default
