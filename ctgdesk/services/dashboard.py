@@ -46,6 +46,7 @@ from ctgdesk.models import (
 )
 from ctgdesk.models.base import table
 from ctgdesk.services.etp import coordinator_loads, etp_grid
+from ctgdesk.services.meetings import instance_order
 from ctgdesk.services.plan import list_fiches
 from ctgdesk.services.territory import conventions_covering
 
@@ -150,13 +151,12 @@ def _instance_counts(session: Session, year: int, today: date,
     # (in every year while no convention is recorded at all).
     covering = {convention_id for convention_id, _name in conventions}
     territory_year = bool(covering) or not session.scalar(select(func.count()).select_from(table(Convention)))
-    instances = session.execute(
-        select(instance.id, instance.name, instance.min_per_year, instance.convention_id)
-        .order_by(instance.kind, instance.name)
-    ).all()
+    instances = sorted(session.execute(  # governance first, as everywhere (meetings.instance_order)
+        select(instance.id, instance.name, instance.min_per_year, instance.convention_id, instance.kind)
+    ).all(), key=lambda row: instance_order(row.kind, row.name))
     return [
         InstanceCount(i_id, name, held.get(i_id, 0), planned.get(i_id, 0), minimum or 0)
-        for i_id, name, minimum, convention_id in instances
+        for i_id, name, minimum, convention_id, _kind in instances
         if (convention_id in covering if convention_id is not None else territory_year)
     ]
 

@@ -3,12 +3,11 @@ means (abbreviations both ways, every year), Ctrl+K finds and opens any record."
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QRect, Qt
-from PySide6.QtTest import QTest
+import pytest
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication
 
 from ctgdesk.services import meetings
-from ctgdesk.services.search import search_base
 from ctgdesk.ui.dialogs.meeting_dialog import MeetingDialog
 from ctgdesk.ui.dialogs.search_dialog import SearchDialog
 from ctgdesk.ui.main_window import MainWindow
@@ -165,3 +164,83 @@ def test_first_start_asks_who_she_is_and_her_entries_carry_her(demo_ctx, setting
     demo_ctx.me = None
     again = _window(demo_ctx, settings, qtbot)
     assert demo_ctx.me == pauline and again.ask_identity_if_needed() is None
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support raise\(\)")  # the tooltip, offscreen
+def test_a_cut_cell_shows_its_whole_text_in_a_tooltip(demo_ctx, settings, qtbot):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    window = _window(demo_ctx, settings, qtbot)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    page = window.pages["meetings"]
+    table = page.table
+    column = 1  # Instance
+    row = next(r for r in range(page.proxy.rowCount())
+               if page.proxy.index(r, column).data() == "Commission d'admission petite enfance")
+    table.horizontalHeader().resizeSection(column, 120)  # narrower than the name
+    index = page.proxy.index(row, column)
+    pos = table.visualRect(index).center()
+    event = QHelpEvent(QEvent.Type.ToolTip, pos, table.viewport().mapToGlobal(pos))
+    QApplication.sendEvent(table.viewport(), event)
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert QToolTip.text() == "Commission d'admission petite enfance"
+    # wide enough: the delegate leaves the cell alone (no tooltip of its own)
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    table.horizontalHeader().resizeSection(column, 600)
+    option = QStyleOptionViewItem()
+    option.rect = table.visualRect(index)
+    option.fontMetrics = table.fontMetrics()
+    pos = option.rect.center()
+    wide = QHelpEvent(QEvent.Type.ToolTip, pos, table.viewport().mapToGlobal(pos))
+    assert table.itemDelegate().helpEvent(wide, table, option, index) is False
+    QToolTip.hideText()
+
+
+LAPTOP_SCRIPT = """
+import sys
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv)
+from ctgdesk.ui.context import UiContext
+from ctgdesk.ui.main_window import MainWindow
+settings = QSettings(sys.argv[1], QSettings.Format.IniFormat)
+window = MainWindow(UiContext(db=None), settings, db_path=sys.argv[2])  # as at start-up
+window.show()
+app.processEvents()
+frame, screen = window.frameGeometry(), app.primaryScreen().availableGeometry()
+print(screen.width(), screen.height(), frame.x(), frame.y(), frame.width(), frame.height(),
+      window.statusBar().isVisible(), window.mapTo(window, window.statusBar().geometry().bottomLeft()).y())
+window.save_settings()
+"""
+
+
+def test_the_window_opens_whole_on_a_1366x768_screen(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    screen = tmp_path / "laptop.json"
+    screen.write_text(json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768,
+                                              "logicalDpiX": 96, "logicalDpiY": 96, "dpr": 1}]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}")
+    settings = tmp_path / "settings.ini"
+    settings.write_text("[window]\ngeometry=@ByteArray()\n")
+
+    def run() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", LAPTOP_SCRIPT, str(settings), str(tmp_path / "base.sqlite")],
+                              env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    width, height, x, y, frame_width, frame_height, visible, status_bottom = run()
+    assert (width, height) == ("1366", "768")
+    assert (int(x), int(y)) >= (0, 0) and int(x) + int(frame_width) <= 1366 and int(y) + int(frame_height) <= 768
+    assert int(frame_width) >= 1300 and int(frame_height) >= 700  # the whole screen, not 1280×800
+    assert visible == "True" and int(status_bottom) < 768
+    # the next start on the same screen: the saved place, still whole
+    second = run()
+    assert second[2:6] == [x, y, frame_width, frame_height]

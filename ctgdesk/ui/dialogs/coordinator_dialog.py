@@ -74,7 +74,10 @@ class CoordinatorDialog(FormDialog):
         self.shares_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.shares_view.verticalHeader().setVisible(False)
         self.shares_view.setMinimumHeight(130)
-        self.shares_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.shares_view.horizontalHeader()
+        for column in range(self.shares_model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 1
+                                        else QHeaderView.ResizeMode.ResizeToContents)
         self.shares_view.doubleClicked.connect(lambda _index: self.edit_share())
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             shortcut = QShortcut(QKeySequence(key), self.shares_view, context=Qt.ShortcutContext.WidgetShortcut)
@@ -99,10 +102,11 @@ class CoordinatorDialog(FormDialog):
         with self.ctx.db.transaction() as session:
             shares = etp.coordinator_shares(session, self.coordinator_id)
         self.shares_model.set_rows(shares)
-        self.shares_view.resizeColumnToContents(0)
         totals = etp.shares_total_per_year(shares)
+        given = {s.year for s in shares if s.share is not None}
         self.shares_total.setText(
-            " ; ".join(f"{year} : {decimal2(total)} ETP" for year, total in totals.items())
+            " ; ".join(f"{year} : {decimal2(total)} ETP" if year in given else f"{year} : part non précisée"
+                       for year, total in totals.items())
             or "Aucun ETP enregistré pour elle ou lui (page Coordination & ETP).")
         self.edit_share_button.setEnabled(bool(shares))
         if shares and not self.shares_view.currentIndex().isValid():

@@ -37,6 +37,7 @@ from ctgdesk.ui.widgets import icons, style
 from ctgdesk.ui.widgets.bar_chart import Bar, BarChart
 from ctgdesk.ui.widgets.cards import StatCard
 from ctgdesk.ui.widgets.page_header import PageHeader
+from ctgdesk.ui.widgets.elided_tooltips import ElidedToolTipDelegate
 
 STATUS_COLORS = {
     FicheStatus.TO_COME: "#8fa3b8",
@@ -106,6 +107,7 @@ def _compact_table(model: RowsTableModel) -> QTableView:
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setWordWrap(False)
+    view.setItemDelegate(ElidedToolTipDelegate(view))  # a cut name shows whole in a tooltip
     view.horizontalHeader().setHighlightSections(False)
     view.setFrameShape(QFrame.Shape.NoFrame)
     return view
