@@ -257,3 +257,23 @@ def test_her_etp_year_by_year_in_her_own_form_and_editable_there(page, ctx, ids,
     with ctx.db.transaction() as s:
         assert etp.coordinator_total(s, ids["claire"], 2026) == Decimal("0.70")
     dialog.reject()
+
+
+def test_the_number_of_people_follows_the_coordinators_ticked(page, ctx, ids, qtbot):
+    page.tabs.setCurrentWidget(page.grid_tab)
+    page.grid_table.select(lambda r: r.name == "Frévent")
+    page.new_allocation_action.trigger()
+    dialog = page.dialog
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert dialog.people_count.value() == 1  # Paul, recorded for Frévent in 2026
+    claire, _part = dialog.share_rows[ids["claire"]]
+    qtbot.mouseClick(claire, Qt.MouseButton.LeftButton, pos=claire.rect().center())  # two ticked now
+    assert claire.isChecked() and dialog.people_count.value() == 2
+    dialog.save_button.click()
+    assert not dialog.isVisible()
+    with ctx.db.transaction() as s:
+        cell = etp.etp_grid(s, [2026]).rows
+    frevent = next(r for r in cell if r.name == "Frévent")
+    assert frevent.cells[2026].people_count == 2
+    assert frevent.cells[2026].people == ("Claire Martin", "Paul Roux")
