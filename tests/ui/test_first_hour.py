@@ -57,14 +57,18 @@ def _window(ctx, settings, qtbot) -> MainWindow:
     return window
 
 
-def test_ctrl_k_finds_every_copil_and_opens_the_one_chosen(demo_ctx, settings, qtbot):
+@pytest.mark.parametrize("background", [False, True], ids=["synchronous", "worker"])
+def test_ctrl_k_finds_every_copil_and_opens_the_one_chosen(demo_ctx, settings, qtbot, background):
+    demo_ctx.background_loads = background  # as in the application: the search runs in the worker
     window = _window(demo_ctx, settings, qtbot)
+    qtbot.waitUntil(lambda: not demo_ctx.loads.is_busy(), timeout=10_000)
     qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     dialog = window.dialog
     assert isinstance(dialog, SearchDialog) and dialog.isVisible()
     qtbot.waitUntil(dialog.search.hasFocus)  # the dialog comes in front, its search field ready
     qtbot.keyClicks(dialog.search, "copil")
     qtbot.keyClick(dialog.search, Qt.Key.Key_Return)  # searches now, goes to the first line
+    qtbot.waitUntil(lambda: dialog.table.view.hasFocus(), timeout=10_000)
     hits = dialog.model.rows
     found = [h for h in hits if h.kind == "meeting"]
     assert len(found) == 4 and {h.detail.split(" — ")[0] for h in found} == {"Comité de pilotage CTG"}
@@ -75,6 +79,7 @@ def test_ctrl_k_finds_every_copil_and_opens_the_one_chosen(demo_ctx, settings, q
     qtbot.keyClick(dialog.table.view, Qt.Key.Key_Return)  # opens it
     assert not dialog.isVisible()
     assert window.current_key() == "meetings"
+    qtbot.waitUntil(lambda: window.pages["meetings"].dialog is not None, timeout=10_000)
     opened = window.pages["meetings"].dialog
     assert isinstance(opened, MeetingDialog) and opened.isVisible() and opened.meeting_id == first.record_id
     opened.reject()

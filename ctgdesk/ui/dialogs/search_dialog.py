@@ -48,6 +48,8 @@ class SearchDialog(QDialog):
         layout.addWidget(self.hint)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
+        self._closed = False
+        self._searched: str | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(TYPING_PAUSE_MS)
@@ -57,11 +59,17 @@ class SearchDialog(QDialog):
         self.search.setFocus()
 
     def run_search(self) -> None:
-        """The base searched for what is typed now (called after a pause in the typing)."""
+        """The base searched for what is typed now (after a pause in the typing), in the
+        worker thread like a page's data (ctgdesk.ui.loading): the newest query wins."""
         self._timer.stop()
         query = self.search.text()
-        with self.ctx.db.transaction() as session:
-            hits = search_base(session, query)
+        self._searched = query
+        self.ctx.loads.start(("search-base", id(self)), lambda session: search_base(session, query),
+                             lambda hits: self._show_hits(query, hits), label="la recherche")
+
+    def _show_hits(self, query: str, hits: list[SearchHit]) -> None:
+        if self._closed:
+            return
         self.model.set_rows(hits)
         self.table.fit_columns(force=True)
         self.table._update_count()
@@ -72,6 +80,10 @@ class SearchDialog(QDialog):
         else:
             self.hint.setText("Entrée ou un double-clic ouvre la fiche choisie ; ↓ pour parcourir la liste.")
 
+    def done(self, result: int) -> None:
+        self._closed = True  # a search still running finds the dialog gone
+        super().done(result)
+
     def _choose(self, hit: SearchHit | None) -> None:
         if hit is None:
             return
@@ -79,10 +91,13 @@ class SearchDialog(QDialog):
         self.accept()
 
     def _go_to_list(self) -> None:
-        """Entrée in the search field: the search made now, the first line chosen."""
-        if self._timer.isActive() or not self.model.rowCount():
+        """Entrée in the search field: the search made now, then the first line chosen."""
+        if self._timer.isActive() or self._searched != self.search.text():
             self.run_search()
-        if self.model.rowCount():
+        self.ctx.loads.call_when_done(self._focus_first_line)
+
+    def _focus_first_line(self) -> None:
+        if not self._closed and self.model.rowCount():
             self.table.view.setFocus()
             self.table.view.selectRow(0)
 
