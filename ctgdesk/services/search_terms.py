@@ -40,20 +40,25 @@ def abbreviations() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((normalise(short), tuple(normalise(full) for full in fulls)) for short, fulls in table.items())
 
 
+@lru_cache(maxsize=1)
+def _lookup() -> tuple[dict[str, str], dict[str, str], re.Pattern]:
+    """short → its full spellings joined; full spelling → its short; one pattern finding every
+    full spelling as whole words (one pass over a text instead of one test per spelling)."""
+    expansions = {short: " ".join(fulls) for short, fulls in abbreviations()}
+    shorts = {full: short for short, fulls in abbreviations() for full in fulls}
+    alternatives = "|".join(re.escape(full) for full in sorted(shorts, key=len, reverse=True))
+    return expansions, shorts, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
 def search_text(text: str) -> str:
     """The searchable form of a text: normalised, followed by the other form of every
     abbreviation it holds (the full spelling of "COPIL", the abbreviation of "comité technique")."""
     base = normalise(text)
     if not base:
         return base
-    words = set(base.split())
-    padded = f" {base} "
-    extra: list[str] = []
-    for short, fulls in abbreviations():
-        if short in words:
-            extra.extend(fulls)
-        elif any(f" {full} " in padded for full in fulls):
-            extra.append(short)
+    expansions, shorts, fulls = _lookup()
+    extra = [expansions[word] for word in set(base.split()) & expansions.keys()]
+    extra += [shorts[found] for found in set(fulls.findall(base))]
     return f"{base} {' '.join(extra)}" if extra else base
 
 

@@ -1,5 +1,6 @@
 """Rechercher dans toute la base (Ctrl+K): meetings, decisions, fiches, people, organisations
-and journal entries holding every word typed (ctgdesk.services.search). Entrée or a
+and journal entries holding every word typed (ctgdesk.services.search; the base is read once
+in the worker, at the first search, then each keystroke only compares). Entrée or a
 double-click on a line opens the record — `record_chosen(hit)` — and closes the dialog."""
 
 from __future__ import annotations
@@ -7,9 +8,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from ctgdesk.services.search import SearchHit, search_base
+from ctgdesk.services.search import SearchHit, SearchIndex, build_index
 from ctgdesk.ui.context import UiContext
 from ctgdesk.ui.table_model import Column, RowsTableModel
+from ctgdesk.ui.widgets.screen_fit import resize_to_screen
 from ctgdesk.ui.widgets.search_table import SearchableTable
 
 TYPING_PAUSE_MS = 200
@@ -49,27 +51,44 @@ class SearchDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
         self._closed = False
+        self._index: SearchIndex | None = None
         self._searched: str | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(TYPING_PAUSE_MS)
         self._timer.timeout.connect(self.run_search)
-        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
-        self.resize(min(900, screen.width() - 40), min(560, screen.height() - 60))
+        resize_to_screen(self, 900, 560)
         self.search.setFocus()
+        # The base read once, as soon as the dialog opens (in the worker, while she types).
+        self.ctx.loads.start(("search-index", id(self)), build_index, self._index_ready, label="la base")
+
+    def _index_ready(self, index: SearchIndex) -> None:
+        if self._closed:
+            return
+        self._index = index
+        if self.search.text().strip():
+            self.run_search()
 
     def run_search(self) -> None:
         """The base searched for what is typed now (after a pause in the typing), in the
         worker thread like a page's data (ctgdesk.ui.loading): the newest query wins."""
         self._timer.stop()
+        if self._index is None:
+            return  # the base is being read: _index_ready searches then
         query = self.search.text()
         self._searched = query
-        self.ctx.loads.start(("search-base", id(self)), lambda session: search_base(session, query),
-                             lambda hits: self._show_hits(query, hits), label="la recherche")
+        index = self._index
 
-    def _show_hits(self, query: str, hits: list[SearchHit]) -> None:
+        def fetch(_session):
+            return index, index.find(query)
+
+        self.ctx.loads.start(("search-base", id(self)), fetch, lambda data: self._show_hits(query, *data),
+                             label="la recherche")
+
+    def _show_hits(self, query: str, index: SearchIndex, hits: list[SearchHit]) -> None:
         if self._closed:
             return
+        self._index = index
         self.model.set_rows(hits)
         self.table.fit_columns(force=True)
         self.table._update_count()
