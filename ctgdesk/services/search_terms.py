@@ -24,12 +24,7 @@ _SEPARATORS = re.compile(r"[-‐‑‒–—'’ʼ`´_/.,;:()«»\"]+")
 
 def normalise(text: str) -> str:
     """Lower case, no accents, hyphens and apostrophes as spaces, single spaces."""
-    folded = fold(text)
-    return " ".join(_SEPARATORS.sub(" ", folded).split()) if _has_separator(folded) else folded
-
-
-def _has_separator(text: str) -> bool:
-    return _SEPARATORS.search(text) is not None
+    return fold(_SEPARATORS.sub(" ", text))  # fold makes the spaces single
 
 
 @lru_cache(maxsize=1)
