@@ -183,17 +183,24 @@ class SearchableTable(QWidget):
         widest = self._widest_texts()
         widths = [min(max(header.sectionSize(column) + 16, widest.get(column, 0), 60), MAX_COLUMN_WIDTH)
                   for column in range(header.count())]
-        for column, width in enumerate(share_width(widths, self.view.viewport().width(), self._text_columns())):
+        available, texts = self.view.viewport().width(), self._text_columns()
+        shared = share_width(widths, available, texts - {0})  # the first column names the line: last to give way
+        if sum(shared) > available:
+            shared = share_width(widths, available, texts)
+        for column, width in enumerate(shared):
             header.resizeSection(column, width)  # a text wider than its column: elided, whole in a tooltip
         self._columns_fitted = self.model.rowCount() > 0
 
     def _text_columns(self) -> set[int]:
         """The columns of free text (not dates, numbers, yes/no): those that give way first."""
-        if not self.model.rowCount():
-            return set()
-        first = self.model.row(0)
-        return {number for number, column in enumerate(self.model.columns)
-                if isinstance(column.value(first), str) and column.align == LEFT}
+        rows = [self.model.row(number) for number in range(min(self.model.rowCount(), 50))]
+        texts = set()
+        for number, column in enumerate(self.model.columns):
+            values = [column.value(row) for row in rows]
+            if column.align == LEFT and any(isinstance(v, str) for v in values) \
+                    and all(v is None or isinstance(v, str) for v in values):
+                texts.add(number)
+        return texts
 
     def _widest_texts(self) -> dict[int, int]:
         """The width of each column's widest text over FIT_TEXT_ROWS rows: Qt sizes a column on
