@@ -249,19 +249,3 @@ def test_the_window_opens_whole_on_a_1366x768_screen(tmp_path):
     # the next start on the same screen: the saved place, still whole
     second = run()
     assert second[2:6] == [x, y, frame_width, frame_height]
-
-
-def test_columns_give_way_text_first_so_that_the_last_ones_stay_on_screen():
-    from ctgdesk.ui.widgets.search_table import SHRINK_FLOOR, share_width
-
-    # the journal at 1366×768: date, fonction, 3 texts, chargé·e, durée, 2 texts
-    widths = [200, 110, 265, 280, 120, 80, 280, 280]
-    texts = {2, 3, 4, 6, 7}
-    shared = share_width(widths, 1060, texts)
-    assert sum(shared) <= 1060
-    assert shared[0] == 200 and shared[5] == 80  # the date and the duration keep their width
-    assert shared[4] == 120  # a text narrower than the level is not touched
-    assert shared[2] == shared[3] == shared[6] == shared[7] >= SHRINK_FLOOR
-    assert share_width(widths, 2000, texts) == widths  # room enough: nothing changes
-    # never below the floor, even when it cannot fit
-    assert share_width([400, 400], 100, {0, 1}) == [SHRINK_FLOOR, SHRINK_FLOOR]

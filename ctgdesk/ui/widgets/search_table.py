@@ -26,40 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctgdesk.ui.table_model import LEFT, RowsTableModel, SearchProxyModel
+from ctgdesk.ui.table_model import RowsTableModel, SearchProxyModel
 from ctgdesk.ui.widgets.elided_tooltips import ElidedToolTipDelegate
 
 MAX_COLUMN_WIDTH = 280
 FIT_SAMPLE_ROWS = 25
-FIT_TEXT_ROWS = 400  # rows whose texts are measured to size a column (cheap: no cell painted)
-CELL_MARGIN = 20
-
-
-SHRINK_FLOOR = 120  # a text column is not made narrower than this to fit the table's width
-
-
-def share_width(widths: list[int], available: int, shrinkable: set[int] | None = None) -> list[int]:
-    """Column widths fitting `available` pixels when they can (the last columns stay on
-    screen: the journal's "30 min" was cut at the window's edge). Only the `shrinkable`
-    columns (text; dates and numbers keep their width) give way, the widest first: they are
-    capped at one level, never below SHRINK_FLOOR; what they lose is elided, whole in a tooltip."""
-    shrinkable = set(range(len(widths))) if shrinkable is None else shrinkable
-    total = sum(widths)
-    if available <= 0 or total <= available:
-        return list(widths)
-    fixed = sum(w for c, w in enumerate(widths) if c not in shrinkable)
-    flexible = sorted(w for c, w in enumerate(widths) if c in shrinkable)
-    room, level = available - fixed, SHRINK_FLOOR
-    for number, width in enumerate(flexible):  # the level where the capped columns fill the room
-        others = len(flexible) - number
-        candidate = room // others
-        if candidate <= width:
-            level = max(candidate, SHRINK_FLOOR)
-            break
-        room -= width
-    else:
-        return list(widths)
-    return [min(w, max(level, SHRINK_FLOOR)) if c in shrinkable else w for c, w in enumerate(widths)]
 
 
 class SearchableTable(QWidget):
@@ -180,38 +151,10 @@ class SearchableTable(QWidget):
             return
         self.view.resizeColumnsToContents()
         header = self.view.horizontalHeader()
-        widest = self._widest_texts()
-        widths = [min(max(header.sectionSize(column) + 16, widest.get(column, 0), 60), MAX_COLUMN_WIDTH)
-                  for column in range(header.count())]
-        available, texts = self.view.viewport().width(), self._text_columns()
-        shared = share_width(widths, available, texts - {0})  # the first column names the line: last to give way
-        if sum(shared) > available:
-            shared = share_width(widths, available, texts)
-        for column, width in enumerate(shared):
-            header.resizeSection(column, width)  # a text wider than its column: elided, whole in a tooltip
+        for column in range(header.count()):
+            width = max(header.sectionSize(column) + 16, 60)
+            header.resizeSection(column, min(width, MAX_COLUMN_WIDTH))
         self._columns_fitted = self.model.rowCount() > 0
-
-    def _text_columns(self) -> set[int]:
-        """The columns of free text (not dates, numbers, yes/no): those that give way first."""
-        rows = [self.model.row(number) for number in range(min(self.model.rowCount(), 50))]
-        texts = set()
-        for number, column in enumerate(self.model.columns):
-            values = [column.value(row) for row in rows]
-            if column.align == LEFT and any(isinstance(v, str) for v in values) \
-                    and all(v is None or isinstance(v, str) for v in values):
-                texts.add(number)
-        return texts
-
-    def _widest_texts(self) -> dict[int, int]:
-        """The width of each column's widest text over FIT_TEXT_ROWS rows: Qt sizes a column on
-        FIT_SAMPLE_ROWS rows only, and a "30 min" further down the list was cut to "30 mi"."""
-        metrics = self.view.fontMetrics()
-        rows = min(self.model.rowCount(), FIT_TEXT_ROWS)
-        widths: dict[int, int] = {}
-        for column in range(self.model.columnCount()):
-            texts = {self.model.cell_text(row, column) for row in range(rows)}
-            widths[column] = max((metrics.horizontalAdvance(text) for text in texts if text), default=0) + CELL_MARGIN
-        return widths
 
     # --- internals --------------------------------------------------------------------
     def _on_search(self, text: str) -> None:
