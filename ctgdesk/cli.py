@@ -10,6 +10,7 @@ import argparse
 import gc
 import importlib
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from ctgdesk import __version__
@@ -19,6 +20,7 @@ COMMAND_MODULES = [
     "ctgdesk.commands.maintenance",
     "ctgdesk.commands.transfer",
     "ctgdesk.commands.export",
+    "ctgdesk.commands.team",
 ]
 
 
@@ -42,9 +44,9 @@ def global_options() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--db",
-        type=Path,
         default=None,
-        help="fichier de base de données (par défaut : dossier de données de l'application)",
+        help="fichier de base de données (par défaut : dossier de données de l'application), "
+             "ou base d'équipe postgresql://UTILISATEUR@SERVEUR/BASE",
     )
     return parser
 
@@ -61,9 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def db_path(args: argparse.Namespace) -> Path:
+def db_path(args: argparse.Namespace) -> Path | str:
+    """The base's file, or a team base's address (postgresql://…) kept as text."""
     if args.db is not None:
-        return args.db
+        from ctgdesk.db.engine import is_server_url
+
+        return args.db if is_server_url(args.db) else Path(args.db)
     from ctgdesk.db.paths import default_db_path
 
     return default_db_path()
@@ -87,7 +92,61 @@ def _run_gui(path: Path, qt_arguments: list[str]) -> int:
     return run_gui(path, qt_arguments)
 
 
+def tell_read_only(base) -> None:
+    """Say (on stderr, not to disturb what a script reads) that the base is read-only here."""
+    if base.read_only is not None:
+        print(f"Remarque : base ouverte en lecture seule ({base.read_only}).", file=sys.stderr)
+
+
+@contextmanager
+def open_base(args: argparse.Namespace, access, *, referential: bool = True, **options):
+    """The base named by --db, through the one way in (ctgdesk.db.opening.open_base), closed
+    (and its lock released) at the end; a refusal becomes a CommandError in French.
+    `referential`: a command that writes leaves the national referential in the base."""
+    from ctgdesk.db.opening import OpeningRefused, open_base as open_checked_base
+
+    try:
+        base = open_checked_base(db_path(args), access, **options)
+    except OpeningRefused as error:
+        raise CommandError(str(error)) from None
+    with base:
+        if base.cleaned:
+            print(f"{len(base.cleaned)} copie(s) temporaire(s) abandonnée(s) par une sauvegarde ou une "
+                  "restauration interrompue ont été supprimées.", file=sys.stderr)
+        tell_read_only(base)
+        if base.pre_migration_backup is not None:
+            print(f"Base mise à jour ; sauvegarde faite avant : {base.pre_migration_backup.path}")
+        if referential and access.writes and base.db is not None:
+            # A base written by a command is complete, as one the window opened: the national
+            # referential is in it (read commands find it there, they never add it).
+            from ctgdesk.services.referential import ensure_referential
+
+            with base.db.transaction() as session:
+                ensure_referential(session)
+        yield base
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run ctgdesk; any unexpected error becomes a French message and a log file, never a traceback."""
+    try:
+        return _main(argv)
+    except SystemExit:
+        raise  # argparse's own exits (--help, --version, usage errors): already said
+    except BaseException as error:  # noqa: BLE001 - the one place an unexpected error ends
+        if isinstance(error, KeyboardInterrupt):
+            print("Interrompu.", file=sys.stderr)
+            return 130
+        from ctgdesk.crashlog import EXIT_UNEXPECTED, user_message, write_log
+
+        log = write_log(error, "ctgdesk " + " ".join(sys.argv[1:] if argv is None else argv))
+        try:
+            print(user_message(error, log), file=sys.stderr)
+        except Exception:  # noqa: BLE001 - no usable stderr (windowed build): the log says it
+            pass
+        return EXIT_UNEXPECTED
+
+
+def _main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     from ctgdesk.garbage import collect_less_often
 
@@ -95,9 +154,13 @@ def main(argv: list[str] | None = None) -> int:
     from ctgdesk.commands import argparse_fr
 
     argparse_fr.install()
-    if global_options().parse_known_args(argv)[0].self_test:
+    options = global_options().parse_known_args(argv)[0]
+    if options.self_test:
         from ctgdesk.selftest import run_self_test
 
+        if options.db is not None:
+            print(f"L'auto-test travaille sur sa propre base temporaire : « {options.db} » n'est ni lue "
+                  "ni modifiée (pour vérifier une base : « ctgdesk --db BASE verify »).")
         return run_self_test()
     gui = _gui_arguments(argv)
     if gui is not None:

@@ -8,6 +8,10 @@ from datetime import date
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The application's data folder (logs, drafts, records of temporary files…) is a throw-away
+# one for the whole run, inherited by the commands the tests start: a test run never writes
+# into the real user's folder.
+os.environ["XDG_DATA_HOME"] = __import__("tempfile").mkdtemp(prefix="ctgdesk-tests-data-")
 
 from ctgdesk.db import open_database  # noqa: E402
 from ctgdesk.services.referential import ensure_referential  # noqa: E402
@@ -59,3 +63,27 @@ def demo_db(demo_template, tmp_path):
     database = open_database(target)
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server in a temporary folder, for the whole run (see tests/pg_server.py)."""
+    from tests.pg_server import PostgresServer, PostgresUnavailable
+
+    try:
+        server = PostgresServer.start()
+    except PostgresUnavailable as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL tests: {error}")
+        pytest.skip(str(error))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server, request):
+    """A new, empty PostgreSQL database for one test."""
+    import re
+
+    name = "t_" + re.sub(r"\W+", "_", request.node.name.lower())[:40] + f"_{os.getpid()}_{id(request)}"
+    return pg_server.create_database(name[:63])

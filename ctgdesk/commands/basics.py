@@ -1,4 +1,5 @@
-"""demo, info, check: create the demo territory, show what a database holds, check it."""
+"""demo, info, check, upgrade: create the demo territory, show what a database holds, check
+it, bring it to the current schema."""
 
 from __future__ import annotations
 
@@ -6,10 +7,8 @@ import argparse
 
 from sqlalchemy import func, select
 
-from ctgdesk.cli import CommandError, db_path
-from ctgdesk.db import open_database
-from ctgdesk.db.engine import make_engine
-from ctgdesk.db.migrate import SchemaTooNew, current_revision, head_revision, is_empty, known_revisions
+from ctgdesk.cli import CommandError, db_path, open_base, tell_read_only
+from ctgdesk.db.opening import Access, OpeningRefused
 from ctgdesk.models import (
     Alert,
     Coordinator,
@@ -29,39 +28,43 @@ from ctgdesk.formatting import decimal2
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("demo", help="crée le territoire de démonstration dans la base")
-    p.add_argument("--force", action="store_true", help="remplace les données d'une base non vide")
+    p.add_argument("--force", action="store_true",
+                   help="remplace les données d'une base non vide (sauvegardées avant)")
     p.set_defaults(handler=run_demo)
     p = subparsers.add_parser("info", help="chemin, version du schéma et contenu de la base")
     p.set_defaults(handler=run_info)
     p = subparsers.add_parser("check", help="intégrité et version du schéma (code de sortie non nul en cas de problème)")
     p.set_defaults(handler=run_check)
-
-
-def _open(args):
-    try:
-        return open_database(db_path(args))
-    except SchemaTooNew as error:
-        raise CommandError(
-            f"La base {db_path(args)} a été écrite par une version plus récente de ctgdesk "
-            f"(schéma {error}). Mettez ctgdesk à jour."
-        ) from None
+    p = subparsers.add_parser("upgrade", help="met la base au schéma de cette version (sauvegarde faite avant)")
+    p.set_defaults(handler=run_upgrade)
 
 
 def run_demo(args) -> int:
-    db = _open(args)
-    try:
+    from ctgdesk.db.backup import BackupError, BackupKind, make_backup
+
+    with open_base(args, Access.CREATE, referential=False) as base:  # build_demo loads it
+        db = base.db
+        with db.session() as session:
+            empty = demo.is_empty(session)
+        if not empty and not args.force:
+            untouched = ("aucune donnée n'a été remplacée (seul le schéma a été mis à jour)"
+                         if base.pre_migration_backup is not None else "rien n'a été modifié")
+            raise CommandError(
+                f"La base {base.path} contient déjà des données : {untouched}. "
+                "Utilisez « demo --force » pour les remplacer par la démonstration."
+            )
+        if not empty:
+            # What is replaced is kept first: a verified copy, never thinned by the rotation.
+            try:
+                saved = make_backup(base.path, BackupKind.MANUAL)
+            except BackupError as error:
+                raise CommandError(f"{error} La base n'a pas été remplacée.") from None
+            print(f"Les données remplacées ont été sauvegardées dans « {saved.path} ».")
         with db.transaction() as session:
-            if not demo.is_empty(session):
-                if not args.force:
-                    raise CommandError(
-                        f"La base {db.path} contient déjà des données : rien n'a été modifié. "
-                        "Utilisez « demo --force » pour les remplacer par la démonstration."
-                    )
+            if not empty:
                 demo.clear_user_data(session)
             demo.build_demo(session)
-    finally:
-        db.dispose()
-    print(f"Territoire de démonstration créé dans {db.path}")
+    print(f"Territoire de démonstration créé dans {base.path}")
     return 0
 
 
@@ -70,15 +73,12 @@ def _count(session, model, *where) -> int:
 
 
 def run_info(args) -> int:
-    db = _open(args)
-    try:
-        with db.transaction() as session:
-            from ctgdesk.services.referential import ensure_referential
-
-            ensure_referential(session)
+    with open_base(args, Access.READ) as base:
+        db = base.db
+        with db.session() as session:
             years = etp.allocation_years(session)
             lines = [
-                f"Base : {db.path}",
+                f"Base : {base.path}",
                 f"Version du schéma : {db.schema_revision()}",
                 f"Communes : {_count(session, Organisation, Organisation.kind == OrganisationKind.COMMUNE)}",
                 f"Structures et partenaires : {_count(session, Organisation, Organisation.kind != OrganisationKind.COMMUNE)}",
@@ -99,41 +99,31 @@ def run_info(args) -> int:
                     for y in years
                 )
                 lines.append(f"ETP de coordination : {totals}")
-    finally:
-        db.dispose()
     print("\n".join(lines))
     return 0
 
 
 def run_check(args) -> int:
-    path = db_path(args)
-    if not path.exists():
-        raise CommandError(f"Le fichier {path} n'existe pas.")
-    engine = make_engine(path, read_only=True)
-    problems = []
+    """The same verdict as `verify` and the window: SQLite's check, a ctgdesk base with
+    exactly ctgdesk's tables, at this version's schema. Reads only."""
+    from ctgdesk.db.opening import open_base as open_checked_base
+
     try:
-        with engine.connect() as connection:
-            result = connection.exec_driver_sql("PRAGMA quick_check").scalar()
-            if result != "ok":
-                problems.append(f"La base est endommagée : {result}")
-        if not problems:
-            if is_empty(engine):
-                problems.append("La base est vide (aucune table ctgdesk).")
-            else:
-                revision = current_revision(engine)
-                if revision is None:
-                    problems.append("Ce fichier n'est pas une base ctgdesk (pas de version de schéma).")
-                elif revision not in known_revisions():
-                    problems.append(f"Schéma {revision} inconnu : base écrite par une version plus récente de ctgdesk.")
-                elif revision != head_revision():
-                    problems.append(f"Schéma {revision} à mettre à jour vers {head_revision()} (fait à l'ouverture).")
-    except Exception as error:  # a file that is not SQLite at all
-        problems.append(f"Le fichier ne peut pas être lu comme une base ctgdesk : {error}")
-    finally:
-        engine.dispose()
-    if problems:
-        for problem in problems:
-            print(f"Problème : {problem}")
+        with open_checked_base(db_path(args), Access.READ, engine=False) as base:
+            path, revision = base.path, base.report.revision
+            tell_read_only(base)
+    except OpeningRefused as problem:
+        print(f"Problème : {problem}")
         return 1
-    print(f"Base {path} : intégrité vérifiée, schéma {head_revision()} à jour.")
+    print(f"Base {path} : intégrité vérifiée, schéma {revision} à jour.")
+    return 0
+
+
+def run_upgrade(args) -> int:
+    with open_base(args, Access.WRITE) as base:
+        revision = base.db.schema_revision()
+        if base.pre_migration_backup is None:
+            print(f"La base {base.path} est déjà au schéma de cette version ({revision}) : rien à faire.")
+        else:
+            print(f"Base {base.path} mise à jour (schéma {revision}).")
     return 0

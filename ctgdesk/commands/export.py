@@ -9,9 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from ctgdesk.cli import CommandError, db_path
-from ctgdesk.db import open_database
-from ctgdesk.db.migrate import SchemaTooNew
+from ctgdesk.cli import CommandError, open_base
+from ctgdesk.db.opening import Access
 from ctgdesk.exchange.atomic import ExportError
 from ctgdesk.models import Convention, Meeting, Organisation
 from ctgdesk.services.bilan import Scope, compute_bilan, meeting_lines
@@ -54,14 +53,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from ctgdesk.commands.transfer import add_export_kinds
 
     add_export_kinds(kinds)
-
-
-def _open(args):
-    try:
-        return open_database(db_path(args))
-    except SchemaTooNew as error:
-        raise CommandError(f"La base {db_path(args)} a été écrite par une version plus récente de ctgdesk "
-                           f"(schéma {error}). Mettez ctgdesk à jour.") from None
 
 
 def parse_columns(items: list[str]) -> dict[str, list[str]]:
@@ -108,7 +99,6 @@ def _format(args) -> str:
 def run_bilan(args) -> int:
     from ctgdesk.exchange.bilan_pdf import write_bilan_pdf
     from ctgdesk.exchange.bilan_xlsx import BilanXlsxOptions, write_bilan_xlsx
-    from ctgdesk.services.referential import ensure_referential
 
     kind = _format(args)
     columns = parse_columns(args.columns)
@@ -116,22 +106,19 @@ def run_bilan(args) -> int:
         raise CommandError("--columns ne concerne que le classeur Excel (--format xlsx).")
     if args.to_year is not None and args.to_year < args.year:
         raise CommandError(f"--to-year {args.to_year} précède --year {args.year}.")
-    db = _open(args)
-    try:
-        with db.transaction() as session:
-            ensure_referential(session)
-            scope = find_scope(session, args)
-            bilan = compute_bilan(session, args.year, args.to_year, scope=scope)
-        if kind == "xlsx":
-            write_bilan_xlsx(bilan, args.out, BilanXlsxOptions(columns=columns))
-        else:
-            write_bilan_pdf(bilan, args.out)
-    except (ExportError, ValidationError) as error:
-        raise CommandError(error.message) from None
-    except ValueError as error:  # an unknown column
-        raise CommandError(str(error)) from None
-    finally:
-        db.dispose()
+    with open_base(args, Access.READ) as base:
+        try:
+            with base.db.session() as session:
+                scope = find_scope(session, args)
+                bilan = compute_bilan(session, args.year, args.to_year, scope=scope)
+            if kind == "xlsx":
+                write_bilan_xlsx(bilan, args.out, BilanXlsxOptions(columns=columns))
+            else:
+                write_bilan_pdf(bilan, args.out)
+        except (ExportError, ValidationError) as error:
+            raise CommandError(error.message) from None
+        except ValueError as error:  # an unknown column
+            raise CommandError(str(error)) from None
     held = sum(1 for m in bilan.meetings if m.status.value == "tenue")
     print(f"{bilan.title} ({bilan.scope_label}) écrit dans {args.out} : {len(bilan.indicators)} indicateurs, "
           f"{held} réunions tenues.")
@@ -151,16 +138,14 @@ def _all_years(session) -> tuple[int, int]:
 def run_ics(args) -> int:
     from ctgdesk.exchange.ics import write_ics
 
-    db = _open(args)
-    try:
-        with db.transaction() as session:
-            meetings = meeting_lines(session, args.year, args.year) if args.year else meeting_lines(session)
-        name = f"Réunions CTG {args.year}" if args.year else "Réunions CTG"
-        write_ics(meetings, args.out, name=name)
-    except ExportError as error:
-        raise CommandError(error.message) from None
-    finally:
-        db.dispose()
+    with open_base(args, Access.READ) as base:
+        try:
+            with base.db.session() as session:
+                meetings = meeting_lines(session, args.year, args.year) if args.year else meeting_lines(session)
+            name = f"Réunions CTG {args.year}" if args.year else "Réunions CTG"
+            write_ics(meetings, args.out, name=name)
+        except ExportError as error:
+            raise CommandError(error.message) from None
     print(f"{len(meetings)} réunion(s) écrite(s) dans {args.out}.")
     return 0
 
@@ -168,19 +153,17 @@ def run_ics(args) -> int:
 def run_csv(args) -> int:
     from ctgdesk.exchange.bilan_tables import csv_table
     from ctgdesk.exchange.csv_export import write_csv
-    from ctgdesk.services.referential import ensure_referential
 
-    db = _open(args)
-    try:
-        with db.transaction() as session:
-            ensure_referential(session)
-            first, last = (args.year, args.year) if args.year else _all_years(session)
-            bilan = compute_bilan(session, first, last)
-        table = csv_table(bilan, args.table)
-        count = write_csv(args.out, table.headers, table.text_values())
-    except ExportError as error:
-        raise CommandError(error.message) from None
-    finally:
-        db.dispose()
+    with open_base(args, Access.READ) as base:
+        try:
+            with base.db.session() as session:
+                first, last = (args.year, args.year) if args.year else _all_years(session)
+                bilan = compute_bilan(session, first, last)
+            table = csv_table(bilan, args.table)
+            count = write_csv(args.out, table.headers, table.text_values())
+        except (ExportError, ValidationError) as error:
+            raise CommandError(error.message) from None
+        except ValueError as error:  # an indicator the referential describes wrongly
+            raise CommandError(str(error)) from None
     print(f"{count} ligne(s) écrite(s) dans {args.out}.")
     return 0

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from ctgdesk.cli import CommandError, db_path
+from ctgdesk.cli import CommandError, db_path, open_base, tell_read_only
 from ctgdesk.db.backup import (
     BackupError,
     backup_to_file,
@@ -34,15 +34,8 @@ from ctgdesk.db.backup import (
     make_backup,
     restore,
 )
-from ctgdesk.db.health import (
-    DatabaseProblem,
-    HealthStatus,
-    Severity,
-    check_database,
-    open_with_safety,
-    storage_findings,
-)
-from ctgdesk.db.lock import DatabaseLocked, LockUnavailable, acquire
+from ctgdesk.db.health import HealthStatus, Severity, storage_findings
+from ctgdesk.db.opening import Access, OpeningRefused
 from ctgdesk.db.sqlite_files import erase_freed_space, french_datetime, french_size
 
 
@@ -86,38 +79,11 @@ def register(subparsers) -> None:
 # ---------------------------------------------------------------- helpers
 
 
-def _existing_db(args: argparse.Namespace) -> Path:
-    path = db_path(args)
-    if not path.is_file():
-        raise CommandError(f"La base « {path} » n'existe pas.")
-    return path
-
-
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    try:
-        lock = acquire(path)
-    except (DatabaseLocked, LockUnavailable) as error:
-        raise CommandError(str(error)) from error
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-@contextmanager
-def _opened(path: Path):
-    """The database opened safely (backup before any upgrade), closed at the end."""
-    try:
-        opened = open_with_safety(path)
-    except (DatabaseProblem, BackupError) as error:
-        raise CommandError(str(error)) from error
-    if opened.pre_migration_backup is not None:
-        print(f"Sauvegarde avant mise à jour du schéma : {opened.pre_migration_backup.path}")
-    try:
-        yield opened.db
-    finally:
-        opened.db.dispose()
+def _opened(args: argparse.Namespace, access: Access = Access.READ) -> Iterator:
+    """The database through the one way in (ctgdesk.db.opening), closed at the end."""
+    with open_base(args, access) as base:
+        yield base.db
 
 
 def _write_private_text(target: Path, text: str) -> None:
@@ -145,21 +111,48 @@ def _write_private_text(target: Path, text: str) -> None:
 # ---------------------------------------------------------------- backups
 
 
-def run_backup(args: argparse.Namespace) -> int:
-    path = _existing_db(args)
+def _team_base(args: argparse.Namespace) -> str | None:
+    from ctgdesk.db.engine import is_server_url
+
+    target = db_path(args)
+    return target if is_server_url(target) else None
+
+
+def _team_backup(url: str, args: argparse.Namespace) -> int:
+    from ctgdesk.db.team import TeamError, dump
+
+    if args.out is None:
+        raise CommandError("Pour une base d'équipe, indiquez le fichier de sauvegarde : --out FICHIER.dump "
+                           "(format pg_dump, à restaurer avec « ctgdesk restore » ou pg_restore).")
     try:
-        if args.out is not None:
-            info = backup_to_file(path, args.out)
-        else:
-            info = make_backup(path, "manuelle", args.dossier)
-    except BackupError as error:
-        raise CommandError(str(error)) from error
+        size = dump(url, args.out)
+    except TeamError as error:
+        raise CommandError(str(error)) from None
+    print(f"Sauvegarde vérifiée écrite : {args.out} ({french_size(size)}, format pg_dump).")
+    return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    url = _team_base(args)
+    if url is not None:
+        return _team_backup(url, args)
+    # A copy reads the base only: any ctgdesk base, of an older schema too.
+    with open_base(args, Access.COPY, engine=False) as base:
+        try:
+            if args.out is not None:
+                info = backup_to_file(base.path, args.out)
+            else:
+                info = make_backup(base.path, "manuelle", args.dossier)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
     print(f"Sauvegarde vérifiée écrite : {info.path} ({french_size(info.size)}).")
     return 0
 
 
 def run_list_backups(args: argparse.Namespace) -> int:
-    path = db_path(args)
+    from ctgdesk.db.opening import resolve
+
+    path = resolve(db_path(args))  # backups are named after the real file, not a link to it
     folder = args.dossier or default_backup_folder(path)
     backups = list_backups(folder, stem=path.stem)
     if not backups:
@@ -171,12 +164,23 @@ def run_list_backups(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    path = db_path(args)
     if not args.file.is_file():
         raise CommandError(f"La sauvegarde « {args.file} » n'existe pas.")
-    with _locked(path):
+    url = _team_base(args)
+    if url is not None:
+        from ctgdesk.db.team import TeamError, restore_dump
+
         try:
-            result = restore(args.file, path, folder=args.dossier)
+            restore_dump(args.file, url)
+        except TeamError as error:
+            raise CommandError(str(error)) from None
+        print(f"Sauvegarde {args.file} restaurée dans la base d'équipe ; les droits de l'équipe sont remis en place.")
+        return 0
+    # Locked; the base replaced must be a ctgdesk base (or damaged, or none yet): another
+    # program's file is never replaced.
+    with open_base(args, Access.REPLACE, engine=False, backup_folder=args.dossier) as base:
+        try:
+            result = restore(args.file, base.path, folder=args.dossier)
         except BackupError as error:
             raise CommandError(str(error)) from error
     print(result.summary)
@@ -187,19 +191,21 @@ def run_restore(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from ctgdesk.db import open_database
+    from ctgdesk.db.opening import open_base as open_checked_base
     from ctgdesk.services.consistency import verify_database
 
-    path = _existing_db(args)
-    report = check_database(path)
-    if report.status is HealthStatus.OK:
-        db = open_database(path, migrate=False, read_only=True)
-        try:
-            findings = verify_database(db)
-        finally:
-            db.dispose()
-    else:
-        findings = storage_findings(path)
+    try:
+        with open_checked_base(db_path(args), Access.READ) as base:
+            path = base.path
+            tell_read_only(base)
+            findings = verify_database(base.db)
+    except OpeningRefused as problem:
+        report = problem.report
+        if report is None or report.status is not HealthStatus.CORRUPTED:
+            print(f"Problème : {problem}")
+            return 1
+        path = report.path
+        findings = storage_findings(path)  # what SQLite's full check says, read only
     for finding in findings:
         print(finding)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
@@ -226,8 +232,7 @@ def run_rgpd_inventory(args: argparse.Namespace) -> int:
 def run_rgpd_export(args: argparse.Namespace) -> int:
     from ctgdesk.services.rgpd import RgpdError, export_person
 
-    path = _existing_db(args)
-    with _opened(path) as db:
+    with _opened(args) as db:
         session = db.session()
         try:
             data = export_person(session, args.person_id)
@@ -240,19 +245,19 @@ def run_rgpd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _change_person(path: Path, change):
+def _change_person(args: argparse.Namespace, change):
     """Run `change(session)` in one transaction under the lock, then wipe the freed space
     so that the data removed leave no trace in the file (nor in its write-ahead log)."""
     from ctgdesk.services.rgpd import RgpdError
 
-    with _locked(path):
-        with _opened(path) as db:
-            try:
-                with db.transaction() as session:
-                    result = change(session)
-            except RgpdError as error:
-                raise CommandError(str(error)) from error
-        erase_freed_space(path)
+    with open_base(args, Access.WRITE) as base:
+        try:
+            with base.db.transaction() as session:
+                result = change(session)
+        except RgpdError as error:
+            raise CommandError(str(error)) from error
+        base.db.dispose()  # the lock is still held until the space is wiped
+        erase_freed_space(base.path)
     return result
 
 
@@ -263,7 +268,7 @@ def run_rgpd_anonymise(args: argparse.Namespace) -> int:
         links = person_links(session, args.person_id)
         return sum(links.values()), anonymise_person(session, args.person_id).full_name
 
-    kept, name = _change_person(_existing_db(args), anonymise)
+    kept, name = _change_person(args, anonymise)
     print(f"Personne n°{args.person_id} anonymisée : « {name} » ({kept} enregistrement(s) lié(s) conservé(s)).")
     print(
         "Les sauvegardes faites avant contiennent encore ses données : les automatiques "
@@ -275,7 +280,7 @@ def run_rgpd_anonymise(args: argparse.Namespace) -> int:
 def run_rgpd_erase(args: argparse.Namespace) -> int:
     from ctgdesk.services.rgpd import erase_person
 
-    _change_person(_existing_db(args), lambda session: erase_person(session, args.person_id))
+    _change_person(args, lambda session: erase_person(session, args.person_id))
     print(f"Personne n°{args.person_id} effacée.")
     return 0
 
@@ -285,8 +290,7 @@ def run_rgpd_stale(args: argparse.Namespace) -> int:
 
     if args.years < 1:
         raise CommandError("Le nombre d'années doit être au moins 1.")
-    path = _existing_db(args)
-    with _opened(path) as db:
+    with _opened(args) as db:
         session = db.session()
         try:
             stale = persons_not_seen_since(session, args.years)

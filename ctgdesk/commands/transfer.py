@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
-from ctgdesk.cli import CommandError, db_path
+from ctgdesk.cli import CommandError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -80,30 +80,37 @@ def _file_options(parser: argparse.ArgumentParser, *, sheet: bool = True) -> Non
 
 @contextmanager
 def _database(args, *, write: bool) -> Iterator:
-    """The base, opened safely; locked against other writers when the command writes."""
-    from ctgdesk.db.backup import BackupError
-    from ctgdesk.db.health import DatabaseProblem, open_with_safety
-    from ctgdesk.db.lock import DatabaseLocked, LockUnavailable, acquire
+    """The base through the one way in: locked, backed up before any upgrade when the command
+    writes (an import may start a new base); read only otherwise (exports, --dry-run)."""
+    from ctgdesk.cli import open_base
+    from ctgdesk.db.opening import Access
 
-    path = db_path(args)
-    lock = None
-    if write:
-        try:
-            lock = acquire(path)
-        except (DatabaseLocked, LockUnavailable) as error:
-            raise CommandError(str(error)) from error
-    try:
-        try:
-            opened = open_with_safety(path)
-        except (DatabaseProblem, BackupError) as error:
-            raise CommandError(str(error)) from error
-        try:
-            yield opened.db
-        finally:
-            opened.db.dispose()
-    finally:
-        if lock is not None:
-            lock.release()
+    if not write and getattr(args, "dry_run", False):
+        # An import preview runs the import and rolls it back: it runs on a copy of the base in
+        # a temporary folder (a new empty base when there is none yet), so that the base itself
+        # is only read — also when it is read-only here or of an older schema.
+        import tempfile
+
+        from ctgdesk.db import open_database
+        from ctgdesk.db.backup import BackupError, write_verified_copy
+        from ctgdesk.db.health import HealthStatus
+
+        with open_base(args, Access.PREVIEW, engine=False) as base, \
+                tempfile.TemporaryDirectory(prefix="ctgdesk-apercu-", ignore_cleanup_errors=True) as folder:
+            copy = Path(folder) / "apercu.sqlite"
+            if base.report.status is not HealthStatus.NEW:
+                try:
+                    write_verified_copy(base.path, copy)
+                except BackupError as error:
+                    raise CommandError(str(error)) from None
+            db = open_database(copy)
+            try:
+                yield db
+            finally:
+                db.dispose()
+        return
+    with open_base(args, Access.CREATE if write else Access.READ) as base:
+        yield base.db
 
 
 def _import_options(args) -> dict:

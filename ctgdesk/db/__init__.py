@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class Database:
-    path: Path
+    path: Path | str  # a file, or a team base's URL (postgresql://…)
     engine: Engine
     sessions: sessionmaker[Session] = field(repr=False)
 
@@ -44,7 +44,10 @@ def open_database(path: Path | str, *, migrate: bool = True, read_only: bool = F
     from ctgdesk.db.engine import make_engine, make_session_factory
     from ctgdesk.db.schema_head import is_at_head
 
-    path = Path(path)
+    from ctgdesk.db.engine import is_server_url
+
+    if not is_server_url(path):
+        path = Path(path)
     engine = make_engine(path, read_only=read_only)
     if migrate and not read_only:
         try:

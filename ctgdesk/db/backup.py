@@ -188,10 +188,10 @@ def _copy_database(source: Path, target_tmp: Path) -> None:
         try:
             try:
                 src.backup(dst)
+                # A backup is a closed, single file: no write-ahead log beside it.
+                dst.execute("PRAGMA journal_mode=DELETE")
             except sqlite3.Error as error:
-                raise BackupError(f"La base « {source} » n'a pas pu être lue : {error}.") from error
-            # A backup is a closed, single file: no write-ahead log beside it.
-            dst.execute("PRAGMA journal_mode=DELETE")
+                raise _copy_failure(source, target_tmp, error) from error
             problems = quick_check(dst)
         finally:
             dst.close()
@@ -205,11 +205,40 @@ def _copy_database(source: Path, target_tmp: Path) -> None:
     fsync_file(target_tmp)
 
 
+def _copy_failure(source: Path, target_tmp: Path, error: sqlite3.Error) -> BackupError:
+    """Which side failed: a full disk or a medium that refuses writing is the destination's
+    problem, not the base's — the base is read again to tell (reading never fills a disk)."""
+    from ctgdesk.db.sqlite_files import file_problems
+
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    source_sound = code == 13 or not file_problems(source)  # 13: SQLITE_FULL
+    if source_sound:
+        return BackupError(
+            f"La sauvegarde n'a pas pu être écrite dans « {target_tmp.parent} » ({error}) : disque "
+            "plein, support protégé en écriture ou retiré ? La base elle-même n'est pas en cause."
+        )
+    return BackupError(f"La base « {source} » n'a pas pu être lue : {error}.")
+
+
 def _temporary_beside(target: Path, purpose: str) -> Path:
-    return target.with_name(f".{target.name}.{purpose}-{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+    """A hidden name beside `target`, recorded (ctgdesk.pending_files) so that the copy a killed
+    process leaves there is removed by the next start or command (ctgdesk.db.opening)."""
+    from ctgdesk import pending_files
+
+    temporary = target.with_name(f".{target.name}.{purpose}-{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+    pending_files.record(temporary)
+    return temporary
+
+
+def _forget_temporary(path: Path) -> None:
+    from ctgdesk import pending_files
+
+    pending_files.forget(path)
 
 
 def _remove_quietly(path: Path) -> None:
+    from ctgdesk import pending_files
+
     for candidate in (path, *companions(path)):
         try:
             candidate.unlink()
@@ -217,6 +246,7 @@ def _remove_quietly(path: Path) -> None:
             pass
         except OSError:
             pass
+    pending_files.forget(path)
 
 
 def write_verified_copy(source: Path | str, target: Path | str) -> int:
@@ -237,6 +267,7 @@ def write_verified_copy(source: Path | str, target: Path | str) -> int:
     try:
         _copy_database(source, tmp)
         os.replace(tmp, target)
+        _forget_temporary(tmp)
     except PermissionError as error:
         _remove_quietly(tmp)
         raise BackupError(
@@ -506,6 +537,7 @@ def restore(
             if companion.exists():
                 companion.unlink()
         os.replace(tmp, db_path)
+        _forget_temporary(tmp)
     except PermissionError as error:
         _remove_quietly(tmp)
         raise BackupError(

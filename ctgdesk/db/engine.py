@@ -52,10 +52,38 @@ def create_private_file(path: Path) -> None:
         os.close(fd)
 
 
+def is_server_url(target: Path | str) -> bool:
+    """True for a team base on a PostgreSQL server (`postgresql://USER@HOST[:PORT]/BASE`)."""
+    return isinstance(target, str) and target.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
+
+
+def server_url(target: str):
+    """The SQLAlchemy URL of a team base, always through psycopg 3."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(target)
+    return url.set(drivername="postgresql+psycopg")
+
+
+def _postgres_session_settings(dbapi_connection, _record) -> None:
+    # Dates and texts as the app writes them, whatever the server's defaults.
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET TIME ZONE 'UTC'")
+        cursor.execute("SET client_encoding TO 'UTF8'")
+    dbapi_connection.commit()
+
+
 def make_engine(path: Path | str, *, read_only: bool = False) -> Engine:
+    if is_server_url(path):
+        engine = create_engine(server_url(str(path)), pool_pre_ping=True,
+                               execution_options={"postgresql_readonly": True} if read_only else {})
+        event.listen(engine, "connect", _postgres_session_settings)
+        return engine
     path = Path(path)
     if read_only:
-        url = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"
+        from ctgdesk.db.sqlite_files import read_only_uri
+
+        url = f"sqlite:///{read_only_uri(path)}&uri=true"
     else:
         create_private_file(path)
         url = f"sqlite:///{path.as_posix()}"
@@ -72,10 +100,22 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back everything on any error."""
+    from sqlalchemy.orm.exc import StaleDataError
+
     session = factory()
     try:
         yield session
         session.commit()
+    except StaleDataError:
+        # A versioned row (models.base.Tracked.row_version) changed under this transaction:
+        # someone saved it meanwhile. Nothing is written; the user is told, in French.
+        session.rollback()
+        from ctgdesk.services.errors import ChangedMeanwhile
+
+        raise ChangedMeanwhile(
+            "Ces données ont été modifiées ailleurs (une autre fenêtre ou un autre poste) pendant "
+            "l'enregistrement : rien n'a été écrit. Rechargez-les, puis recommencez."
+        ) from None
     except BaseException:
         session.rollback()
         raise

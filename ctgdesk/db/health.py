@@ -31,10 +31,12 @@ from ctgdesk.db.sqlite_files import (
     companions,
     connect_read_only,
     file_problems,
+    folder_is_writable,
     french_datetime,
     has_sqlite_header,
     quick_check,
     unused_name,
+    wal_pending,
 )
 from ctgdesk.db.synced_folders import location_warnings
 
@@ -172,6 +174,8 @@ def read_file(path: Path | str) -> FileReading:
             f"Le fichier {name} n'est pas une base de données ctgdesk (ce n'est pas un fichier "
             "SQLite, ou son en-tête est détruit). Il n'a pas été modifié.",
         )
+    if wal_pending(path) and not folder_is_writable(path.parent) and not path.with_name(path.name + "-shm").exists():
+        return decided(HealthStatus.UNREADABLE, _pending_wal_read_only(path))
     try:
         connection = connect_read_only(path)
     except sqlite3.Error as error:
@@ -180,6 +184,21 @@ def read_file(path: Path | str) -> FileReading:
             f"Le fichier {name} ne peut pas être ouvert ({error}) : vérifiez vos droits d'accès.",
         )
     try:
+        try:
+            connection.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorcode", 0) & 0xFF in _CANNOT_OPEN:
+                # Opening refused by the system or the medium: the file is not damaged.
+                if wal_pending(path) and not folder_is_writable(path.parent):
+                    return decided(HealthStatus.UNREADABLE, _pending_wal_read_only(path))
+                return decided(
+                    HealthStatus.UNREADABLE,
+                    f"Le fichier {name} ne peut pas être ouvert ici ({error}) : vérifiez vos droits "
+                    "d'accès, la place libre sur le disque et que le support est bien branché. "
+                    "Il n'est pas pour autant endommagé ; il n'a pas été modifié.",
+                )
+        except sqlite3.DatabaseError:
+            pass  # a damaged file: the quick check below says how
         problems = quick_check(connection)
         if problems:
             return FileReading(path, signature, _corrupted(path, problems))
@@ -199,6 +218,21 @@ def read_file(path: Path | str) -> FileReading:
     finally:
         connection.close()
     return FileReading(path, signature, tables=frozenset(tables), revision=revision)
+
+
+# SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN,
+# SQLITE_AUTH — met before a page past the first is read (a full disk refusing the -shm, a
+# medium pulled out): the system's refusal, not damage in the file.
+_CANNOT_OPEN = frozenset({3, 5, 6, 8, 10, 14, 23})
+
+
+def _pending_wal_read_only(path: Path) -> str:
+    return (
+        f"La base « {path} » a des modifications non encore intégrées (fichier « {path.name}-wal ») "
+        "et son dossier est en lecture seule : elle ne peut pas être lue ici sans risque d'en "
+        "montrer un état ancien. Elle n'est pas endommagée : copiez-la avec ses fichiers "
+        "« -wal » et « -shm » dans un dossier où vous pouvez écrire, ou ouvrez-la là où elle a été écrite."
+    )
 
 
 def check_database(path: Path | str, *, reading: FileReading | None = None) -> HealthReport:
@@ -245,6 +279,15 @@ def check_database(path: Path | str, *, reading: FileReading | None = None) -> H
         return _report(
             path, HealthStatus.NOT_CTGDESK,
             f"{not_ours} (version de schéma « {revision} » inconnue). Il n'a pas été modifié.",
+            revision, sorted(tables),
+        )
+    if revision != head and not CORE_TABLES <= tables:
+        # A known revision name ("0001" is common) on a file without ctgdesk's tables:
+        # another application's Alembic base, never to be "upgraded".
+        return _report(
+            path, HealthStatus.NOT_CTGDESK,
+            f"{not_ours} (version de schéma « {revision} », mais sans les tables de ctgdesk). "
+            "Il n'a pas été modifié.",
             revision, sorted(tables),
         )
     if revision != head:
@@ -372,47 +415,20 @@ def open_with_safety(
     read_only: bool = False,
     reading: FileReading | None = None,
 ) -> SafeOpen:
-    """Check the file, back it up before any schema upgrade, then open (and upgrade) it.
+    """Check the file, back it up before any schema upgrade, then open (and upgrade) it —
+    without the lock: ctgdesk.db.opening.open_base (the way every command and the window
+    open a base) with the lock and the path resolution left to the caller.
 
     Raises DatabaseProblem (French message, `.report`) when the file cannot be opened:
-    damaged (then call `set_aside_corrupted`), not a ctgdesk base, too new, unreadable;
-    or when the upgrade failed — the base is then put back from the pre-migration backup.
-    Raises BackupError if the pre-migration backup cannot be made: no upgrade without it.
-    `reading`: the file read already, as for `check_database`.
+    damaged (then call `set_aside_corrupted`), not a ctgdesk base, too new, unreadable, an
+    older schema read-only; when the pre-migration backup cannot be made (no upgrade
+    without it); or when the upgrade failed — the base is then put back from that backup.
     """
-    from ctgdesk.db import open_database
+    from ctgdesk.db.opening import Access, open_checked
 
-    path = Path(path)
-    report = check_database(path, reading=reading)
-    if not report.can_open:
-        raise DatabaseProblem(report)
-    warnings = location_warnings(path)
-    if read_only:
-        if report.status is not HealthStatus.OK:
-            raise DatabaseProblem(
-                report,
-                f"{report.message} Elle ne peut pas être ouverte en lecture seule dans cet état.",
-            )
-        return SafeOpen(open_database(path, migrate=False, read_only=True), report, None, warnings)
-    backup: BackupInfo | None = None
-    if report.status is HealthStatus.NEEDS_MIGRATION:
-        from ctgdesk.db.backup import BackupKind, make_backup
-
-        backup = make_backup(path, BackupKind.PRE_MIGRATION, backup_folder)
-    try:
-        db = open_database(path, migrate=True)
-    except Exception as error:
-        if backup is None:
-            raise
-        from ctgdesk.db.backup import restore
-
-        restore(backup.path, path, folder=backup_folder)
-        raise DatabaseProblem(
-            report,
-            f"La mise à jour du schéma de la base a échoué ({error}). La base a été remise dans "
-            f"son état d'avant, depuis la sauvegarde « {backup.path} ».",
-        ) from error
-    return SafeOpen(db, report, backup, warnings)
+    opened = open_checked(Path(path), Access.READ if read_only else Access.CREATE,
+                          backup_folder=backup_folder, reading=reading)
+    return SafeOpen(opened.db, opened.report, opened.pre_migration_backup, opened.warnings)
 
 
 # ---------------------------------------------------------------- « Vérifier la base » (SQLite part)

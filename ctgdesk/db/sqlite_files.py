@@ -27,14 +27,42 @@ def has_sqlite_header(path: Path) -> bool:
         return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
 
 
+def folder_is_writable(folder: Path) -> bool:
+    """Whether files can be created in `folder` (False on a read-only medium or share)."""
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def wal_pending(path: Path) -> bool:
+    """Whether a write-ahead log with content lies beside the base (changes not yet folded in)."""
+    try:
+        return path.with_name(path.name + "-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
+def read_only_uri(path: Path) -> str:
+    """The SQLite URI that reads `path` without ever writing it (nor creating it).
+
+    `mode=ro` as a rule. In a folder where nothing can be written (USB key, read-only
+    share) a base in WAL mode cannot be opened `mode=ro` without its -shm file: there, when
+    no write-ahead log is pending, `immutable=1` reads the file as it is (it ignores any WAL,
+    hence only then). A pending WAL needs `mode=ro` and its -shm (the caller says so when
+    that fails).
+    """
+    path = Path(path).resolve()
+    uri = path.as_uri() + "?mode=ro"
+    if not folder_is_writable(path.parent) and not wal_pending(path):
+        uri += "&immutable=1"
+    return uri
+
+
 def connect_read_only(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection:
     """A connection that can never write to (nor create) the database file.
 
     On a base in WAL mode SQLite may still create empty -wal/-shm files beside it; they are
     harmless and are not removed (another process may be opening the base at that moment).
     """
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
-    return sqlite3.connect(uri, uri=True, timeout=timeout)
+    return sqlite3.connect(read_only_uri(Path(path)), uri=True, timeout=timeout)
 
 
 def quick_check(connection: sqlite3.Connection, *, full: bool = False, limit: int = 20) -> list[str]:

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from ctgdesk import pending_files
+
 REPLACE_ATTEMPTS = 3
 REPLACE_PAUSE_S = 0.05  # an antivirus or indexer may hold the file an instant
 
@@ -61,9 +63,11 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
         raise ExportError(f"Impossible d'écrire dans le dossier « {folder} » : {error.strerror}.", target) from None
     os.close(handle)
     temporary = Path(name)
+    pending_files.record(temporary)  # removed by the next start if this process is killed
     try:
         yield temporary
         _replace(temporary, target)
+        pending_files.forget(temporary)
     except ExportError:
         temporary.unlink(missing_ok=True)
         raise
@@ -73,6 +77,9 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    finally:
+        if not temporary.exists():
+            pending_files.forget(temporary)
 
 
 def _replace(temporary: Path, target: Path) -> None:

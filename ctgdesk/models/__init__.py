@@ -7,6 +7,7 @@ A class defined further down, or imported for type checking only, is named in qu
 """
 
 from ctgdesk.models.base import Base, Tracked
+from ctgdesk.models.audit import AuditEntry
 from ctgdesk.models.enums import (
     AttendanceStatus,
     DecisionStatus,
@@ -42,7 +43,7 @@ from ctgdesk.models.staff import Coordinator, EtpAllocation, EtpShare, Person
 from ctgdesk.models.territory import Convention, Organisation, Signatory
 
 __all__ = [
-    "Alert", "Attendance", "AttendanceStatus", "Base", "Convention", "Coordinator", "Decision",
+    "Alert", "Attendance", "AttendanceStatus", "AuditEntry", "Base", "Convention", "Coordinator", "Decision",
     "DecisionStatus", "Enjeu", "EtpAllocation", "EtpShare", "EtpStatus", "Expertise", "FicheAction",
     "FicheIndicator", "FicheIndicatorKind", "FicheIndicatorValue", "FicheStatus", "FicheStep",
     "FollowUp", "Funding", "IndicatorEntry", "Instance", "InstanceKind", "InstanceMember",

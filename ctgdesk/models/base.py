@@ -4,8 +4,8 @@ import enum
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, Enum, MetaData, String, Table
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import DateTime, Enum, Integer, MetaData, String, Table
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -53,9 +53,17 @@ def table(model: type[Base]) -> Table:
 
 
 class Tracked:
-    """A stable identifier across databases (packages, workbook round trips) and a change date."""
+    """A stable identifier across databases (packages, workbook round trips), a change date, and
+    a version for optimistic locking: every ORM update says `WHERE row_version = <the one read>`
+    and bumps it, so a save over somebody else's change (a team base) fails instead of
+    silently overwriting it (SQLAlchemy raises StaleDataError; services turn it into a message)."""
 
     uid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uid)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, default=utcnow, onupdate=utcnow
     )
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.row_version}

@@ -14,3 +14,13 @@ class ValidationError(ValueError):
 
 class NotFound(ValidationError):
     """The record asked for does not exist (any more)."""
+
+
+class ChangedMeanwhile(ValidationError):
+    """The record was saved by someone else (another window, a colleague on the team base)
+    between the moment the form read it and this save. Nothing was written; the user chooses:
+    reload their version, or save again on purpose to keep hers (the form drops the version)."""
+
+    def __init__(self, message: str, changed_at=None):
+        super().__init__(message)
+        self.changed_at = changed_at

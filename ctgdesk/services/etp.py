@@ -98,6 +98,14 @@ def set_allocation(
     shares = shares or []
     seen: set[int] = set()
     parsed: list[tuple[Coordinator, Decimal | None]] = []
+    # The 1,0 ETP per person rule is a read then a write: the coordinators concerned are locked
+    # first (SELECT … FOR UPDATE on a team base, in id order: no deadlock), so that two
+    # colleagues giving the same person 0,8 ETP at the same moment cannot both pass the check.
+    # SQLite has one writer at a time and refuses a write over a stale read: nothing to lock.
+    wanted = sorted({share.coordinator_id for share in shares if share.coordinator_id is not None})
+    if wanted:
+        list(session.scalars(select(Coordinator).where(Coordinator.id.in_(wanted))
+                             .order_by(Coordinator.id).with_for_update()))
     for share in shares:
         coordinator = get_or_fail(session, Coordinator, share.coordinator_id, "Le/la chargé·e de coopération")
         if coordinator.id in seen:

@@ -463,7 +463,7 @@ def count_plan_axes(ctx: CountContext, spec: dict) -> Count:
             FollowUp.fiche_id.in_(select(fiche_communes.c.fiche_id).where(fiche_communes.c.organisation_id == ctx.scope.id))
         )
     query = (
-        select(Enjeu.id, Enjeu.number, Enjeu.title, FicheAction.number)
+        select(Enjeu.id, Enjeu.number, Enjeu.title, FicheAction.number, Enjeu.position)
         .join(Objectif, Objectif.enjeu_id == Enjeu.id)
         .join(FicheAction, FicheAction.objectif_id == Objectif.id)
         .join(FollowUp, FollowUp.fiche_id == FicheAction.id)
@@ -472,7 +472,7 @@ def count_plan_axes(ctx: CountContext, spec: dict) -> Count:
         .order_by(Enjeu.position, Enjeu.id, FicheAction.number)
     )
     axes: dict[int, tuple[str, list[str]]] = {}
-    for enjeu_id, number, title, fiche_number in ctx.rows(query):
+    for enjeu_id, number, title, fiche_number, _position in ctx.rows(query):
         label = f"{number} {title}".strip() if number else title
         axes.setdefault(enjeu_id, (label, []))[1].append(fiche_number)
     items = [

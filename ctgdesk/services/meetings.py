@@ -29,11 +29,12 @@ from ctgdesk.models import (
     Organisation,
     Person,
 )
+from ctgdesk.models.base import utcnow
 from ctgdesk.models.meetings import meeting_communes
 from ctgdesk.services.bulk import coordinator_names, instance_heads, organisation_names, stream
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.parsing import fold
-from ctgdesk.services.records import apply, get_or_fail, optional_text, required_text
+from ctgdesk.services.records import apply, check_version, get_or_fail, optional_text, required_text
 
 # --- instances --------------------------------------------------------------------------
 
@@ -161,6 +162,7 @@ class MeetingInput:
     alerts: list[AlertInput] = field(default_factory=list)
     expertises: list[ExpertiseInput] = field(default_factory=list)
     uid: str | None = None
+    row_version: int | None = None  # the version the form read; None: save without the check
 
 
 def _validate(session: Session, data: MeetingInput, now: datetime) -> Instance:
@@ -220,6 +222,8 @@ def save_meeting(
         session.add(meeting)
     else:
         meeting = get_or_fail(session, Meeting, meeting_id, "La réunion")
+        check_version(meeting, data.row_version, "Cette réunion a été modifiée")
+        meeting.updated_at = utcnow()  # a save changes the version even when only lines changed
         # The lines are replaced by those of the form, which keep their uids: the old rows
         # go first, or the new ones would collide with them on the unique uid.
         for lines in (meeting.attendances, meeting.decisions, meeting.alerts, meeting.expertises):
@@ -276,6 +280,7 @@ def meeting_input(session: Session, meeting_id: int) -> MeetingInput:
         expertises=[ExpertiseInput(e.subject, e.expert_id, e.organisation_id, e.expert_label, e.uid)
                     for e in m.expertises],
         uid=m.uid,
+        row_version=m.row_version,
     )
 
 

@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from ctgdesk.services.errors import NotFound, ValidationError
+from ctgdesk.services.errors import ChangedMeanwhile, NotFound, ValidationError
 
 T = TypeVar("T")
 
@@ -16,6 +16,26 @@ def get_or_fail(session: Session, model: type[T], record_id: int | None, what: s
     if record is None:
         raise NotFound(f"{what} n°{record_id} n'existe pas (ou plus).")
     return record
+
+
+def check_version(record, expected: int | None, what: str) -> None:
+    """Refuse to save over a version of `record` other than the one the form read.
+
+    `expected` None: no check (a new record, or the user chose to keep her version). `what`
+    starts the message: "Cette réunion a été modifiée".
+    """
+    if expected is None or record.row_version == expected:
+        return
+    from datetime import timezone
+
+    changed = record.updated_at
+    local = changed.replace(tzinfo=timezone.utc).astimezone() if changed else None
+    when = f" le {local:%d/%m/%Y} à {local:%H:%M}" if local else ""
+    raise ChangedMeanwhile(
+        f"{what}{when} pendant que vous l'éditiez (dans une autre fenêtre ou par un autre poste). "
+        "Rechargez-la pour voir cette version, ou enregistrez de nouveau pour garder la vôtre.",
+        changed,
+    )
 
 
 def required_text(value: str | None, what: str, field: str, *, max_length: int = 200) -> str:

@@ -70,11 +70,12 @@ def create_application(argv: list[str]) -> QApplication:
 
 
 def open_for_gui(db_path: Path) -> Database:
-    """Open (or create) the database and make sure the national referential is in it."""
-    from ctgdesk.db import open_database
+    """Open the database again (after a restore) through the one way in, the window's lock
+    still held, and make sure the national referential is in it."""
+    from ctgdesk.db.opening import Access, open_checked, resolve
     from ctgdesk.services.referential import ensure_referential
 
-    db = open_database(db_path)
+    db = open_checked(resolve(db_path), Access.CREATE).db
     with db.transaction() as session:
         ensure_referential(session)
     return db
@@ -118,7 +119,12 @@ def _open_and_fill(app: QApplication, window: MainWindow, db_path: Path) -> None
             message = (f"La base {db_path} a été écrite par une version plus récente de ctgdesk "
                        f"(schéma {error}).\nMettez ctgdesk à jour pour l'ouvrir.")
         else:
+            from ctgdesk.crashlog import write_log
+
+            log = write_log(error, f"ouverture de {db_path}")
             message = f"Impossible d'ouvrir la base de données {db_path} :\n{error}"
+            if log is not None:
+                message += f"\n\nLe détail technique a été enregistré dans « {log} »."
         from PySide6.QtWidgets import QMessageBox
 
         window.apply_icons()
@@ -186,9 +192,48 @@ def collect_garbage_again() -> None:
     gc.enable()
 
 
+class UnexpectedErrors:
+    """sys.excepthook while the window runs: an error nobody caught (in a slot, a timer…)
+    becomes a French message box and a log file with its traceback, never a traceback on
+    stderr; the program then ends with a non-zero code."""
+
+    def __init__(self, app: QApplication):
+        self.app = app
+        self.count = 0
+        self.logs: list[Path] = []
+        self._showing = False
+
+    def __call__(self, kind, error, trace) -> None:
+        from ctgdesk.crashlog import user_message, write_log
+
+        if error is None:
+            error = kind()
+        if trace is not None and error.__traceback__ is None:
+            error = error.with_traceback(trace)
+        self.count += 1
+        log = write_log(error, "fenêtre")
+        if log is not None:
+            self.logs.append(log)
+        if self._showing:
+            return  # one box at a time: the next errors are in their logs
+        self._showing = True
+        try:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(self.app.activeWindow(), APP_DISPLAY_NAME,
+                                 user_message(error, log) + "\n\nEnregistrez votre travail et "
+                                 "redémarrez ctgdesk si quelque chose semble anormal.")
+        except Exception:  # noqa: BLE001 - no box possible: the log holds it
+            pass
+        finally:
+            self._showing = False
+
+
 def run_gui(db_path: Path, argv: list[str]) -> int:
     pause_garbage_collection()  # until _finish_start
     app = create_application(argv)
+    errors = UnexpectedErrors(app)
+    previous_hook, sys.excepthook = sys.excepthook, errors
     # The database is opened once the window is on screen; pages load in a worker thread.
     ctx = UiContext(db=None, background_loads=True)  # type: ignore[arg-type]
     window = MainWindow(ctx, db_path=db_path)
@@ -196,8 +241,10 @@ def run_gui(db_path: Path, argv: list[str]) -> int:
     window.show()
     AfterFirstFrame(window, lambda: _open_and_fill(app, window, db_path))
     try:
-        return app.exec()
+        code = app.exec()
+        return code or (1 if errors.count else 0)
     finally:
+        sys.excepthook = previous_hook
         gc.enable()  # a start cut short never reached _finish_start
         if ctx.db is not None:
             ctx.db.dispose()

@@ -194,9 +194,22 @@ class Safety(QObject):
         from ctgdesk.db.health import DatabaseProblem, HealthStatus
 
         try:
-            safe = self._open_checked()
+            try:
+                safe = self._open_checked()
+            except DatabaseProblem as problem:
+                if not getattr(problem, "read_only_folder", False) or self.read_only:
+                    raise
+                # The file cannot be written here (read-only file, medium): consult it, or quit.
+                answer = choose(self.window, APP_DISPLAY_NAME,
+                                f"{problem}\n\nVous pouvez consulter la base sans la modifier.",
+                                [CHOICE_READ_ONLY, CHOICE_QUIT])
+                if answer != CHOICE_READ_ONLY:
+                    return None
+                self.read_only = True
+                self.release_lock()
+                safe = self._open_checked()
         except DatabaseProblem as problem:
-            if problem.report.status is HealthStatus.CORRUPTED and not self.read_only:
+            if problem.report is not None and problem.report.status is HealthStatus.CORRUPTED and not self.read_only:
                 safe = self._after_corruption(problem)
                 if safe is None:
                     return None
@@ -217,10 +230,13 @@ class Safety(QObject):
         return safe.db
 
     def _open_checked(self):
-        from ctgdesk.db.health import open_with_safety
+        """ctgdesk.db.opening's checked opening, the lock (taken by take_lock) held."""
+        from ctgdesk.db.opening import Access, open_checked
 
         reading = self.preflight.reading() if self.preflight is not None else None  # first time only
-        safe = open_with_safety(self.db_path, read_only=self.read_only, reading=reading)
+        safe = open_checked(self.db_path, Access.READ if self.read_only else Access.CREATE, reading=reading)
+        if safe.cleaned:
+            self.status(f"{len(safe.cleaned)} copie(s) temporaire(s) abandonnée(s) supprimée(s).")
         if not self.read_only:
             from ctgdesk.services.referential import ensure_referential
 
@@ -276,7 +292,8 @@ class Safety(QObject):
         if self.read_only:
             self.read_only_label = QLabel(READ_ONLY_LABEL)
             self.read_only_label.setObjectName("readOnly")
-            self.read_only_label.setToolTip("La base est ouverte par un autre poste : rien ne peut y être modifié ici.")
+            self.read_only_label.setToolTip("La base est ouverte par un autre poste, ou son dossier est protégé "
+                                            "en écriture : rien ne peut y être modifié ici.")
             bar.addPermanentWidget(self.read_only_label)
             title = self.window.windowTitle()
             if READ_ONLY_LABEL.lower() not in title:
@@ -415,8 +432,10 @@ def open_for_window(window: QMainWindow, db_path: Path):
     the models are imported here — both needed next, and both slow: one waits on the disk and
     SQLite, the other is Python — then their results are taken in their usual order.
     """
+    from ctgdesk.db.opening import resolve
     from ctgdesk.db.preflight import Preflight
 
+    db_path = resolve(db_path)  # a symbolic link and its target: one base, one lock
     safety = Safety(window, db_path)
     window.safety = safety
     safety.preflight = Preflight(db_path)

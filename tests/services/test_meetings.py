@@ -14,6 +14,10 @@ NOW = datetime(2026, 11, 23, 12, 0)
 
 @pytest.fixture
 def copil(session):
+    return make_copil(session)
+
+
+def make_copil(session):
     convention = territory.create_convention(session, name="CTG 2", territory="T", first_year=2026, last_year=2030)
     instance = meetings.create_instance(session, name="COPIL", kind=InstanceKind.COPIL, min_per_year=2,
                                         convention_id=convention.id)

@@ -254,7 +254,7 @@ def qtbot_wait_backup(window) -> None:
 
 
 def test_the_location_warning_is_shown_once_per_path(base, start, monkeypatch, warnings_shown, qtbot):
-    monkeypatch.setattr("ctgdesk.db.health.location_warnings",
+    monkeypatch.setattr("ctgdesk.db.opening.location_warnings",
                         lambda _path: ["La base est dans un dossier synchronisé (OneDrive)."])
     first = start(base)
     qtbot.waitUntil(lambda: warnings_shown == ["La base est dans un dossier synchronisé (OneDrive)."])
@@ -361,3 +361,58 @@ def test_rgpd_dialog_exports_and_anonymises_keeping_the_attendance(window, ctx, 
     dialog.search.setText("Claire")
     assert dialog.people.count() == 0
     dialog.reject()
+
+
+# ---------------------------------------------------------------- the one way in (ctgdesk.db.opening)
+
+
+def test_a_healthy_base_in_a_read_only_folder_opens_read_only_not_damaged(base, start, monkeypatch):
+    import sqlite3
+
+    from tests.reliability import bad_files
+
+    connection = sqlite3.connect(base)
+    connection.execute("PRAGMA journal_mode=WAL")  # as ctgdesk leaves it; copied without its -shm
+    connection.close()
+    before = bad_files.sha256(base)
+    asked: list[str] = []
+    shown: list[str] = []
+    monkeypatch.setattr(startup_safety, "choose",
+                        lambda _parent, _title, text, choices, *a: asked.append(text) or choices[0])
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *a, **k: shown.append(text))
+    try:
+        with bad_files.read_only_folder(base.parent):
+            window = start(base)
+            assert shown == [] and len(asked) == 1 and "lecture seule" in asked[0]
+            assert "endommagée" not in asked[0]
+            assert window.safety.read_only and window.ctx.db is not None
+            assert "Lecture seule" in _permanent_texts(window)
+            window.safety.at_exit()
+            window.ctx.db.dispose()
+    except bad_files.CannotMakeReadOnly as error:
+        pytest.skip(f"pas de dossier en lecture seule possible ici : {error}")
+    assert bad_files.sha256(base) == before
+
+
+def test_another_programs_file_is_refused_untouched(tmp_path, start, monkeypatch):
+    from ctgdesk.db.lock import lock_path
+    from tests.reliability import bad_files
+
+    places = bad_files.foreign_sqlite(tmp_path / "firefox", None)
+    before = bad_files.sha256(places)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *a, **k: shown.append(text))
+    window = start(places)
+    assert window.ctx.db is None and window.exits == [1]
+    assert len(shown) == 1 and "pas une base ctgdesk" in shown[0]
+    assert bad_files.sha256(places) == before and not lock_path(places).exists()
+
+
+def test_a_link_to_the_base_takes_the_lock_of_the_real_file(base, tmp_path, start):
+    from ctgdesk.db.lock import lock_path, read_lock
+
+    link = tmp_path / "raccourci.sqlite"
+    link.symlink_to(base)
+    window = start(link)
+    assert window.ctx.db is not None and not window.safety.read_only
+    assert read_lock(base) is not None and not lock_path(link).exists()
