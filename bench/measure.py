@@ -137,6 +137,42 @@ def _measure_pdf(bilan, tmp: Path) -> dict:
     return {"seconds": seconds, "pages": pages}
 
 
+def measure_meeting_documents(db, out: dict, tmp: Path) -> None:
+    """Each document of the latest held COPIL (the one with the most history: the longest suivi des
+    décisions and dossier), computed from the database and written, in each format."""
+    if not has_module("ctgdesk.services.meeting_documents"):
+        out["documents"] = {"unavailable": "docs"}
+        return
+    from sqlalchemy import select
+
+    from ctgdesk.exchange.meeting_files import write_document
+    from ctgdesk.models import Instance, InstanceKind, Meeting, MeetingStatus
+    from ctgdesk.services.meeting_documents import DOCUMENT_KINDS, meeting_document
+
+    try:
+        with db.transaction() as session:
+            meeting_id = session.scalar(
+                select(Meeting.id).join(Instance, Meeting.instance_id == Instance.id)
+                .where(Instance.kind == InstanceKind.COPIL, Meeting.status == MeetingStatus.HELD)
+                .order_by(Meeting.starts_at.desc()).limit(1))
+        times: dict[str, float] = {}
+        for kind in DOCUMENT_KINDS:
+            for fmt in ("pdf", "docx"):
+                def one(kind=kind, fmt=fmt):
+                    with db.transaction() as session:
+                        document = meeting_document(session, meeting_id, kind)
+                    write_document(document, fmt, tmp / f"{kind}.{fmt}")
+
+                one()  # warm-up: mappers, fonts, python-docx's template
+                times[f"{kind} {fmt}"], _ = median_time(one, 3)
+    except Exception as error:  # noqa: BLE001 - reported in the table
+        out["documents"] = {"error": _short(error)}
+        return
+    worst = max(times, key=times.get)
+    out["documents"] = {"worst": worst, "seconds": times[worst], "times": times}
+    log(f"documents : {out['documents']}")
+
+
 def _short(error: BaseException) -> str:
     frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
     where = f" ({Path(frame.filename).name}:{frame.lineno})" if frame else ""
@@ -179,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="ctgdesk-bench-") as tmp:
             measure_bilan(db, today, out, Path(tmp))
+            measure_meeting_documents(db, out, Path(tmp))
             measure_interactions(db, today, out)
     finally:
         db.dispose()

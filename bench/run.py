@@ -140,6 +140,16 @@ def in_process(db: Path, scale: float) -> dict:
     return json.loads(lines[-1][len("BENCH "):])
 
 
+def imports_measure(db: Path) -> dict:
+    command = [sys.executable, "-m", "bench.imports", "--db", str(db)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=MEASURE_TIMEOUT_S, cwd=ROOT)
+    sys.stderr.write(done.stderr)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
+    if not lines:
+        return {"error": f"bench.imports a échoué (code {done.returncode})"}
+    return json.loads(lines[-1][len("BENCH "):])
+
+
 # --- the table -------------------------------------------------------------------------------------
 
 def ratio_row(measure: str, value: float | None, baseline: float | None, baseline_label: str, limit: float,
@@ -210,6 +220,21 @@ def build_rows(starts: dict, measured: dict, db: Path, params: Params, app_avail
         rows.append(failed("PDF report (one year)", pdf["error"]))
     else:
         rows.append(Row(f"PDF report (one year, {pdf.get('pages', '?')} pages)", ms(pdf["seconds"])))
+
+    documents = measured.get("documents", {})
+    if documents.get("unavailable"):
+        rows.append(not_available("One meeting document", documents["unavailable"], "< 1000 ms"))
+    else:
+        rows.append(time_row("One meeting document, computed and written (slowest of 5 × PDF/Word)",
+                             documents.get("seconds"), 1.0, documents.get("error"),
+                             extra=f" ({documents.get('worst', '?')})"))
+        for name, value in documents.get("times", {}).items():
+            rows.append(Row(f"  · {name}", ms(value), target="< 1000 ms", ok=value < 1.0))
+    meetings = measured.get("imports", {}).get("meetings", {"error": measured.get("imports", {}).get("error", "?")})
+    rows.append(time_row(f"Meetings import, {meetings.get('rows', 3000)} rows of a spreadsheet", meetings.get("seconds"),
+                         5.0, meetings.get("error") or (None if meetings.get("committed") else "not committed"),
+                         extra=(f" (CPU {ms(meetings['cpu_seconds'])}, peak {mb(meetings['maxrss_kb'])})"
+                                if "maxrss_kb" in meetings else "")))
 
     size = db.stat().st_size
     rows.append(Row("Database size per 10 000 meetings", f"{size / params.meetings * 10_000 / 1e6:.1f} MB",
@@ -289,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     starts = cold_starts(work, args.repeat, app_available)
     log("mesures dans le processus (pages, bilan, exports)…")
     measured = in_process(work, args.scale)
+    log("import de réunions (3 000 lignes)…")
+    measured["imports"] = imports_measure(work)
     rows = build_rows(starts, measured, cached, params, app_available)
 
     load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",) * 3

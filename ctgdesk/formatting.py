@@ -21,7 +21,10 @@ def _format_decimal(value: Decimal | float | int, format: str) -> str:
     """babel's format_decimal in French, for the values the fast paths leave (floats, huge numbers)."""
     from babel.numbers import format_decimal
 
-    return format_decimal(value, format=format, locale=LOCALE)
+    try:
+        return format_decimal(value, format=format, locale=LOCALE)
+    except (ArithmeticError, ValueError, OverflowError):  # 1E+400: beyond what a format can round
+        return str(value).replace(".", _DECIMAL)
 
 
 def _fast_decimal(value: Decimal | int, step: Decimal, keep_zeros: bool) -> str | None:

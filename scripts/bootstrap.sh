@@ -34,7 +34,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
         libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core
     if [ "$CTG_PURPOSE" = "test" ]; then
         # pdftotext/pdftoppm read the PDF back; LibreOffice proves a real client opens the xlsx.
-        ctg_apt_install poppler-utils libreoffice-calc-nogui desktop-file-utils postgresql
+        ctg_apt_install poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui desktop-file-utils postgresql
     else
         ctg_apt_install xvfb xauth
     fi

@@ -16,6 +16,8 @@ os.environ["XDG_DATA_HOME"] = __import__("tempfile").mkdtemp(prefix="ctgdesk-tes
 from ctgdesk.db import open_database  # noqa: E402
 from ctgdesk.services.referential import ensure_referential  # noqa: E402
 
+pytest_plugins = ["tests.isolation"]  # @pytest.mark.isolated: a test in a child process
+
 DEMO_TODAY = date(2026, 11, 23)
 
 

@@ -1,5 +1,6 @@
-"""export bilan | ics | csv: the annual bilan (Excel for the CAF, PDF for the COPIL), the
-meetings calendar, any table as CSV."""
+"""export bilan | ics | csv | meeting: the annual bilan (Excel for the CAF, PDF for the COPIL), the
+meetings calendar, any table as CSV, a meeting's documents (convocation, émargement, compte rendu,
+relevé, dossier de COPIL) as .docx / PDF or as an e-mail draft."""
 
 from __future__ import annotations
 
@@ -49,6 +50,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     csv.add_argument("--out", type=Path, required=True)
     csv.add_argument("--year", type=int, default=None, help="une année (par défaut : toutes)")
     csv.set_defaults(handler=run_csv)
+
+    meeting = kinds.add_parser("meeting", help="un document de réunion : convocation, émargement, compte rendu, "
+                                                 "relevé de décisions, dossier de COPIL (.docx, PDF, brouillon .eml)")
+    meeting.add_argument("meeting", metavar="ID", help="identifiant de la réunion (colonne « Identifiant » de « export csv meetings ») ou son uid")
+    meeting.add_argument("--doc", required=True, choices=("convocation", "emargement", "compte-rendu", "releve",
+                                                         "dossier"), help="le document")
+    meeting.add_argument("--format", choices=("docx", "pdf"), default=None,
+                         help="docx ou pdf (par défaut : extension du fichier ; pdf pour un brouillon .eml)")
+    meeting.add_argument("--email", action="store_true",
+                         help="écrit un brouillon de courriel .eml (jamais envoyé) avec le document en pièce jointe")
+    meeting.add_argument("--model", type=Path, default=None, help="modèle Word du territoire (.docx) pour --format docx")
+    meeting.add_argument("--out", type=Path, required=True, help="fichier à écrire")
+    meeting.set_defaults(handler=run_meeting)
 
     from ctgdesk.commands.transfer import add_export_kinds
 
@@ -166,4 +180,37 @@ def run_csv(args) -> int:
         except ValueError as error:  # an indicator the referential describes wrongly
             raise CommandError(str(error)) from None
     print(f"{count} ligne(s) écrite(s) dans {args.out}.")
+    return 0
+
+
+def run_meeting(args) -> int:
+    from ctgdesk.exchange.meeting_files import write_document, write_draft
+    from ctgdesk.services.meeting_documents import find_meeting_id, meeting_document
+
+    suffix = args.out.suffix.lower().lstrip(".")
+    if args.email:
+        if suffix != "eml":
+            raise CommandError("Avec --email, le fichier écrit est un brouillon de courriel : --out BROUILLON.eml.")
+        kind = args.format or "pdf"
+    else:
+        kind = args.format or (suffix if suffix in ("docx", "pdf") else None)
+        if kind is None:
+            raise CommandError("Précisez --format docx ou --format pdf (ou une extension .docx / .pdf).")
+    if args.model is not None and kind != "docx":
+        raise CommandError("--model (modèle Word) ne concerne que --format docx.")
+    with open_base(args, Access.READ) as base:
+        try:
+            with base.db.session() as session:
+                meeting_id = find_meeting_id(session, args.meeting)
+                if meeting_id is None:
+                    raise CommandError(f"Aucune réunion n'a l'identifiant (ou l'uid) « {args.meeting} ».")
+                document = meeting_document(session, meeting_id, args.doc)
+            if args.email:
+                write_draft(document, kind, args.out, args.model)
+            else:
+                write_document(document, kind, args.out, args.model)
+        except (ExportError, ValidationError) as error:
+            raise CommandError(error.message) from None
+    what = "Brouillon de courriel" if args.email else document.title
+    print(f"{what} de « {document.meeting.name} » ({document.meeting.date_label}) écrit dans {args.out}.")
     return 0

@@ -17,7 +17,9 @@ Rotation (`rotate`) thins automatic and pre-import copies, each kind on its own:
 - the newest copy of each of the last 7 days (today included),
 - of each of the last 4 ISO weeks (this one included),
 - of each of the last 12 months (this one included).
-So at most 2 + 7 + 4 + 12 = 25 copies of a kind. Manual, pre-migration and pre-restore
+So at most 2 + 7 + 4 + 12 = 25 copies of a kind (plus the newest sound one). A copy stands for
+its period only once `PRAGMA quick_check` passes on it: damaged copies never push the last good
+one out, and the newest sound copy of a kind is always kept. Manual, pre-migration and pre-restore
 copies are never deleted by ctgdesk: only the user deletes them.
 
 When to back up automatically (`should_auto_backup`): when the last automatic copy is at
@@ -39,10 +41,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Callable
 
 from ctgdesk.db.sqlite_files import (
     companions,
     connect_read_only,
+    file_problems,
     create_private_file,
     french_datetime,
     french_size,
@@ -327,8 +331,16 @@ def _month_index(day: date) -> int:
     return day.year * 12 + day.month - 1
 
 
-def plan_rotation(backups: list[BackupInfo], now: datetime) -> list[BackupInfo]:
-    """Which backups rotation deletes (see the module docstring). Pure: touches no file."""
+def plan_rotation(
+    backups: list[BackupInfo], now: datetime, is_good: "Callable[[BackupInfo], bool] | None" = None,
+) -> list[BackupInfo]:
+    """Which backups rotation deletes (see the module docstring). Pure unless `is_good` reads files.
+
+    `is_good(backup)` says whether a copy is sound (`rotate` runs SQLite's quick_check): a
+    damaged copy never stands for its day, week or month, and the newest sound copy of each
+    thinned kind is kept whatever its age. Without `is_good`, every copy counts as sound.
+    A period whose copies are all damaged keeps its newest one: never the only one of a period."""
+    good = is_good or (lambda backup: True)
     today = now.date()
     days = {today - timedelta(days=n) for n in range(KEEP_DAILY)}
     weeks = {_monday(today) - timedelta(weeks=n) for n in range(KEEP_WEEKLY)}
@@ -343,25 +355,47 @@ def plan_rotation(backups: list[BackupInfo], now: datetime) -> list[BackupInfo]:
             reverse=True,
         )
         keep = set(pool[:KEEP_NEWEST])
-        newest_per_bucket: dict[tuple, BackupInfo] = {}
-        for backup in pool:  # newest first: the first seen in a bucket is its newest
+        newest_good = next((b for b in pool if good(b)), None)
+        if newest_good is not None:
+            keep.add(newest_good)
+        members: dict[tuple, list[BackupInfo]] = {}
+        for backup in pool:  # newest first
             day = backup.created.date()
             for bucket, inside in (
                 (("d", day), day in days),
                 (("w", _monday(day)), _monday(day) in weeks),
                 (("m", _month_index(day)), _month_index(day) in months),
             ):
-                if inside and bucket not in newest_per_bucket:
-                    newest_per_bucket[bucket] = backup
-        keep.update(newest_per_bucket.values())
+                if inside:
+                    members.setdefault(bucket, []).append(backup)
+        for copies in members.values():
+            keep.add(next((b for b in copies if good(b)), copies[0]))
         doomed.extend(b for b in pool if b not in keep)
     return doomed
 
 
+def is_sound_backup(backup: BackupInfo) -> bool:
+    """Whether the copy opens and passes SQLite's quick_check."""
+    try:
+        return not file_problems(backup.path)
+    except OSError:
+        return False
+
+
 def rotate(folder: Path | str, now: datetime | None = None, *, stem: str | None = None) -> list[Path]:
-    """Delete the automatic / pre-import copies the policy no longer keeps. Returns them."""
+    """Delete the automatic / pre-import copies the policy no longer keeps. Returns them.
+
+    Each copy that would stand for a period is verified first (quick_check, once per copy):
+    a damaged copy does not count, so the last good one is never deleted for it."""
+    verdicts: dict[Path, bool] = {}
+
+    def is_good(backup: BackupInfo) -> bool:
+        if backup.path not in verdicts:
+            verdicts[backup.path] = is_sound_backup(backup)
+        return verdicts[backup.path]
+
     removed = []
-    for backup in plan_rotation(list_backups(folder, stem=stem), now or datetime.now()):
+    for backup in plan_rotation(list_backups(folder, stem=stem), now or datetime.now(), is_good):
         try:
             backup.path.unlink()
         except FileNotFoundError:

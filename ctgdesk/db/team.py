@@ -200,3 +200,58 @@ def restore_dump(dump_file, url_text: str) -> None:
         init_team_base(engine)
     finally:
         engine.dispose()
+
+
+CHANNEL = "ctgdesk_changes"
+
+
+class ChangeListener:
+    """Others' saves on a team base, as they commit: LISTEN on its own connection, in a thread.
+
+    LISTEN/NOTIFY rather than polling: the server pushes each commit's changed tables at once,
+    and an idle window costs the server nothing. `on_change(actor, tables)` runs in the
+    listener's thread (the window forwards it to its own thread). A lost connection is retried
+    every few seconds, quietly: the window keeps working, it only refreshes later.
+    """
+
+    def __init__(self, url_text: str, on_change):
+        import threading
+
+        self.url_text = url_text
+        self.on_change = on_change
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="ctgdesk-listen", daemon=True)
+        self.listening = threading.Event()
+
+    def start(self) -> "ChangeListener":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        import json
+
+        import psycopg
+
+        from ctgdesk.db.engine import server_url
+
+        url = server_url(self.url_text)
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(host=url.host, port=url.port, user=url.username, password=url.password,
+                                     dbname=url.database, autocommit=True) as connection:
+                    connection.execute(f"LISTEN {CHANNEL}")
+                    self.listening.set()
+                    while not self._stop.is_set():
+                        for note in connection.notifies(timeout=0.5, stop_after=50):
+                            try:
+                                data = json.loads(note.payload)
+                            except ValueError:
+                                continue
+                            self.on_change(data.get("actor", ""), data.get("tables", []))
+            except psycopg.Error:
+                self.listening.clear()
+                self._stop.wait(3)

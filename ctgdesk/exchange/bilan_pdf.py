@@ -1,8 +1,11 @@
 """The PDF report for the COPIL (reportlab platypus).
 
 Cover with the logo of every signatory, contents, key figures, charts, decisions since the
-previous COPIL, open alerts, progress of the plan d'action, the national referential's
-indicator table, the ETP CTG 1 → CTG 2, and the source of the figures. Every character in
+previous COPIL and the earlier ones still open past their due date, open alerts, progress of
+the plan d'action, the national referential's indicator table (natures summarised: the whole
+lists are in the workbook; a manual indicator not entered shows a light mark, explained), the
+ETP CTG 1 → CTG 2 (its totals row and notes never left alone on a page), and the source of the
+figures. Table columns are at least as wide as their header's longest word. Every character in
 DejaVu Sans (embedded), "page X / Y" at the foot of each page with the production date.
 """
 
@@ -20,6 +23,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -61,10 +65,13 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 1.8 * cm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 MAX_TABLE_ROWS = 150  # longer lists are in the Excel workbook
-MAX_NATURE_CHARS = 700
+MAX_NATURE_CHARS = 600  # a nature already summarised, or typed by hand: its first items or words
 LOGO_HEIGHT = 1.8 * cm
 LOGO_MAX_WIDTH = 4.2 * cm
 ZEBRA = colors.HexColor("#F2F6FA")
+HEAD_SIZE = 7.5
+CELL_PADDING = 3  # left and right
+NOT_ENTERED = "—"  # a manual indicator not entered yet: a light mark, explained under the table
 
 
 def write_bilan_pdf(bilan: Bilan, path: Path | str) -> Path:
@@ -80,15 +87,20 @@ def write_bilan_pdf(bilan: Bilan, path: Path | str) -> Path:
 # --- styles -------------------------------------------------------------------------------------
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName=FONT, fontSize=9, leading=11.5, bulletFontName=FONT)
+    # a word too long for its column breaks at its own hyphens ("Lens-Liévin-" / "Hénin-Carvin"),
+    # not anywhere
+    base = ParagraphStyle("base", fontName=FONT, fontSize=9, leading=11.5, bulletFontName=FONT,
+                          embeddedHyphenation=1)
     return {
         "base": base,
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5),
         "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9.2),
         "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=FONT_BOLD, fontSize=7.5, leading=9.2),
         "cell_right": ParagraphStyle("cell_right", parent=base, fontSize=7.5, leading=9.2, alignment=TA_RIGHT),
-        "head": ParagraphStyle("head", parent=base, fontName=FONT_BOLD, fontSize=7.5, leading=9.2,
-                               textColor=colors.white),
+        "head": ParagraphStyle("head", parent=base, fontName=FONT_BOLD, fontSize=HEAD_SIZE, leading=9.2,
+                               textColor=colors.white, splitLongWords=0),  # wide enough: _fitted_widths
+        "cell_mark": ParagraphStyle("cell_mark", parent=base, fontSize=7.5, leading=9.2, alignment=TA_RIGHT,
+                                    textColor=colors.HexColor("#A6A6A6")),
         "h1": ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=15, leading=19, textColor=BLUE,
                              spaceBefore=6, spaceAfter=8),
         "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14, textColor=BLUE,
@@ -176,8 +188,6 @@ def _canvas_maker(bilan: Bilan):
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     if stringWidth(text, font, size) <= width:
         return text
     while text and stringWidth(text + "…", font, size) > width:
@@ -188,32 +198,57 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 # --- tables ---------------------------------------------------------------------------------------
 
 def _table(header: Sequence[str], rows: list[list], widths: Sequence[float], *, total_row: bool = False,
-           right: Sequence[int] = ()) -> LongTable:
-    """Paragraphs where a text may wrap, plain strings elsewhere (much quicker to lay out)."""
-    data = [[_p(h, "head") for h in header], *rows]
-    table = LongTable(data, colWidths=[w * CONTENT_WIDTH for w in widths], repeatRows=1, hAlign="LEFT")
+           right: Sequence[int] = (), notes: Sequence[str] = ()) -> LongTable:
+    """Paragraphs where a text may wrap, plain strings elsewhere (much quicker to lay out).
+
+    `widths`: fractions of the page width, widened where a header word needs it (_fitted_widths).
+    The total row (the last of `rows`) and the `notes` under it (one row each, across the table)
+    never leave the row above them for another page."""
+    data = [[_p(h, "head") for h in header], *rows, *[[_p(note, "note")] + [""] * (len(header) - 1)
+                                                      for note in notes]]
+    table = LongTable(data, colWidths=_fitted_widths(header, widths), repeatRows=1, hAlign="LEFT")
+    last = len(data) - 1 - len(notes)  # the last row of figures
     style = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), 7.5),
         ("LEADING", (0, 0), (-1, -1), 9.2),
         ("BACKGROUND", (0, 0), (-1, 0), BLUE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#BFBFBF")),
+        ("LINEBELOW", (0, 0), (-1, last), 0.25, colors.HexColor("#BFBFBF")),
     ]
-    for index in range(1, len(data)):
+    for index in range(1, last + 1):
         if index % 2 == 0:
             style.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
     for column in right:
-        style.append(("ALIGN", (column, 1), (column, -1), "RIGHT"))
+        style.append(("ALIGN", (column, 1), (column, last), "RIGHT"))
     if total_row:
-        style.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, BLUE))
-        style.append(("FONTNAME", (0, -1), (-1, -1), FONT_BOLD))
+        style.append(("LINEABOVE", (0, last), (-1, last), 0.8, BLUE))
+        style.append(("FONTNAME", (0, last), (-1, last), FONT_BOLD))
+    for index in range(last + 1, len(data)):
+        style.append(("SPAN", (0, index), (-1, index)))
+    if (total_row or notes) and last >= 2:
+        style.append(("NOSPLIT", (0, last - 1 if total_row else last), (-1, -1)))
     table.setStyle(TableStyle(style))
     return table
+
+
+def _fitted_widths(header: Sequence[str], fractions: Sequence[float]) -> list[float]:
+    """Column widths in points: the fractions of the page width, each column at least as wide as
+    its header's longest word, the width it needs taken from the columns that have some to spare
+    (a header wraps at its spaces, never inside a word: "Avanceme/nt")."""
+    widths = [f * CONTENT_WIDTH for f in fractions]
+    needed = [max((stringWidth(word, FONT_BOLD, HEAD_SIZE) for word in h.split()), default=0)
+              + 2 * CELL_PADDING + 1 for h in header]
+    missing = sum(max(0.0, n - w) for n, w in zip(needed, widths))
+    spare = [max(0.0, w - n) for n, w in zip(needed, widths)]
+    if not missing or sum(spare) < missing:
+        return widths
+    share = missing / sum(spare)
+    return [n if w < n else w - s * share for n, w, s in zip(needed, widths, spare)]
 
 
 def _capped(rows: list, what: str) -> tuple[list, Paragraph | None]:
@@ -367,19 +402,40 @@ def _etp_chart_rows(lines) -> tuple[list[str], list[float], list[float], str]:
     return labels, before, after, f" — les {MAX_CHART_ROWS - 1} plus importantes"
 
 
+DECISION_HEADER = ["Date", "Instance", "Décision", "Porteur", "Échéance", "Statut"]
+DECISION_WIDTHS = [0.1, 0.15, 0.4, 0.15, 0.1, 0.1]
+
+
+def _decision_rows(decisions) -> list[list]:
+    return [[short_date(d.on), _p(d.instance), _p(d.text), _p(d.carried_by), short_date(d.due_date),
+             _p(d.status.label)] for d in decisions]
+
+
 def _decisions(bilan: Bilan) -> list:
     since = f" (COPIL du {short_date(bilan.previous_copil)})" if bilan.previous_copil else ""
     story: list = [CondPageBreak(5 * cm), _h1("3. Décisions depuis le dernier COPIL" + since)]
     if not bilan.decisions_since_copil:
         story.append(_p("Aucune décision relevée depuis le dernier COPIL.", "base"))
-        return story
-    rows = [[short_date(d.on), _p(d.instance), _p(d.text), _p(d.carried_by), short_date(d.due_date),
-             d.status.label] for d in bilan.decisions_since_copil]
-    rows, note = _capped(rows, "décisions")
-    story.append(_table(["Date", "Instance", "Décision", "Porteur", "Échéance", "Statut"], rows,
-                        [0.1, 0.15, 0.4, 0.15, 0.1, 0.1]))
-    if note:
-        story.append(note)
+    else:
+        rows, note = _capped(_decision_rows(bilan.decisions_since_copil), "décisions")
+        story.append(_table(DECISION_HEADER, rows, DECISION_WIDTHS))
+        if note:
+            story.append(note)
+    if bilan.overdue_before_copil:
+        before = (f"avant le COPIL du {short_date(bilan.previous_copil)}" if bilan.previous_copil
+                  else f"avant {bilan.period_label}")
+        rows = _decision_rows(bilan.overdue_before_copil)
+        note = None
+        if len(rows) > MAX_TABLE_ROWS:  # the most recent: older ones are not in the workbook either
+            note = _p(f"… et {len(rows) - MAX_TABLE_ROWS} autre(s) décisions plus anciennes, toujours ouvertes et "
+                      "en retard, non reprises ici.", "note")
+            rows = rows[-MAX_TABLE_ROWS:]
+        story.append(KeepTogether([
+            Paragraph(escape(f"Décisions prises {before}, toujours ouvertes et dont l'échéance est passée "
+                             f"({len(bilan.overdue_before_copil)})"), STYLES["h2"]),
+            _table(DECISION_HEADER, rows, DECISION_WIDTHS)]))
+        if note:
+            story.append(note)
     return story
 
 
@@ -420,20 +476,39 @@ def _indicators(bilan: Bilan) -> list:
     story: list = [PageBreak(), _h1("6. Indicateurs du référentiel national")]
     story.append(_p(bilan.referential_title, "note"))
     story.append(Spacer(1, 0.2 * cm))
+    not_entered = False
     for number, objective, code, title, results in bilan.functions():
         rows = []
         for result in results:
-            nature = result.nature
-            if len(nature) > MAX_NATURE_CHARS:
-                nature = nature[:MAX_NATURE_CHARS - 1] + "… (liste complète dans le classeur Excel)"
-            value = "à saisir" if result.value is None else str(result.value)
+            nature = result.nature_summary
+            if nature != result.nature or len(nature) > MAX_NATURE_CHARS:
+                nature = _cut(nature, MAX_NATURE_CHARS) + " (liste complète dans le classeur Excel)"
+            if result.value is None:
+                not_entered = True
+                value = _p(NOT_ENTERED, "cell_mark")
+            else:
+                value = str(result.value)
             rows.append([result.code, _p(result.text), result.kind_label, value, _p(nature), _p(result.comment)])
         block = [Paragraph(escape(f"{code} : {title}"), STYLES["h2"]),
                  _table(["Code", "Indicateur", "Type", "Nombre", "Nature", "Commentaire"], rows,
                         [0.08, 0.28, 0.11, 0.08, 0.3, 0.15], right=[3])]
         story.append(CondPageBreak(4 * cm))
         story += block
+    if not_entered:
+        story.append(Spacer(1, 0.2 * cm))
+        story.append(_p(f"{NOT_ENTERED} : indicateur d'appréciation que les chargé·e·s de coopération n'ont pas "
+                        "encore renseigné pour la période.", "note"))
     return story
+
+
+def _cut(text: str, length: int) -> str:
+    """At most about `length` characters: whole items of a list ("a ; b ; …"), else whole words."""
+    if len(text) <= length:
+        return text
+    head = text[:length]
+    if " ; " in head:
+        return head.rsplit(" ; ", 1)[0] + " ; …"
+    return head.rsplit(" ", 1)[0].rstrip(" ;,") + "…"
 
 
 def _etp(bilan: Bilan) -> list:
@@ -452,25 +527,30 @@ def _etp(bilan: Bilan) -> list:
     rows = [[_p(line.name), etp(line.etp_before, line.pending_before), people(line.people_before),
              etp(line.etp_after, line.pending_after), people(line.people_after), evolution_text(line),
              _p(line.coordinators)] for line in table.lines]
-    rows.append(["Total", decimal2(table.total_before), str(table.people_before), decimal2(table.total_after),
-                 str(table.people_after), f"{table.evolution.arrow} {table.evolution.value}", ""])
+    rows.append([_p("Total (somme des structures)", "cell_bold"), decimal2(table.total_before),
+                 str(table.people_before), decimal2(table.total_after), str(table.people_after),
+                 f"{table.evolution.arrow} {table.evolution.value}", ""])
+    notes = [table.people_note]
+    if any(line.pending_before or line.pending_after for line in table.lines):
+        notes.append("« En cours » : ETP non encore fixé, compté 0 dans les totaux.")
     story.append(_table(["Commune / structure", f"ETP {table.year_before}", "Pers.", f"ETP {table.year_after}",
                          "Pers.", "Évolution", "Chargé·e·s de coopération"], rows,
-                        [0.24, 0.1, 0.07, 0.1, 0.07, 0.14, 0.28], total_row=True, right=[1, 2, 3, 4]))
-    if any(line.pending_before or line.pending_after for line in table.lines):
-        story.append(_p("« En cours » : ETP non encore fixé, compté 0 dans les totaux.", "note"))
+                        [0.24, 0.1, 0.07, 0.1, 0.07, 0.14, 0.28], total_row=True, right=[1, 2, 3, 4],
+                        notes=notes))
     return story
 
 
 def _source(bilan: Bilan) -> list:
+    who = ", ".join(bilan.authors) if bilan.authors else "l'équipe de coordination CTG"
     return [
         CondPageBreak(4 * cm), _h1("Source des données"),
         _p(bilan.source, "base"), Spacer(1, 0.2 * cm),
-        _p(f"Période : {bilan.period_label}. Périmètre : {bilan.scope_label}. "
+        _p(f"Période : {bilan.period_label}. Périmètre : {bilan.scope_label}. Données saisies par {who}. "
            f"Document produit le {short_date(bilan.produced_at)} à {bilan.produced_at:%H:%M}.", "base"),
         Spacer(1, 0.2 * cm),
         _p("Chaque nombre du tableau des indicateurs est compté à partir des réunions, décisions, alertes, "
            "expertises, suivis du plan d'action et entrées du journal d'activité enregistrés ; la colonne "
-           "« Nature » dit ce qui a été compté. Les indicateurs d'appréciation sont saisis par les chargé·e·s "
+           "« Nature » dit ce qui a été compté (ici ses premiers éléments, la liste complète est dans le "
+           "classeur Excel du bilan). Les indicateurs d'appréciation sont saisis par les chargé·e·s "
            "de coopération.", "base"),
     ]

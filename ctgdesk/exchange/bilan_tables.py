@@ -12,7 +12,10 @@ from typing import Any, Callable, Iterable, Sequence
 from ctgdesk.models import DecisionStatus, FicheStatus, InstanceKind, MeetingStatus
 from ctgdesk.services.bilan import AlertLine, Bilan, DecisionLine, EtpLine
 
-# kinds: text, wrap (long text), date, time, int, etp (0.00), money, percent, yesno
+# kinds: text, wrap (long text), date, time (a datetime.time), int, etp (0.00), money, percent, yesno
+# widths: Excel units (characters); the workbook widens a column whose header word needs it. A sheet
+# prints on A4 landscape, fitted to the width: keep a table's widths to about 215 in all, or it
+# prints too small to read (tests/bilan/test_xlsx.py).
 YES_NO = ("Oui", "Non")
 
 
@@ -24,6 +27,7 @@ class Column:
     value: Callable[[Any], Any]
     kind: str = "text"
     choices: tuple[str, ...] = ()  # a fixed list: an Excel drop-down validation
+    centred: bool = False  # a short value between figures and texts: not glued to either
 
 
 @dataclass(frozen=True)
@@ -74,8 +78,9 @@ class Table:
         return Table(self.sheet, self.name, tuple(chosen), self.rows, self.choosable)
 
 
-def _two_decimals(value: Decimal) -> str:
-    return format(value.quantize(Decimal("0.01")), "f").replace(".", ",")
+def _two_decimals(value: Decimal) -> Decimal:
+    """Two decimals, still a number (csv_text writes it with a French comma, never defused)."""
+    return value.quantize(Decimal("0.01"))
 
 
 def _yes_no(flag: bool) -> str:
@@ -89,35 +94,37 @@ def _labels(enum_cls) -> tuple[str, ...]:
 # --- indicators ---------------------------------------------------------------------------
 
 INDICATOR_COLUMNS = (
-    Column("objectif", "Objectif", 30, lambda r: f"{r.objective_number}. {r.objective_title}", "wrap"),
-    Column("fonction", "Fonction", 34, lambda r: f"{r.function_code} : {r.function_title}", "wrap"),
+    Column("objectif", "Objectif", 20, lambda r: f"{r.objective_number}. {r.objective_title}", "wrap"),
+    Column("fonction", "Fonction", 22, lambda r: f"{r.function_code} : {r.function_title}", "wrap"),
     Column("code", "Code", 9, lambda r: r.code),
-    Column("indicateur", "Indicateur", 50, lambda r: r.text, "wrap"),
-    Column("type", "Suivi / évaluation", 12, lambda r: r.kind_label, choices=("Suivi", "Évaluation")),
-    Column("nombre", "Nombre", 9, lambda r: r.value, "int"),
-    Column("nature", "Nature", 60, lambda r: r.nature, "wrap"),
-    Column("commentaire", "Commentaire", 40, lambda r: r.comment, "wrap"),
-    Column("calcul", "Mode de calcul", 40, lambda r: r.counted, "wrap"),
+    Column("indicateur", "Indicateur", 40, lambda r: r.text, "wrap"),
+    Column("type", "Suivi / évaluation", 13, lambda r: r.kind_label, choices=("Suivi", "Évaluation")),
+    Column("nombre", "Nombre", 9, lambda r: r.value, "int", centred=True),
+    Column("nature", "Nature", 50, lambda r: r.nature, "wrap"),
+    Column("commentaire", "Commentaire", 22, lambda r: r.comment, "wrap"),
+    Column("calcul", "Mode de calcul", 26, lambda r: r.counted, "wrap"),
 )
 
 # --- meetings -----------------------------------------------------------------------------
 
 MEETING_COLUMNS = (
     Column("date", "Date", 11, lambda m: m.starts_at.date(), "date"),
-    Column("heure", "Heure", 7, lambda m: m.starts_at.strftime("%H:%M"), "time"),
-    Column("instance", "Instance", 30, lambda m: m.instance),
-    Column("type_instance", "Type d'instance", 24, lambda m: m.kind.label, choices=_labels(InstanceKind)),
+    Column("heure", "Heure", 7, lambda m: m.starts_at.time().replace(second=0, microsecond=0), "time",
+           centred=True),
+    Column("instance", "Instance", 26, lambda m: m.instance),
+    Column("type_instance", "Type d'instance", 18, lambda m: m.kind.label, choices=_labels(InstanceKind)),
     Column("intitule", "Intitulé", 28, lambda m: m.title, "wrap"),
     Column("statut", "Statut", 10, lambda m: m.status.label, choices=_labels(MeetingStatus)),
-    Column("communes", "Commune(s)", 28, lambda m: m.communes, "wrap"),
-    Column("lieu", "Lieu", 26, lambda m: m.place),
-    Column("anime_par", "Animée par", 20, lambda m: m.animator),
+    Column("communes", "Commune(s)", 24, lambda m: m.communes, "wrap"),
+    Column("lieu", "Lieu", 22, lambda m: m.place),
+    Column("anime_par", "Animée par", 18, lambda m: m.animator),
     Column("participants", "Participants présents", 12, lambda m: m.present, "int"),
     Column("decisions", "Décisions", 10, lambda m: m.decisions, "int"),
     Column("alertes", "Alertes", 9, lambda m: m.alerts, "int"),
     Column("diagnostic", "Diagnostic partagé", 11, lambda m: _yes_no(m.diagnostic_partage), choices=YES_NO),
     Column("ordre_du_jour", "Ordre du jour", 40, lambda m: m.agenda, "wrap"),
 )
+MEETING_ID_COLUMN = Column("identifiant", "Identifiant", 10, lambda m: m.id, "int")
 DEFAULT_MEETING_KEYS = tuple(c.key for c in MEETING_COLUMNS if c.key not in ("diagnostic", "ordre_du_jour"))
 
 # --- decisions and alerts -------------------------------------------------------------------
@@ -134,14 +141,14 @@ DECISION_ALERT_COLUMNS = (
     Column("type", "Type", 10, lambda r: "Décision" if _is_decision(r) else "Alerte", choices=("Décision", "Alerte")),
     Column("date", "Date", 11, lambda r: r.on if _is_decision(r) else r.raised_on, "date"),
     Column("instance", "Instance", 22, lambda r: r.instance),
-    Column("texte", "Texte", 60, lambda r: r.text, "wrap"),
-    Column("porteur", "Porteur / émise par", 24, lambda r: r.carried_by if _is_decision(r) else r.raised_by),
+    Column("texte", "Texte", 56, lambda r: r.text, "wrap"),
+    Column("porteur", "Porteur / émise par", 22, lambda r: r.carried_by if _is_decision(r) else r.raised_by),
     Column("echeance", "Échéance", 11, lambda r: r.due_date if _is_decision(r) else None, "date"),
     Column("statut", "Statut", 12, lambda r: r.status.label if _is_decision(r) else r.status_label,
            choices=DECISION_STATUS_LABELS + ALERT_STATUS_LABELS),
-    Column("fiche", "Fiche action", 28, lambda r: r.fiche, "wrap"),
+    Column("fiche", "Fiche action", 26, lambda r: r.fiche, "wrap"),
     Column("levee_le", "Levée le", 11, lambda r: None if _is_decision(r) else r.resolved_on, "date"),
-    Column("resolution", "Résolution", 36, lambda r: "" if _is_decision(r) else r.resolution, "wrap"),
+    Column("resolution", "Résolution", 34, lambda r: "" if _is_decision(r) else r.resolution, "wrap"),
 )
 
 DECISION_COLUMNS = (
@@ -168,19 +175,19 @@ ALERT_COLUMNS = (
 # --- plan d'action -----------------------------------------------------------------------------
 
 FICHE_COLUMNS = (
-    Column("enjeu", "Enjeu", 24, lambda f: f.enjeu, "wrap"),
-    Column("objectif", "Objectif", 24, lambda f: f.objectif, "wrap"),
+    Column("enjeu", "Enjeu", 18, lambda f: f.enjeu, "wrap"),
+    Column("objectif", "Objectif", 18, lambda f: f.objectif, "wrap"),
     Column("numero", "N°", 8, lambda f: f.number),
-    Column("fiche", "Fiche action", 32, lambda f: f.title, "wrap"),
-    Column("pilote", "Pilote", 22, lambda f: f.pilot),
+    Column("fiche", "Fiche action", 28, lambda f: f.title, "wrap"),
+    Column("pilote", "Pilote", 20, lambda f: f.pilot, "wrap"),
     Column("statut", "Statut", 11, lambda f: f.status.label, choices=_labels(FicheStatus)),
     Column("avancement", "Avancement (%)", 11, lambda f: f.progress, "percent"),
-    Column("en_retard", "En retard", 9, lambda f: _yes_no(f.late), choices=YES_NO),
+    Column("en_retard", "En retard", 9, lambda f: _yes_no(f.late), choices=YES_NO, centred=True),
     Column("debut", "Début", 11, lambda f: f.start_date, "date"),
     Column("fin", "Fin", 11, lambda f: f.end_date, "date"),
     Column("budget", "Budget (€)", 13, lambda f: f.budget, "money"),
-    Column("alertes", "Alertes ouvertes", 9, lambda f: f.open_alerts, "int"),
-    Column("indicateurs", "Indicateurs (cible / réalisé)", 48, lambda f: f.indicators_text, "wrap"),
+    Column("alertes", "Alertes ouvertes", 9, lambda f: f.open_alerts, "int", centred=True),
+    Column("indicateurs", "Indicateurs (cible / réalisé)", 34, lambda f: f.indicators_text, "wrap"),
 )
 
 # --- ETP ------------------------------------------------------------------------------------------
@@ -200,7 +207,7 @@ def etp_columns(bilan: Bilan) -> tuple[Column, ...]:
         Column("personnes_avant", f"Personnes {before}", 10, lambda e: e.people_before, "int"),
         Column("etp_apres", f"ETP {after}", 10, lambda e: _etp(e.etp_after, e.pending_after), "etp"),
         Column("personnes_apres", f"Personnes {after}", 10, lambda e: e.people_after, "int"),
-        Column("evolution", "Évolution", 14, lambda e: evolution_text(e)),
+        Column("evolution", "Évolution", 14, lambda e: evolution_text(e), centred=True),
         Column("charges", "Chargé·e·s de coopération", 30, lambda e: e.coordinators, "wrap"),
     )
 
@@ -219,7 +226,8 @@ SHEET_DECISIONS = "Décisions et alertes"
 SHEET_PLAN = "Plan d'action"
 SHEET_ETP = "ETP"
 SHEET_SUMMARY = "Synthèse"
-SHEETS = (SHEET_SUMMARY, SHEET_INDICATORS, SHEET_MEETINGS, SHEET_DECISIONS, SHEET_PLAN, SHEET_ETP)
+SHEET_COVER = "Présentation"
+SHEETS = (SHEET_COVER, SHEET_SUMMARY, SHEET_INDICATORS, SHEET_MEETINGS, SHEET_DECISIONS, SHEET_PLAN, SHEET_ETP)
 
 CHOOSABLE_COLUMNS: dict[str, tuple[Column, ...]] = {
     SHEET_INDICATORS: INDICATOR_COLUMNS,
@@ -256,8 +264,8 @@ CSV_TABLES = ("meetings", "decisions", "alerts", "fiches", "etp", "indicators")
 
 def csv_table(bilan: Bilan, name: str) -> Table:
     """A table for `ctgdesk export csv NAME`: all its columns."""
-    if name == "meetings":
-        return Table("Réunions", "Reunions", MEETING_COLUMNS, bilan.meetings)
+    if name == "meetings":  # with the id `ctgdesk export meeting ID` takes
+        return Table("Réunions", "Reunions", (*MEETING_COLUMNS, MEETING_ID_COLUMN), bilan.meetings)
     if name == "decisions":
         return Table("Décisions", "Decisions", DECISION_COLUMNS, bilan.decisions)
     if name == "alerts":

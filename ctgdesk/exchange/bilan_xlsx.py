@@ -1,10 +1,12 @@
 """The Excel bilan for the CAF (openpyxl, write-only streaming workbook).
 
-Sheets: Synthèse, Indicateurs, Réunions, Décisions et alertes, Plan d'action, ETP. Each long
-sheet is an Excel table (filters), with a styled header row, frozen panes, column widths,
-drop-down lists where a column has a fixed list, French-displayed number and date formats,
-landscape print setup fitting the width with the header row repeated. Values only, never
-formulas (openpyxl does not compute them; a text starting with "=" stays a text).
+Sheets: Présentation (what the workbook is, for whom, which period and convention, when it was
+made), Synthèse, Indicateurs, Réunions, Décisions et alertes, Plan d'action, ETP. Each long
+sheet is an Excel table (filters), with a styled header row, frozen panes, column widths (never
+narrower than a header word), drop-down lists where a column has a fixed list, French-displayed
+number, date and time formats. Every sheet prints on A4 landscape fitted to the width, its
+first row(s) repeated on each page. Values only, never formulas (openpyxl does not compute
+them; a text starting with "=" stays a text).
 
 Speed: the workbook is written in write-only mode; styled cells are one prototype cell per
 column whose value is replaced row after row (openpyxl writes each row as it is appended).
@@ -15,7 +17,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
@@ -24,6 +26,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table as ExcelTable
@@ -32,7 +35,12 @@ from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 from ctgdesk import __version__
 from ctgdesk.exchange.atomic import atomic_path
 from ctgdesk.exchange.bilan_tables import (
+    SHEET_COVER,
+    SHEET_DECISIONS,
     SHEET_ETP,
+    SHEET_INDICATORS,
+    SHEET_MEETINGS,
+    SHEET_PLAN,
     SHEET_SUMMARY,
     Column,
     Table,
@@ -51,6 +59,10 @@ NOTE_FONT = Font(name=FONT_NAME, italic=True, size=9, color="595959")
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 TOP = Alignment(vertical="top")
+CENTRED_TOP = Alignment(horizontal="center", vertical="top")
+RIGHT_TOP = Alignment(horizontal="right", vertical="top", indent=1)  # a figure not glued to the text after it
+LEFT_WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
+FUNCTION_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
 ROW_TOP = Alignment(horizontal="general", vertical="top")
 TOTAL_BORDER = Border(top=Side(style="thin", color="1F4E79"))
 TABLE_STYLE = TableStyleInfo(name="TableStyleLight9", showRowStripes=True, showColumnStripes=False)
@@ -59,7 +71,8 @@ DATE_FORMAT = "dd/mm/yyyy"
 INT_FORMAT = "0"
 ETP_FORMAT = "0.00"  # Excel shows it with the reader's decimal separator: 0,40 in French
 MONEY_FORMAT = '#,##0.00 "€"'
-NUMBER_FORMATS = {"date": DATE_FORMAT, "etp": ETP_FORMAT, "money": MONEY_FORMAT}
+TIME_FORMAT = "hh:mm"
+NUMBER_FORMATS = {"date": DATE_FORMAT, "time": TIME_FORMAT, "etp": ETP_FORMAT, "money": MONEY_FORMAT}
 
 MAX_CELL_TEXT = 32_000  # Excel's limit is 32 767 characters
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
@@ -81,6 +94,7 @@ def write_bilan_xlsx(bilan: Bilan, path: Path | str, options: BilanXlsxOptions |
     workbook = Workbook(write_only=True)
     _top_aligned_by_default(workbook)
     _properties(workbook, bilan)
+    _cover_sheet(workbook, bilan, tables)
     _summary_sheet(workbook, bilan)
     for table in tables:
         sheet = workbook.create_sheet(_sheet_title(table.sheet))
@@ -175,6 +189,29 @@ def row_height(lines: int) -> float | None:
     return None if lines <= 1 else min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
 
 
+HEADER_CHAR = 1.15  # a bold header character, in width units
+FILTER_BUTTON = 2.5  # the filter drop-down button over the right of a table's header cell
+
+
+def header_width(header: str, width: float, *, filter_button: bool = True) -> float:
+    """The column width: the one asked, or wider so that the header's longest word fits on one line
+    (a header wraps at its spaces, never inside a word)."""
+    longest = max((len(word) for word in header.split()), default=0)
+    return max(width, round(longest * HEADER_CHAR + 1 + (FILTER_BUTTON if filter_button else 0), 1))
+
+
+def header_lines(header: str, width: float, *, filter_button: bool = True) -> int:
+    """How many lines a header takes when wrapped at its spaces in a column of this width."""
+    room = (width - 1 - (FILTER_BUTTON if filter_button else 0)) / HEADER_CHAR
+    lines, used = 1, 0.0
+    for word in header.split():
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, len(word)
+        else:
+            used += (1 if used else 0) + len(word)
+    return lines
+
+
 def set_row_height(sheet, row: int, height: float | None) -> None:
     """Before the row is appended (write-only mode writes each row as it comes). A tall row
     is also given a top-aligned format: LibreOffice applies it to the row's unstyled cells.
@@ -198,7 +235,12 @@ class _RowMaker:
         self.prototypes: list[WriteOnlyCell | None] = []
         for column in columns:
             number_format = NUMBER_FORMATS.get(column.kind)
-            alignment = WRAP if column.kind == "wrap" else (TOP if number_format else None)
+            if column.kind == "wrap":
+                alignment = WRAP
+            elif column.centred or column.kind == "date":  # a date is not glued to its neighbours
+                alignment = CENTRED_TOP
+            else:
+                alignment = TOP if number_format else None
             if number_format or alignment:
                 self.prototypes.append(_styled(sheet, number_format=number_format, alignment=alignment))
             else:
@@ -237,7 +279,9 @@ def _sheet_title(name: str) -> str:
     return name[:31]
 
 
-def _print_setup(sheet, bilan: Bilan, *, title_rows: str | None) -> None:
+def _print_setup(sheet, bilan: Bilan, *, title_rows: str) -> None:
+    """A4 landscape, the width fitted to one page and as many pages down as needed, the title
+    rows repeated on each page, the bilan named in the header and the date in the footer."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = "9"  # A4
     sheet.page_setup.fitToWidth = 1
@@ -245,8 +289,7 @@ def _print_setup(sheet, bilan: Bilan, *, title_rows: str | None) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    if title_rows:
-        sheet.print_title_rows = title_rows
+    sheet.print_title_rows = title_rows
     sheet.oddHeader.left.text = f"{bilan.title} — {bilan.scope_label}".replace("&", "&&")
     sheet.oddHeader.left.size = 8
     sheet.oddFooter.left.text = (f"Produit le {short_date(bilan.produced_at)} à {bilan.produced_at:%H:%M} avec "
@@ -258,11 +301,11 @@ def _print_setup(sheet, bilan: Bilan, *, title_rows: str | None) -> None:
 
 def _table_sheet(sheet, table: Table, bilan: Bilan) -> None:
     columns = table.columns
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    widths = [header_width(c.header, c.width) for c in columns]
+    _set_widths(sheet, widths)
     sheet.freeze_panes = "B2" if table.sheet != SHEET_ETP else "A2"
     _print_setup(sheet, bilan, title_rows="1:1")
-    set_row_height(sheet, 1, row_height(max(text_lines(c.header, c.width) for c in columns)))
+    set_row_height(sheet, 1, row_height(max(header_lines(c.header, w) for c, w in zip(columns, widths))))
     sheet.append([_styled(sheet, c.header, font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
                   for c in columns])
     make = _RowMaker(sheet, columns)
@@ -286,6 +329,13 @@ def _table_sheet(sheet, table: Table, bilan: Bilan) -> None:
             _drop_down(sheet, column, get_column_letter(index), last_row)
 
 
+def _merge(sheet, reference: str) -> None:
+    """Merge a range of one row. Straight into the set: `merged_cells.add` first compares the
+    range with every one already merged (quadratic: a summary of 60 chargé·e·s merges hundreds),
+    and these ranges, one per row, never overlap."""
+    sheet.merged_cells.ranges.add(CellRange(reference))
+
+
 def _drop_down(sheet, column: Column, letter: str, last_row: int) -> None:
     formula = '"' + ",".join(column.choices) + '"'
     if len(formula) > 255 or any("," in choice or '"' in choice for choice in column.choices):
@@ -302,26 +352,42 @@ def _drop_down(sheet, column: Column, letter: str, last_row: int) -> None:
 def _etp_totals(sheet, table: Table, bilan: Bilan) -> None:
     keys = [c.key for c in table.columns]
     totals = {
-        "structure": "Total", "etp_avant": bilan.etp.total_before, "personnes_avant": bilan.etp.people_before,
+        "structure": "Total (somme des structures)", "etp_avant": bilan.etp.total_before, "personnes_avant": bilan.etp.people_before,
         "etp_apres": bilan.etp.total_after, "personnes_apres": bilan.etp.people_after,
         "evolution": f"{bilan.etp.evolution.arrow} {bilan.etp.evolution.value}",
     }
     row = []
     for key in keys:
         number_format = ETP_FORMAT if key.startswith("etp_") else None
-        row.append(_styled(sheet, totals.get(key), font=BOLD, border=TOTAL_BORDER, number_format=number_format))
+        row.append(_styled(sheet, totals.get(key), font=BOLD, border=TOTAL_BORDER, number_format=number_format,
+                           alignment=CENTRED_TOP if key == "evolution" else None))
     sheet.append(row)
+    notes = [bilan.etp.people_note]
     if any(line.pending_before or line.pending_after for line in bilan.etp.lines):
-        sheet.append([_styled(sheet, "« En cours » : ETP non encore fixé, compté 0 dans les totaux.", font=NOTE_FONT)])
-    sheet.append([_styled(sheet, f"Comparaison : {bilan.etp.before_label} → {bilan.etp.after_label}.",
-                          font=NOTE_FONT)])
+        notes.append("« En cours » : ETP non encore fixé, compté 0 dans les totaux.")
+    notes.append(f"Comparaison : {bilan.etp.before_label} → {bilan.etp.after_label}.")
+    # each note across the table, wrapped: printed within the page's width
+    width = sum(header_width(c.header, c.width) for c in table.columns)
+    last = get_column_letter(len(table.columns))
+    row_number = len(bilan.etp.lines) + 2
+    for note in notes:
+        row_number += 1
+        set_row_height(sheet, row_number, row_height(text_lines(note, width)))
+        sheet.append([_styled(sheet, note, font=NOTE_FONT, alignment=LEFT_WRAP)])
+        if len(table.columns) > 1:
+            _merge(sheet, f"A{row_number}:{last}{row_number}")
+
+
+SUMMARY_WIDTHS = (13, 50, 11, 60, 14, 30)  # A … F: 178 in all, prints at about 80 % on A4 landscape
+Span = tuple[int, int]  # first and last column (1-based) of a cell merged across columns
 
 
 class _Lines:
-    """Appends rows to the summary sheet, keeping count of them (for merges and row heights)."""
+    """Appends rows to a summary sheet, keeping count of them (for merges and row heights)."""
 
-    def __init__(self, sheet):
+    def __init__(self, sheet, widths: Sequence[float]):
         self.sheet = sheet
+        self.widths = widths
         self.count = 0
 
     def add(self, values: list, height: float | None = None) -> int:
@@ -331,72 +397,182 @@ class _Lines:
         self.sheet.append(values)
         return self.count
 
+    def width(self, span: Span) -> float:
+        return sum(self.widths[span[0] - 1:span[1]])
 
-SUMMARY_WIDTHS = (34, 14, 62, 14, 30)  # A … E
+    def spanned(self, spans: Sequence[Span], cells: list, texts: Sequence[str | None] = (),
+                height: float | None = None) -> int:
+        """One row, each cell across its span of columns; the height fits `texts` (wrapped in their spans)."""
+        if height is None and texts:
+            height = row_height(max(text_lines(text, self.width(span)) if isinstance(text, str) else 1
+                                    for text, span in zip(texts, spans)))
+        row: list = [None] * spans[-1][1]
+        for (first, _), cell in zip(spans, cells):
+            row[first - 1] = cell
+        number = self.add(row, height)
+        for first, last in spans:
+            if last > first:
+                _merge(self.sheet, f"{get_column_letter(first)}{number}:{get_column_letter(last)}{number}")
+        return number
+
+    def header(self, spans: Sequence[Span], headers: Sequence[str]) -> int:
+        cells = [_styled(self.sheet, h, font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
+                 for h in headers]
+        height = row_height(max(header_lines(h, self.width(span), filter_button=False)
+                                for h, span in zip(headers, spans)))
+        return self.spanned(spans, cells, height=height)
+
+    def section(self, title: str) -> None:
+        self.add([])
+        self.add([_styled(self.sheet, title, font=SECTION_FONT)], height=18)
+
+    def facts(self, facts: Sequence[tuple[str, Any]]) -> None:
+        """Label | value rows, the value across the other columns."""
+        spans = ((1, 1), (2, len(self.widths)))
+        for label, value in facts:
+            number_format = "dd/mm/yyyy hh:mm" if isinstance(value, datetime) else None
+            self.spanned(spans, [_styled(self.sheet, label, font=BOLD, alignment=WRAP),
+                                 _styled(self.sheet, value, number_format=number_format, alignment=LEFT_WRAP)],
+                         texts=[label, value])
+
+
+def _set_widths(sheet, widths: Sequence[float]) -> None:
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _convention_facts(bilan: Bilan) -> list[tuple[str, Any]]:
+    convention = bilan.convention
+    if convention is None:
+        return [("Convention", f"Aucune convention enregistrée ne couvre {bilan.period_label}.")]
+    signed = f", signée le {short_date(convention.signed_on)}" if convention.signed_on else ""
+    return [
+        ("Convention", f"{convention.name} ({convention.first_year}–{convention.last_year}){signed}"),
+        ("Territoire", convention.territory),
+        ("Signataires", ", ".join(s.name for s in convention.signatories)),
+    ]
 
 
 def _summary_sheet(workbook: Workbook, bilan: Bilan) -> None:
     sheet = workbook.create_sheet(SHEET_SUMMARY)
-    for letter, width in zip("ABCDE", SUMMARY_WIDTHS):
-        sheet.column_dimensions[letter].width = width
-    _print_setup(sheet, bilan, title_rows=None)
-    lines = _Lines(sheet)
+    _set_widths(sheet, SUMMARY_WIDTHS)
+    _print_setup(sheet, bilan, title_rows="1:2")
+    lines = _Lines(sheet, SUMMARY_WIDTHS)
     lines.add([_styled(sheet, bilan.title, font=TITLE_FONT)], height=24)
     lines.add([_styled(sheet, bilan.subtitle, font=SECTION_FONT)], height=18)
     lines.add([])
-    convention = bilan.convention
-    facts: list[tuple[str, Any]] = [("Période", bilan.period_label), ("Périmètre", bilan.scope_label)]
-    if convention is not None:
-        signed = f", signée le {short_date(convention.signed_on)}" if convention.signed_on else ""
-        facts += [
-            ("Territoire", convention.territory),
-            ("Convention", f"{convention.name} ({convention.first_year}–{convention.last_year}){signed}"),
-            ("Signataires", ", ".join(s.name for s in convention.signatories)),
-        ]
-    facts += [("Référentiel", bilan.referential_title), ("Produit le", bilan.produced_at),
-              ("Source", bilan.source)]
-    merged_width = sum(SUMMARY_WIDTHS[1:])
-    for label, value in facts:
-        number_format = "dd/mm/yyyy hh:mm" if isinstance(value, datetime) else None
-        height = row_height(text_lines(value, merged_width)) if isinstance(value, str) else None
-        row = lines.add([_styled(sheet, label, font=BOLD, alignment=WRAP),
-                         _styled(sheet, value, number_format=number_format,
-                                 alignment=Alignment(horizontal="left", vertical="top", wrap_text=True))],
-                        height=height)
-        sheet.merged_cells.add(f"B{row}:E{row}")
-    lines.add([])
-    lines.add([_styled(sheet, "Chiffres clés", font=SECTION_FONT)], height=18)
-    lines.add([_styled(sheet, h, font=HEADER_FONT, fill=HEADER_FILL) for h in ("Indicateur", "Valeur", "Détail")])
+    lines.facts([("Période", bilan.period_label), ("Périmètre", bilan.scope_label), *_convention_facts(bilan),
+                 ("Référentiel", bilan.referential_title), ("Produit le", bilan.produced_at),
+                 ("Source", bilan.source)])
+
+    lines.section("Chiffres clés")
+    spans = ((1, 2), (3, 3), (4, 6))
+    lines.header(spans, ("Indicateur", "Valeur", "Détail"))
     for figure in bilan.key_figures:
         number_format = ETP_FORMAT if isinstance(figure.value, Decimal) else None
-        lines.add([_styled(sheet, figure.label, alignment=WRAP),
-                   _styled(sheet, figure.value, number_format=number_format,
-                           alignment=Alignment(horizontal="right", vertical="top")),
-                   _styled(sheet, figure.detail, alignment=WRAP)],
-                  height=row_height(text_lines(figure.detail, SUMMARY_WIDTHS[2])))
-    lines.add([])
-    lines.add([_styled(sheet, "Chargé·e·s de coopération", font=SECTION_FONT)], height=18)
-    lines.add([_styled(sheet, h, font=HEADER_FONT, fill=HEADER_FILL)
-               for h in ("Nom", f"ETP {bilan.year_to}", "Communes / structures", "Chef·fe de projet", "Employeur")])
+        lines.spanned(spans, [_styled(sheet, figure.label, alignment=WRAP),
+                              _styled(sheet, figure.value, number_format=number_format, alignment=RIGHT_TOP),
+                              _styled(sheet, figure.detail, alignment=WRAP)],
+                      texts=[figure.label, None, figure.detail])
+
+    lines.section("Chargé·e·s de coopération")
+    spans = ((1, 2), (3, 3), (4, 4), (5, 5), (6, 6))
+    lines.header(spans, ("Nom", f"ETP {bilan.year_to}", "Communes / structures", "Chef·fe de projet", "Employeur"))
     for coordinator in bilan.coordinators:
-        lines.add([_plain(sheet, coordinator.name), _styled(sheet, coordinator.etp, number_format=ETP_FORMAT),
-                   _styled(sheet, coordinator.structures, alignment=WRAP),
-                   "Oui" if coordinator.is_project_lead else "Non",
-                   _styled(sheet, coordinator.employer, alignment=WRAP)],
-                  height=row_height(max(text_lines(coordinator.structures, SUMMARY_WIDTHS[2]),
-                                        text_lines(coordinator.employer, SUMMARY_WIDTHS[4]))))
-    lines.add([])
-    lines.add([_styled(sheet, "Indicateurs du référentiel national", font=SECTION_FONT)], height=18)
-    lines.add([_styled(sheet, h, font=HEADER_FONT, fill=HEADER_FILL)
-               for h in ("Fonction", "Nombre", "Indicateur", "Code")])
+        lines.spanned(spans, [_plain(sheet, coordinator.name),
+                              _styled(sheet, coordinator.etp, number_format=ETP_FORMAT, alignment=RIGHT_TOP),
+                              _styled(sheet, coordinator.structures, alignment=WRAP),
+                              "Oui" if coordinator.is_project_lead else "Non",
+                              _styled(sheet, coordinator.employer, alignment=WRAP)],
+                      texts=[coordinator.name, None, coordinator.structures, None, coordinator.employer])
+
+    lines.section("Indicateurs du référentiel national")
+    spans = ((1, 1), (2, 2), (3, 3), (4, 6))
+    lines.header(spans, ("Code", "Indicateur", "Nombre", "Nature"))
+    whole = ((1, len(SUMMARY_WIDTHS)),)
     for _, _, code, title, results in bilan.functions():
+        function = f"{code} : {title}"
+        lines.spanned(whole, [_styled(sheet, function, font=BOLD, fill=FUNCTION_FILL, alignment=WRAP)],
+                      texts=[function])
         for result in results:
-            function = f"{code} : {title}"
-            lines.add([_styled(sheet, function, alignment=WRAP),
-                       _styled(sheet, result.value, alignment=Alignment(horizontal="right", vertical="top")),
-                       _styled(sheet, result.text, alignment=WRAP), result.code],
-                      height=row_height(max(text_lines(function, SUMMARY_WIDTHS[0]),
-                                            text_lines(result.text, SUMMARY_WIDTHS[2]))))
+            lines.spanned(spans, [result.code, _styled(sheet, result.text, alignment=WRAP),
+                                  _styled(sheet, result.value, alignment=RIGHT_TOP),
+                                  _styled(sheet, result.nature_summary, alignment=WRAP)],
+                          texts=[None, result.text, None, result.nature_summary])
+    lines.add([_styled(sheet, "Nature : les premiers éléments comptés ; la liste complète est dans la feuille "
+                              f"« {SHEET_INDICATORS} ». Un nombre vide : indicateur d'appréciation pas encore "
+                              "renseigné.", font=NOTE_FONT)])
+
+
+COVER_WIDTHS = (24, 100)
+
+
+def _cover_sheet(workbook: Workbook, bilan: Bilan, tables: Sequence[Table]) -> None:
+    """The first sheet: what the workbook is, for whom, which period and convention, when it was made,
+    and what each sheet holds."""
+    sheet = workbook.create_sheet(SHEET_COVER)
+    _set_widths(sheet, COVER_WIDTHS)
+    _print_setup(sheet, bilan, title_rows="1:1")
+    lines = _Lines(sheet, COVER_WIDTHS)
+    lines.add([_styled(sheet, bilan.title, font=TITLE_FONT)], height=24)
+    caf = bilan.convention.caf if bilan.convention is not None else ""
+    lines.add([_styled(sheet, f"Classeur pour {_the(caf) if caf else 'la Caf signataire de la convention'}",
+                       font=SECTION_FONT)], height=18)
+    lines.add([])
+    period = bilan.period
+    leads = ", ".join(c.name for c in bilan.coordinators if c.is_project_lead)
+    facts: list[tuple[str, Any]] = [
+        ("Ce classeur", f"Le bilan {bilan.period_label} de la Convention Territoriale Globale : les indicateurs du "
+                        "référentiel national du poste de chargé·e de coopération territoriale, comptés à partir de "
+                        "ce qui a été enregistré dans ctgdesk, et les listes dont ils sont tirés."),
+        ("Pour", f"{_capital(_the(caf)) if caf else 'La Caf'}, signataire de la convention, pour le suivi "
+                 "de la CTG par sa conseillère ou son conseiller."),
+        ("Période", f"{bilan.period_label} (du {short_date(period.start)} au "
+                    f"{short_date(period.end - timedelta(days=1))})"),
+        *_convention_facts(bilan),
+        ("Périmètre", bilan.scope_label),
+    ]
+    if leads:
+        facts.append(("Chef·fe de projet CTG", leads))
+    facts += [("Produit le", bilan.produced_at), ("Source", bilan.source),
+              ("Lecture", "Chaque liste est un tableau Excel avec ses filtres ; les dates, heures et ETP sont de "
+                          "vraies valeurs (pas de texte ni de formule) ; chaque feuille s'imprime sur A4 paysage.")]
+    lines.facts(facts)
+    lines.section("Feuilles du classeur")
+    spans = ((1, 1), (2, 2))
+    lines.header(spans, ("Feuille", "Contenu"))
+    for name, text in [(SHEET_SUMMARY, "Les chiffres clés, les chargé·e·s de coopération et le nombre de chaque "
+                                        "indicateur : à lire d'abord."),
+                       *((table.sheet, _sheet_text(table, bilan)) for table in tables)]:
+        lines.spanned(spans, [_styled(sheet, name, font=BOLD, alignment=WRAP), _styled(sheet, text, alignment=WRAP)],
+                      texts=[name, text])
+
+
+def _the(name: str) -> str:
+    """"la Caf du Pas-de-Calais" from "Caf du Pas-de-Calais"."""
+    return f"la {name}" if name[:3].casefold() == "caf" else name
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _sheet_text(table: Table, bilan: Bilan) -> str:
+    count = len(table.rows)
+    if table.sheet == SHEET_INDICATORS:
+        return (f"Les {count} indicateurs du référentiel national : leur nombre, la liste complète de ce qui a "
+                "été compté (Nature), le commentaire et le mode de calcul.")
+    if table.sheet == SHEET_MEETINGS:
+        return f"Les {count} réunion(s) de la période, tenues, prévues ou annulées, avec leur date et leur heure."
+    if table.sheet == SHEET_DECISIONS:
+        return (f"Les {len(bilan.decisions)} décision(s) relevée(s) et les {len(bilan.alerts)} alerte(s) au "
+                "COPIL de la période, avec échéance et statut.")
+    if table.sheet == SHEET_PLAN:
+        return f"Les {count} fiche(s) action(s) du plan d'action : pilote, statut, avancement, budget, indicateurs."
+    if table.sheet == SHEET_ETP:
+        return (f"L'ETP de coordination de chaque commune et structure : {bilan.etp.before_label} → "
+                f"{bilan.etp.after_label}, et les totaux.")
+    return ""
 
 
 def _properties(workbook: Workbook, bilan: Bilan) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+import unicodedata
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -13,7 +14,7 @@ from ctgdesk.exchange.atomic import atomic_path
 
 
 def csv_text(value: Any) -> str:
-    """French spreadsheet conventions: 0,40 ; 12/03/2026 ; 12/03/2026 14:00 ; Oui/Non."""
+    """French spreadsheet conventions: 0,40 ; 12/03/2026 ; 12/03/2026 14:00 ; 14:00 ; Oui/Non."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -22,24 +23,35 @@ def csv_text(value: Any) -> str:
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
     if isinstance(value, Decimal):
         return format(value, "f").replace(".", ",")
     if isinstance(value, float):
         return repr(value).replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
     label = getattr(value, "label", None)  # LabelledEnum
     if isinstance(label, str):
         return label
     return defuse(str(value))
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"): = + - @ first,
+# or a tab / carriage return before them; full-width and small forms (＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫)
+# are folded to these by NFKC, which some spreadsheets apply; "−" (U+2212) is a minus to them too.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\u2212")
+
+
 def defuse(text: str) -> str:
-    """A text a spreadsheet would read as a formula ("=…", "@…", "+A1", "-A1") gets a leading
-    apostrophe; "+33 6…" or "- point 1" are left alone."""
-    if not text:
-        return text
-    first = text[0]
-    if first in "=@" or (first in "+-" and len(text) > 1 and not (text[1].isdigit() or text[1] in " ,.")):
-        return "'" + text
+    """A text whose first non-blank character could start a formula gets a leading apostrophe
+    (OWASP CSV-injection guidance): "=1+1", " +1+cmd|…", "-1+1", a tab then "=…", "＝…". Numbers are
+    not texts: they are written by csv_text and stay numbers."""
+    for character in text:
+        if character in FORMULA_TRIGGERS or unicodedata.normalize("NFKC", character)[:1] in FORMULA_TRIGGERS:
+            return "'" + text
+        if not character.isspace():
+            return text
     return text
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ctgdesk.exchange.atomic import ExportError, atomic_path
-from ctgdesk.exchange.readers import ImportFileError, Location, sniff_kind
+from ctgdesk.exchange.readers import ImportFileError, Location, check_archive, sniff_kind
 
 FORMAT = "ctgdesk-paquet"
 VERSION = 1
@@ -55,6 +56,7 @@ def read_package(path: Path | str) -> PackageContent:
         raise ImportFileError(f"« {path.name} » n'est pas un paquet ctgdesk (fichier zip attendu).", where)
     try:
         with zipfile.ZipFile(path) as archive:
+            check_archive(archive, path.name, "Le paquet")
             names = set(archive.namelist())
             if MANIFEST_NAME not in names or DATA_NAME not in names:
                 raise ImportFileError(
@@ -67,7 +69,11 @@ def read_package(path: Path | str) -> PackageContent:
             data = json.loads(archive.read(DATA_NAME).decode("utf-8"))
     except ImportFileError:
         raise
-    except (zipfile.BadZipFile, EOFError, KeyError):
+    except RecursionError:
+        raise ImportFileError(
+            f"Le paquet « {path.name} » est abîmé (données imbriquées trop profondément).", where
+        ) from None
+    except (zipfile.BadZipFile, EOFError, KeyError, zlib.error, NotImplementedError):
         raise ImportFileError(f"Le paquet « {path.name} » est abîmé ou tronqué.", where) from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ImportFileError(f"Le paquet « {path.name} » est abîmé (données illisibles).", where) from None

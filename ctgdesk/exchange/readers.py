@@ -20,6 +20,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,11 @@ from openpyxl.utils import get_column_letter
 
 MAX_FILE_BYTES = 60 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
+MAX_MEMBER_RATIO = 100  # a part over 1 Mo unzipped may be at most 100 times its zipped size
+RATIO_FLOOR = 1024 * 1024
+# openpyxl keeps every shared string in memory: at least 2 zipped bytes per string on average
+# (a real text, a uid or a date takes 5 to 20), plus room for small files.
+SHARED_STRINGS_FLOOR = 50_000
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
 HEADER_SEARCH_ROWS = 30
@@ -277,6 +283,54 @@ def _read_bytes(path: Path, count: int | None = None) -> bytes:
         raise ImportFileError(f"Le fichier « {_display(path)} » ne peut pas être lu ({error.strerror}).") from None
 
 
+def check_archive(archive: zipfile.ZipFile, name: str, what: str = "Le classeur") -> None:
+    """Refuse, before anything unzips it, a zip file that would take far more memory or time
+    than its size says (a « zip bomb »), or that names one part twice (the reader would see one
+    copy, another program the other). `what` starts the French sentence."""
+    infos = archive.infolist()
+    seen: set[str] = set()
+    for info in infos:
+        if info.filename in seen:
+            raise ImportFileError(
+                f"{what} « {name} » contient deux fois la partie « {info.filename} » : il a été modifié "
+                "en dehors de son logiciel, ctgdesk ne le lit pas."
+            )
+        seen.add(info.filename)
+    if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
+        raise ImportFileError(
+            f"{what} « {name} » est trop volumineux une fois décompressé "
+            f"({MAX_UNZIPPED_BYTES // (1024 * 1024)} Mo au plus)."
+        )
+    for info in infos:
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_MEMBER_RATIO * max(info.compress_size, 1):
+            raise ImportFileError(
+                f"{what} « {name} » est anormalement comprimé (la partie « {info.filename} » passe de "
+                f"{info.compress_size // 1024} Ko à {info.file_size // (1024 * 1024)} Mo) : ctgdesk ne l'ouvre pas."
+            )
+
+
+def _count_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """How many strings the shared-strings part holds, counted while unzipping it by pieces."""
+    count, tail = 0, b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(1024 * 1024):
+            data = tail + chunk
+            count += data.count(b"<si>") + data.count(b"<si ")
+            tail = data[-3:]  # shorter than "<si>": a match is never counted twice
+    return count
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, name: str) -> None:
+    for info in archive.infolist():
+        if info.filename.lower().endswith("sharedstrings.xml"):
+            count = _count_shared_strings(archive, info)
+            if count > SHARED_STRINGS_FLOOR + info.compress_size // 2:
+                raise ImportFileError(
+                    f"Le classeur « {name} » contient {count} textes pour {info.compress_size // 1024} Ko : "
+                    "un classeur fabriqué pour saturer la mémoire ? ctgdesk ne l'ouvre pas."
+                )
+
+
 @contextmanager
 def open_xlsx(path: Path) -> Iterator[Any]:
     """An openpyxl workbook (read-only, values not formulas), closed after use."""
@@ -293,13 +347,12 @@ def open_xlsx(path: Path) -> Iterator[Any]:
                         "enregistrez-le au format Excel (.xlsx)."
                     )
                 raise ImportFileError(f"Le fichier « {name} » n'est pas un classeur Excel (.xlsx).")
-            unzipped = sum(info.file_size for info in archive.infolist())
-            if unzipped > MAX_UNZIPPED_BYTES:
-                raise ImportFileError(f"Le classeur « {name} » est trop volumineux une fois décompressé.")
+            check_archive(archive, name)
             bad = archive.testzip()
             if bad is not None:
                 raise ImportFileError(f"Le classeur « {name} » est abîmé (partie « {bad} » illisible).")
-    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile):
+            _check_shared_strings(archive, name)
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error, NotImplementedError):
         raise ImportFileError(f"Le classeur « {name} » est abîmé ou tronqué : impossible de l'ouvrir.") from None
     except PermissionError:
         raise ImportFileError(f"Le fichier « {name} » est verrouillé : fermez-le dans Excel puis réessayez.") from None
@@ -322,22 +375,78 @@ def open_xlsx(path: Path) -> Iterator[Any]:
         workbook.close()
 
 
-def iter_sheet_rows(path: Path, worksheet: Any) -> Iterator[tuple[int, tuple]]:
-    """(row number, values) for every row of a read-only worksheet, with the row-count guard."""
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def uncomputed_formulas(path: Path, worksheet: Any, limit: int = 5) -> list[str]:
+    """The cells (« D12 ») of a sheet holding a formula with no computed value: a file written
+    by a program that never ran the formulas (openpyxl would read them as empty cells)."""
+    from xml.etree.ElementTree import iterparse
+
+    part = getattr(worksheet, "_worksheet_path", None)
+    if not part:
+        return []
+    with zipfile.ZipFile(path) as archive:
+        with archive.open(part) as stream:  # most sheets have no formula: look for one first
+            tail, found = b"", False
+            while chunk := stream.read(1024 * 1024):
+                if _FORMULA_TAG.search(tail + chunk):
+                    found = True
+                    break
+                tail = chunk[-8:]
+        if not found:
+            return []
+        cells: list[str] = []
+        with archive.open(part) as stream:
+            for _, element in iterparse(stream, events=("end",)):
+                if element.tag.rsplit("}", 1)[-1] != "c":
+                    continue
+                children = {child.tag.rsplit("}", 1)[-1]: child for child in element}
+                value = children.get("v")
+                if "f" in children and (value is None or not (value.text or "").strip()):
+                    cells.append(element.get("r") or "?")
+                    if len(cells) >= limit:
+                        break
+                element.clear()
+    return cells
+
+
+def iter_sheet_rows(path: Path, worksheet: Any, *, max_columns: int = MAX_COLUMNS) -> Iterator[tuple[int, tuple]]:
+    """(row number, values) for every row of a read-only worksheet, with the row-count guard;
+    columns past `max_columns` are not read (a cell at column XFD would pad every row).
+
+    A sheet with formulas never computed is refused: their cells would read as empty."""
     name = _display(path)
+    try:
+        formulas = uncomputed_formulas(path, worksheet)
+    except Exception:  # noqa: BLE001 - unreadable XML: openpyxl says so just below
+        formulas = []
+    if formulas:
+        listed = ", ".join(formulas)
+        raise ImportFileError(
+            f"La feuille « {worksheet.title} » de « {name} » contient des formules jamais calculées "
+            f"(cellules {listed}) : le fichier a été écrit par un programme sans calculer ses formules. "
+            "Ouvrez-le dans Excel ou LibreOffice, enregistrez-le, puis recommencez l'import.",
+            Location(name, worksheet.title, _row_of(formulas[0]), _column_of(formulas[0])),
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if hasattr(worksheet, "reset_dimensions"):
                 worksheet.reset_dimensions()
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            for number, values in enumerate(worksheet.iter_rows(max_col=max_columns, values_only=True), start=1):
                 if number > MAX_ROWS + HEADER_SEARCH_ROWS:
                     raise ImportFileError(
                         f"La feuille « {worksheet.title} » de « {name} » a plus de {MAX_ROWS} lignes : "
                         "découpez le fichier."
                     )
-                if len(values) > MAX_COLUMNS:
-                    values = values[:MAX_COLUMNS]
+                if len(values) > max_columns:
+                    values = values[:max_columns]
+                if values and values[-1] is None:  # openpyxl pads each row to max_col: keep what is there
+                    last = len(values)
+                    while last and values[last - 1] is None:
+                        last -= 1
+                    values = values[:last]
                 yield number, tuple(values)
     except ImportFileError:
         raise
@@ -348,8 +457,46 @@ def iter_sheet_rows(path: Path, worksheet: Any) -> Iterator[tuple[int, tuple]]:
         ) from None
 
 
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def _line_encodings(data: bytes) -> tuple[int | None, int | None]:
+    """The first line (1-based) that is UTF-8 with accents, and the first that is not UTF-8."""
+    utf8_line = other_line = None
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other_line = other_line or number
+        else:
+            utf8_line = utf8_line or number
+        if utf8_line and other_line:
+            break
+    return utf8_line, other_line
+
+
+def _column_of(reference: str) -> int | None:
+    from openpyxl.utils import column_index_from_string
+
+    letters = "".join(c for c in reference if c.isalpha())
+    try:
+        return column_index_from_string(letters) if letters else None
+    except ValueError:
+        return None
+
+
+def _row_of(reference: str) -> int | None:
+    digits = "".join(c for c in reference if c.isdigit())
+    return int(digits) if digits else None
+
+
 def decode_text(path: Path) -> tuple[str, str]:
-    """The text of a CSV file and the encoding found (UTF-8 with/without BOM, UTF-16, Windows-1252)."""
+    """The text of a CSV file and the encoding found (UTF-8 with/without BOM, UTF-16, Windows-1252).
+
+    A file that mixes UTF-8 lines and Windows-1252 lines (pasted from two sources) is refused:
+    read either way, one half would come out garbled (« CourriÃ¨res »)."""
     data = _read_bytes(path)
     name = _display(path)
     if data.startswith(b"\xef\xbb\xbf"):
@@ -362,6 +509,15 @@ def decode_text(path: Path) -> tuple[str, str]:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
+            if encoding.startswith("utf-8") and _UTF8_SEQUENCE.search(data):
+                utf8_line, other_line = _line_encodings(data)
+                if utf8_line and other_line:
+                    raise ImportFileError(
+                        f"Le fichier « {name} » mélange deux encodages (ligne {utf8_line} en UTF-8, ligne "
+                        f"{other_line} en Windows-1252) : les accents d'une partie seraient abîmés. Ouvrez-le "
+                        "dans Excel ou LibreOffice, corrigez ces lignes et enregistrez-le au format « CSV UTF-8 ».",
+                        Location(name, None, other_line),
+                    ) from None
             continue
         if "\x00" in text:
             break
@@ -391,16 +547,28 @@ def _delimiter_order(text: str) -> list[str]:
 
 
 def _csv_rows(path: Path, text: str, delimiter: str) -> list[tuple[int, tuple]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    """The rows of the text. A quote opened and never closed swallows the rest of the file
+    into one cell: refused, with the line where the quote opened."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=True)
     rows = []
+    start = 1
     try:
         for number, values in enumerate(reader, start=1):
             if number > MAX_ROWS + HEADER_SEARCH_ROWS:
                 raise ImportFileError(f"Le fichier « {_display(path)} » a plus de {MAX_ROWS} lignes : découpez-le.")
             rows.append((number, tuple(values[:MAX_COLUMNS])))
+            start = reader.line_num + 1
     except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise ImportFileError(
+                f"Le fichier « {_display(path)} » a un guillemet ouvert ligne {start} qui n'est jamais fermé : "
+                "tout le reste du fichier tiendrait dans une seule cellule. Corrigez cette ligne puis recommencez.",
+                Location(_display(path), None, start),
+            ) from None
         raise ImportFileError(
-            f"Le fichier « {_display(path)} » est mal formé près de la ligne {reader.line_num} ({error})."
+            f"Le fichier « {_display(path)} » est mal formé près de la ligne {reader.line_num} "
+            "(guillemet mal placé ?) : corrigez cette ligne puis recommencez.",
+            Location(_display(path), None, reader.line_num),
         ) from None
     return rows
 

@@ -8,7 +8,11 @@ Format (documented in the "Lisez-moi" sheet the writer adds first):
   (`keep_empty`), an empty text is written `base64:`;
 - a text Excel cannot hold as such (control characters, carriage returns, which XML turns
   into line feeds) or that begins with `base64:` is written `base64:` followed by its UTF-8
-  bytes in base64.
+  bytes in base64;
+- a cell holds at most 32 767 characters (Excel cuts the rest): a longer value (a long text,
+  a logo in base64) is cut into pieces of at most CHUNK characters; the first piece stays in
+  its column, the next ones go to columns added at the right of the sheet, named
+  « colonne (suite 2) », « colonne (suite 3) »… The reader joins them back, in order.
 
 This module knows sheets and cells only: which sheets and columns exist is the caller's.
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -30,6 +35,30 @@ from ctgdesk.exchange.readers import ImportFileError, Location, iter_sheet_rows,
 
 README_SHEET = "Lisez-moi"
 ESCAPE = "base64:"
+CHUNK = 32_000  # UTF-16 units per cell, under Excel's 32 767
+MAX_SHEET_COLUMNS = 2_000  # a table's columns and the continuation columns of its long values
+_CONTINUATION = re.compile(r"^(?P<base>.+) \(suite (?P<n>[1-9][0-9]*)\)$")
+
+
+def continuation_header(header: str, piece: int) -> str:
+    """« notes (suite 2) »: the column holding the second piece of the values of « notes »."""
+    return f"{header} (suite {piece})"
+
+
+def split_cell(text: str, limit: int = CHUNK) -> list[str]:
+    """`text` in pieces of at most `limit` UTF-16 units (how Excel counts), never inside a
+    character; one piece when it fits."""
+    if len(text) <= limit // 2 or len(text.encode("utf-16-le")) <= 2 * limit:
+        return [text]
+    pieces, start, units = [], 0, 0
+    for index, character in enumerate(text):
+        width = 2 if ord(character) > 0xFFFF else 1
+        if units + width > limit:
+            pieces.append(text[start:index])
+            start, units = index, 0
+        units += width
+    pieces.append(text[start:])
+    return pieces
 
 
 WorkbookWriteError = ExportError  # the workbook could not be written; the message is French
@@ -94,21 +123,45 @@ def write_workbook(path: Path | str, readme: list[list[str]], sheets: list[Sheet
         cover["A1"].font = Font(bold=True, size=14)
     for sheet in sheets:
         worksheet = workbook.create_sheet(sheet.name)
-        worksheet.append(sheet.headers)
+        keep = [h in sheet.keep_empty for h in sheet.headers]
+        encoded = [
+            [split_cell(v) if (v := encode_cell(text, keep[i])) is not None else None for i, text in enumerate(values)]
+            for values in sheet.rows
+        ]
+        pieces = [max((len(row[i]) for row in encoded if row[i] is not None), default=1) for i in range(len(keep))]
+        headers = list(sheet.headers)
+        extra: list[tuple[int, int]] = []  # (column index of the field, piece number) of each added column
+        for index, count in enumerate(pieces):
+            for piece in range(2, count + 1):
+                extra.append((index, piece))
+                headers.append(continuation_header(sheet.headers[index], piece))
+        if len(headers) > MAX_SHEET_COLUMNS:
+            raise WorkbookWriteError(
+                f"La feuille « {sheet.name} » aurait {len(headers)} colonnes ({MAX_SHEET_COLUMNS} au plus) : "
+                "une valeur est trop longue pour le classeur."
+            )
+        worksheet.append(headers)
         for cell in worksheet[1]:
             cell.font = Font(bold=True)
-        keep = [h in sheet.keep_empty for h in sheet.headers]
-        for row_index, values in enumerate(sheet.rows, start=2):
-            for col_index, text in enumerate(values, start=1):
-                value = encode_cell(text, keep[col_index - 1])
-                if value is None:
+        first_extra = len(sheet.headers) + 1
+        for row_index, values in enumerate(encoded, start=2):
+            for col_index, parts in enumerate(values, start=1):
+                if parts is None:
                     continue
-                cell = worksheet.cell(row=row_index, column=col_index, value=value)
-                cell.data_type = "s"  # never a formula, never a number
+                _text_cell(worksheet, row_index, col_index, parts[0])
+            for offset, (index, piece) in enumerate(extra):
+                parts = values[index]
+                if parts is not None and len(parts) >= piece:
+                    _text_cell(worksheet, row_index, first_extra + offset, parts[piece - 1])
         worksheet.freeze_panes = "A2"
-        for col_index, header in enumerate(sheet.headers, start=1):
+        for col_index, header in enumerate(headers, start=1):
             worksheet.cell(row=1, column=col_index).alignment = Alignment(horizontal="left")
     return save_atomically(workbook, path)
+
+
+def _text_cell(worksheet, row: int, column: int, text: str) -> None:
+    cell = worksheet.cell(row=row, column=column, value=text)
+    cell.data_type = "s"  # never a formula, never a number
 
 
 def save_atomically(workbook: Workbook, path: Path) -> Path:
@@ -128,23 +181,56 @@ def read_workbook(path: Path | str) -> dict[str, SheetData]:
         for name in workbook.sheetnames:
             if name == README_SHEET:
                 continue
-            rows = iter_sheet_rows(path, workbook[name])
+            rows = iter_sheet_rows(path, workbook[name], max_columns=MAX_SHEET_COLUMNS)
             header = next(rows, None)
             if header is None:
                 sheets[name] = SheetData(name, [])
                 continue
-            headers = [str(h).strip() if h is not None else "" for h in header[1]]
-            while headers and not headers[-1]:
-                headers.pop()
+            all_headers = [str(h).strip() if h is not None else "" for h in header[1]]
+            while all_headers and not all_headers[-1]:
+                all_headers.pop()
+            headers, continuations = _split_headers(path, name, all_headers)
             sheet = SheetData(name, headers)
             for number, values in rows:
                 if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                     continue
-                cells = list(values[: len(headers)]) + [None] * (len(headers) - len(values))
+                cells = list(values[: len(all_headers)]) + [None] * (len(all_headers) - len(values))
+                for base, columns in continuations.items():
+                    parts = [cells[base]] + [cells[c] for c in columns]
+                    if any(p is not None for p in parts[1:]):
+                        cells[base] = "".join("" if p is None else str(p) for p in parts)
                 sheet.rows.append([
                     decode_cell(v, Location(path.name, name, number, i + 1, headers[i]))
-                    for i, v in enumerate(cells)
+                    for i, v in enumerate(cells[: len(headers)])
                 ])
                 sheet.row_numbers.append(number)
             sheets[name] = sheet
     return sheets
+
+
+def _split_headers(path: Path, sheet: str, headers: list[str]) -> tuple[list[str], dict[int, list[int]]]:
+    """The table's own columns, and for each the columns holding the next pieces of its values,
+    in order. A continuation column must follow its column and be numbered 2, 3… without gap."""
+    own: list[str] = []
+    continuations: dict[int, list[int]] = {}
+    for index, header in enumerate(headers):
+        match = _CONTINUATION.match(header)
+        if match is None or match["base"] not in own:
+            if continuations:
+                raise ImportFileError(
+                    f"La colonne « {header} » de la feuille « {sheet} » suit des colonnes « (suite …) » : "
+                    "les colonnes de suite doivent être les dernières.",
+                    Location(path.name, sheet, 1, index + 1, header),
+                )
+            own.append(header)
+            continue
+        base = own.index(match["base"])
+        expected = len(continuations.get(base, [])) + 2
+        if int(match["n"]) != expected:
+            raise ImportFileError(
+                f"La colonne « {header} » de la feuille « {sheet} » est attendue sous le nom "
+                f"« {continuation_header(match['base'], expected)} » (les suites se suivent dans l'ordre).",
+                Location(path.name, sheet, 1, index + 1, header),
+            )
+        continuations.setdefault(base, []).append(index)
+    return own, continuations

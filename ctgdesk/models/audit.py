@@ -117,3 +117,33 @@ def record_changes(session: Session, _context, _instances) -> None:
             at=now, actor=actor, table_name=obj.__tablename__, record_uid=obj.uid, action=action,
             changes=None if changes is None else json.dumps(changes, ensure_ascii=False, default=str),
         ))
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_changed_tables(session: Session, _context) -> None:
+    changed = session.info.setdefault("changed_tables", set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(obj, "__tablename__", None)
+        if table and table != "audit_entry":
+            changed.add(table)
+
+
+@event.listens_for(Session, "before_commit")
+def _announce_changes(session: Session) -> None:
+    """On a team base, tell the other windows what changed: NOTIFY is delivered at commit, and
+    not at all if the transaction rolls back (ctgdesk.db.team.ChangeListener receives it)."""
+    changed = session.info.pop("changed_tables", None)
+    if not changed:
+        return
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    from sqlalchemy import text
+
+    payload = json.dumps({"actor": _actor(session), "tables": sorted(changed)})[:7900]
+    session.execute(text("SELECT pg_notify('ctgdesk_changes', :payload)"), {"payload": payload})
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_changes(session: Session) -> None:
+    session.info.pop("changed_tables", None)

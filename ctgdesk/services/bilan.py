@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter as Tally
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -22,13 +22,16 @@ from ctgdesk.models import (
     Alert,
     Convention,
     Coordinator,
+    Decision,
     DecisionStatus,
     FicheStatus,
     IndicatorEntry,
     InstanceKind,
     JournalEntry,
+    Meeting,
     MeetingStatus,
     Organisation,
+    OrganisationKind,
     RefIndicatorKind,
     ReferentialVersion,
     Signatory,
@@ -54,7 +57,9 @@ from ctgdesk.services.indicators import (
     Scope,
     check_spec,
     count,
+    summarise,
 )
+from ctgdesk.services.meetings import overdue_decision_filters
 from ctgdesk.services.records import get_or_fail
 from ctgdesk.services.referential import IndicatorDef, indicator_definitions
 
@@ -82,6 +87,7 @@ class IndicatorResult:
     nature: str
     comment: str
     items: tuple[CountedItem, ...]
+    nature_summary: str = ""  # the first items and "… et N autre(s)" (the PDF); `nature` is the long list
 
     @property
     def is_manual(self) -> bool:
@@ -109,6 +115,7 @@ class SignatoryLine:
     representative: str
     logo: bytes | None
     logo_filename: str | None
+    kind: OrganisationKind | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,11 @@ class ConventionInfo:
     last_year: int
     signed_on: date | None
     signatories: tuple[SignatoryLine, ...]
+
+    @property
+    def caf(self) -> str:
+        """The Caf that signed the convention (the bilan goes to its counsellor), or ""."""
+        return next((s.name for s in self.signatories if s.kind is OrganisationKind.CAF), "")
 
 
 @dataclass
@@ -138,6 +150,9 @@ class Bilan:
     open_alerts: list[AlertLine]
     previous_copil: date | None
     decisions_since_copil: list[DecisionLine]
+    # taken before the last COPIL (or before the period without one), still open and overdue
+    # (services.meetings.overdue_decision_filters), whatever their year
+    overdue_before_copil: list[DecisionLine]
     fiches: list[FicheLine]
     etp: EtpTable
     database_name: str
@@ -233,6 +248,10 @@ def compute_bilan(
         since = decisions
     else:
         since = [d for d in decisions if d.on >= last_copil]
+    cutoff = datetime.combine(last_copil or period.start, datetime.min.time())
+    overdue_before = decision_lines(session, [
+        Meeting.starts_at < cutoff, *ctx.meeting_scope_filters(),
+        *overdue_decision_filters(Decision.status, Decision.due_date, reference)])
     fiches = fiche_lines(session, scope, period, convention, today)
     etp = etp_table(session, period, scope, convention)
     coordinators = coordinator_lines(session, period, scope, etp)
@@ -243,17 +262,22 @@ def compute_bilan(
         period=period, scope=scope, scope_label=label, convention=convention,
         referential_title=_referential_title(session), indicators=indicators, key_figures=key_figures,
         coordinators=coordinators, meetings=meetings, decisions=decisions, alerts=alerts,
-        open_alerts=open_alerts, previous_copil=last_copil, decisions_since_copil=since, fiches=fiches,
+        open_alerts=open_alerts, previous_copil=last_copil, decisions_since_copil=since,
+        overdue_before_copil=overdue_before, fiches=fiches,
         etp=etp, database_name=database_name, produced_at=produced_at, today=today, authors=authors,
     )
-    bilan.source = source_text(authors, database_name, produced_at)
+    bilan.source = source_text(convention, period, produced_at)
     return bilan
 
 
-def source_text(authors: list[str], database_name: str, produced_at: datetime) -> str:
-    who = ", ".join(authors) if authors else "l'équipe de coordination CTG"
-    return (f"Source : données saisies dans ctgdesk par {who}, base {database_name}, "
-            f"extraction du {short_date(produced_at)} à {produced_at:%H:%M}")
+def source_text(convention: ConventionInfo | None, period: Period, produced_at: datetime) -> str:
+    """The source line under the figures: the application, the convention, the date of the data."""
+    if convention is None:
+        what = f"aucune convention ne couvre {period.label}"
+    else:
+        what = convention.name + (f" ({convention.territory})"
+                                  if convention.territory and convention.territory not in convention.name else "")
+    return f"Source : ctgdesk, {what}, données au {short_date(produced_at)}"
 
 
 def scope_label(session: Session, scope: Scope) -> str:
@@ -275,8 +299,38 @@ def _indicator(ctx: CountContext, definition: IndicatorDef, entries: dict[str, t
         source=definition.spec["source"], function_code=definition.function_code,
         function_title=definition.function_title, objective_number=definition.objective_number,
         objective_title=definition.objective_title, value=result.value, nature=result.nature,
-        comment=comment, items=tuple(result.items),
+        comment=comment, items=tuple(result.items), nature_summary=nature_summary(result),
     )
+
+
+NATURE_SUMMARY_ITEMS = 3
+NATURE_SUMMARY_LABEL = 120  # characters of each item shown, at most
+
+
+def nature_summary(result: Count) -> str:
+    """The first items of the nature, each cut short, and how many others: what a page shows
+    (`nature` is the whole list, for the workbook). The nature itself when it has few items."""
+    if len(result.items) <= NATURE_SUMMARY_ITEMS:
+        return result.nature
+    items = [replace(i, label=_shorten(i.label, NATURE_SUMMARY_LABEL)) for i in result.items]
+    return summarise(items, grouped=result.grouped, limit=NATURE_SUMMARY_ITEMS)
+
+
+def _shorten(label: str, length: int) -> str:
+    """At most about `length` characters; a label ending with its meeting or date in brackets
+    keeps them: "Données de la protection… (Groupe thématique Jeunesse du 09/03/2026)"."""
+    if len(label) <= length:
+        return label
+    head, bracket, tail = label.rpartition(" (")
+    if bracket and label.endswith(")") and len(tail) + 2 <= length * 2 // 3:
+        return _cut_at_word(head, length - len(tail) - 2) + " (" + tail
+    return _cut_at_word(label, length)
+
+
+def _cut_at_word(text: str, length: int) -> str:
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0].rstrip(" ,;:—-(") + "…"
 
 
 def _entries(session: Session, period: Period, scope: Scope) -> dict[str, tuple[str, str]]:
@@ -324,7 +378,7 @@ def _convention(session: Session, period: Period) -> ConventionInfo | None:
         id=convention.id, name=convention.name, territory=convention.territory,
         first_year=convention.first_year, last_year=convention.last_year, signed_on=convention.signed_on,
         signatories=tuple(
-            SignatoryLine(s.organisation.name, s.representative, s.logo, s.logo_filename)
+            SignatoryLine(s.organisation.name, s.representative, s.logo, s.logo_filename, s.organisation.kind)
             for s in convention.signatories
         ),
     )

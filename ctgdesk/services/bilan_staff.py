@@ -43,6 +43,10 @@ class EtpTable:
     before_label: str  # "CTG 1 (2025)" or "2025"
     after_label: str
     lines: tuple[EtpLine, ...]
+    # distinct chargé·e·s named in the lines' shares, each year: the people totals are sums over
+    # the structures (as the conventions' annexes count them), where a person counts once per structure
+    named_before: int = 0
+    named_after: int = 0
 
     @property
     def total_before(self) -> Decimal:
@@ -59,6 +63,17 @@ class EtpTable:
     @property
     def people_after(self) -> int:
         return sum(line.people_after or 0 for line in self.lines)
+
+    @property
+    def people_note(self) -> str:
+        """What the people totals are, in words (under the ETP table of the PDF and the workbook)."""
+        text = ("Personnes : le total est la somme des personnes de chaque commune / structure, comme les "
+                "annexes des conventions les comptent ; une personne qui travaille pour plusieurs communes ou "
+                "structures y est comptée une fois pour chacune")
+        if self.named_after:
+            text += (f" ({self.people_after} en {self.year_after} pour {self.named_after} "
+                     f"chargé·e·s de coopération distinct·e·s)")
+        return text + "."
 
     @property
     def evolution(self) -> etp_service.Evolution:
@@ -100,6 +115,8 @@ def etp_table(session: Session, period: Period, scope: Scope, convention: Conven
     grid = etp_service.etp_grid(session, [before, after])
     coordinator_name = session.get(Coordinator, scope.id).name if scope.kind == "coordinator" else None
     lines = []
+    named_before: set[str] = set()
+    named_after: set[str] = set()
     for row in grid.rows:
         cell_before, cell_after = row.cells.get(before), row.cells.get(after)
         people = sorted(set((cell_after.people if cell_after else ()) or (cell_before.people if cell_before else ())))
@@ -108,6 +125,8 @@ def etp_table(session: Session, period: Period, scope: Scope, convention: Conven
         if coordinator_name is not None and not any(
                 cell is not None and coordinator_name in cell.people for cell in (cell_before, cell_after)):
             continue
+        named_before.update(cell_before.people if cell_before else ())
+        named_after.update(cell_after.people if cell_after else ())
         lines.append(EtpLine(
             organisation_id=row.organisation_id, name=row.name,
             etp_before=cell_before.etp if cell_before else None,
@@ -118,7 +137,7 @@ def etp_table(session: Session, period: Period, scope: Scope, convention: Conven
             people_after=cell_after.people_count if cell_after else None,
             evolution=etp_service.evolution(cell_before, cell_after), coordinators=", ".join(people),
         ))
-    return EtpTable(before, after, before_label, after_label, tuple(lines))
+    return EtpTable(before, after, before_label, after_label, tuple(lines), len(named_before), len(named_after))
 
 
 def coordinator_lines(session: Session, period: Period, scope: Scope, etp_table: EtpTable) -> list[CoordinatorLine]:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Date, DateTime, Enum, String, Text, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
@@ -28,7 +28,12 @@ from ctgdesk.models import (
     MeetingStatus,
 )
 
+from ctgdesk.models import Base, Convention, Instance, Signatory
+from ctgdesk.services import etp as etp_rules
+from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.etp import MAX_ETP_PER_PERSON as MAX_ETP_PER_COORDINATOR  # one place for the rule
+from ctgdesk.services.parsing import MAX_YEAR, MIN_YEAR, check_date_range
+from ctgdesk.services.records import text_limit
 
 
 def _etp(value: Decimal) -> str:
@@ -94,15 +99,110 @@ def etp_findings(session: Session) -> list[Finding]:
     return findings
 
 
+def _record(table: str, record_id: int) -> str:
+    from ctgdesk.services.imports.dataset import RECORD_LABELS
+
+    return f"{RECORD_LABELS.get(table, table)} n°{record_id}"
+
+
+def etp_rule_findings(session: Session) -> list[Finding]:
+    """The bounds of an ETP (services.etp.parse_etp) and its year within a convention (check_year)."""
+    findings: list[Finding] = []
+    for table, model in (("etp_allocation", EtpAllocation), ("etp_share", EtpShare)):
+        query = select(model.id, model.etp).where(model.etp.is_not(None)).order_by(model.id)
+        for record_id, value in session.execute(query):
+            try:
+                etp_rules.parse_etp(value)
+            except (ValidationError, ArithmeticError) as error:
+                message = getattr(error, "message", "ETP illisible")
+                findings.append(_error(f"{_record(table, record_id)} : {message}", table, record_id))
+    for year in session.scalars(select(EtpAllocation.year).distinct().order_by(EtpAllocation.year)):
+        try:
+            etp_rules.check_year(session, year)
+        except ValidationError as error:
+            first = session.scalar(select(func.min(EtpAllocation.id)).where(EtpAllocation.year == year))
+            findings.append(_error(f"ETP de {year} : {error.message}", "etp_allocation", first))
+    return findings
+
+
+def field_findings(session: Session) -> list[Finding]:
+    """Every text within its size (records.text_limit) and every date within MIN_YEAR–MAX_YEAR
+    (parsing.check_date_range), in every table: what an import could bring that no form allows."""
+    findings: list[Finding] = []
+    for table in Base.metadata.sorted_tables:
+        if "id" not in table.c:
+            continue
+        for column in table.columns:
+            kind = column.type
+            if isinstance(kind, (String, Text)) and not isinstance(kind, Enum):
+                limit = text_limit(column)
+                query = select(table.c.id, func.length(column)).where(func.length(column) > limit)
+                for record_id, length in session.execute(query.order_by(table.c.id)):
+                    findings.append(_error(
+                        f"{_record(table.name, record_id)} : le champ « {column.name} » fait {length} caractères "
+                        f"({limit} au plus).", table.name, record_id,
+                    ))
+            elif isinstance(kind, (Date, DateTime)):
+                low, high = (date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31))
+                if isinstance(kind, DateTime):
+                    low, high = datetime(MIN_YEAR, 1, 1), datetime(MAX_YEAR, 12, 31, 23, 59, 59, 999999)
+                query = select(table.c.id, column).where(or_(column < low, column > high))
+                for record_id, value in session.execute(query.order_by(table.c.id)):
+                    try:
+                        check_date_range(value, what=f"Le champ « {column.name} »")
+                    except ValidationError as error:
+                        findings.append(_error(f"{_record(table.name, record_id)} : {error.message}",
+                                               table.name, record_id))
+    return findings
+
+
+def logo_findings(session: Session) -> list[Finding]:
+    """Each logo as the form accepts it (services.territory.check_logo: size, format, pixels)."""
+    from ctgdesk.services.territory import check_logo
+
+    findings: list[Finding] = []
+    query = select(Signatory.id, Signatory.logo, Signatory.logo_filename).where(Signatory.logo.is_not(None))
+    for record_id, logo, filename in session.execute(query.order_by(Signatory.id)):
+        try:
+            check_logo(bytes(logo), filename)
+        except ValidationError as error:
+            findings.append(_error(f"{_record('signatory', record_id)} : {error.message}", "signatory", record_id))
+    return findings
+
+
+def _suspect_meetings(session: Session, now: datetime) -> set[int]:
+    """Ids of the meetings that may break a rule, found by the database (a base of 20 000
+    meetings is not loaded whole: the checks below then run on these few)."""
+    suspects = set(session.scalars(select(Meeting.id).where(or_(
+        (Meeting.status == MeetingStatus.HELD) & (Meeting.starts_at > now),
+        Meeting.ends_at < Meeting.starts_at,
+    ))))
+    for convention_id, first, last in session.execute(select(Convention.id, Convention.first_year, Convention.last_year)):
+        suspects.update(session.scalars(select(Meeting.id).join(Meeting.instance).where(
+            Instance.convention_id == convention_id,
+            or_(Meeting.starts_at < datetime(first, 1, 1), Meeting.starts_at >= datetime(last + 1, 1, 1)),
+        )))
+    return suspects
+
+
 def meeting_findings(session: Session, now: datetime) -> list[Finding]:
     findings: list[Finding] = []
     meetings = session.scalars(
-        select(Meeting).options(selectinload(Meeting.instance)).order_by(Meeting.starts_at, Meeting.id)
+        select(Meeting).options(selectinload(Meeting.instance).selectinload(Instance.convention))
+        .where(Meeting.id.in_(_suspect_meetings(session, now)))
+        .order_by(Meeting.starts_at, Meeting.id)
     ).all()
     for meeting in meetings:
         if meeting.status is MeetingStatus.HELD and meeting.starts_at > now:
             findings.append(_error(
                 f"{_cap(_meeting_label(meeting))} est marquée « tenue » alors qu'elle est à venir.",
+                "meeting", meeting.id,
+            ))
+        convention = meeting.instance.convention
+        if convention is not None and not convention.covers(meeting.starts_at.year):
+            findings.append(_error(
+                f"{_cap(_meeting_label(meeting))} est hors de la convention « {convention.name} » "
+                f"({convention.first_year}–{convention.last_year}) de son instance.",
                 "meeting", meeting.id,
             ))
         if meeting.ends_at is not None and meeting.ends_at < meeting.starts_at:
@@ -113,7 +213,7 @@ def meeting_findings(session: Session, now: datetime) -> list[Finding]:
     decisions = session.scalars(
         select(Decision).join(Decision.meeting).options(
             selectinload(Decision.meeting).selectinload(Meeting.instance)
-        ).where(Decision.due_date.is_not(None)).order_by(Decision.id)
+        ).where(Decision.due_date.is_not(None), Decision.due_date < func.date(Meeting.starts_at)).order_by(Decision.id)
     ).all()
     for decision in decisions:
         if decision.due_date < decision.meeting.starts_at.date():
@@ -181,7 +281,10 @@ def consistency_findings(session: Session, now: datetime | None = None) -> list[
     """Every application rule the database cannot enforce by itself."""
     now = now or datetime.now()
     return [
+        *field_findings(session),
+        *etp_rule_findings(session),
         *etp_findings(session),
+        *logo_findings(session),
         *staff_findings(session),
         *meeting_findings(session, now),
         *alert_findings(session),

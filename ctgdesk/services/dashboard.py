@@ -33,7 +33,6 @@ from ctgdesk.models import (
     Alert,
     Convention,
     Decision,
-    DecisionStatus,
     Coordinator,
     FicheAction,
     FicheStatus,
@@ -46,11 +45,10 @@ from ctgdesk.models import (
 )
 from ctgdesk.models.base import table
 from ctgdesk.services.etp import coordinator_loads, etp_grid
-from ctgdesk.services.meetings import instance_order
+from ctgdesk.services.meetings import OPEN_DECISION, instance_order
 from ctgdesk.services.plan import list_fiches
 from ctgdesk.services.territory import conventions_covering
 
-OPEN_DECISION = (DecisionStatus.OPEN, DecisionStatus.IN_PROGRESS)
 NEXT_MEETINGS = 5
 WARNINGS_PER_KIND = 8
 R = TypeVar("R")

@@ -168,16 +168,20 @@ class CountContext:
     # -- filters shared by the counters (and by services.bilan) --
 
     def meeting_filters(self) -> list:
-        conditions = [Meeting.starts_at >= self.period.start_dt, Meeting.starts_at < self.period.end_dt]
+        return [Meeting.starts_at >= self.period.start_dt, Meeting.starts_at < self.period.end_dt,
+                *self.meeting_scope_filters()]
+
+    def meeting_scope_filters(self) -> list:
+        """Whose the meeting is (no date condition)."""
         if self.scope.kind == "coordinator":
-            conditions.append(Meeting.animator_id == self.scope.id)
-        elif self.scope.kind == "commune":
-            conditions.append(
+            return [Meeting.animator_id == self.scope.id]
+        if self.scope.kind == "commune":
+            return [
                 Meeting.id.in_(
                     select(meeting_communes.c.meeting_id).where(meeting_communes.c.organisation_id == self.scope.id)
                 )
-            )
-        return conditions
+            ]
+        return []
 
     def journal_filters(self) -> list:
         conditions = [JournalEntry.date >= self.period.start, JournalEntry.date < self.period.end]
@@ -230,6 +234,7 @@ class Count:
     value: int | None
     items: list[CountedItem] = field(default_factory=list)
     nature: str = ""
+    grouped: bool = False  # the nature groups the items (by type of partner…): summarise(grouped=True)
 
 
 def summarise(items: list[CountedItem], *, grouped: bool = False, limit: int = NATURE_MAX_ITEMS) -> str:
@@ -243,7 +248,7 @@ def summarise(items: list[CountedItem], *, grouped: bool = False, limit: int = N
         parts = []
         for name in sorted(groups, key=str.casefold):
             labels = sorted(groups[name], key=str.casefold)
-            shown = ", ".join(labels[:limit]) + (f", … (+{len(labels) - limit})" if len(labels) > limit else "")
+            shown = ", ".join(labels[:limit]) + (f", … et {len(labels) - limit} autre(s)" if len(labels) > limit else "")
             parts.append(f"{name} : {len(labels)} ({shown})")
         return " ; ".join(parts)
     labels = [item.label for item in items[:limit]]
@@ -489,7 +494,7 @@ def count_diagnostic_partners(ctx: CountContext, spec: dict) -> Count:
         Organisation.id.in_(select(present.c.organisation_id))
     )
     items = _organisation_items(ctx.rows(query))
-    return Count(len(items), items, summarise(items, grouped=True))
+    return Count(len(items), items, summarise(items, grouped=True), grouped=True)
 
 
 @counter("new_partners")
@@ -534,7 +539,7 @@ def count_new_partners(ctx: CountContext, spec: dict) -> Count:
         or_(Organisation.id.in_(in_meetings), Organisation.id.in_(in_journal)), *known_before,
     )
     items = _organisation_items(ctx.rows(query))
-    return Count(len(items), items, summarise(items, grouped=True))
+    return Count(len(items), items, summarise(items, grouped=True), grouped=True)
 
 
 @counter("journal", "kinds", "count")
@@ -552,7 +557,7 @@ def count_journal(ctx: CountContext, spec: dict) -> Count:
             )
         )
         items = _organisation_items(ctx.rows(query))
-        return Count(len(items), items, summarise(items, grouped=True))
+        return Count(len(items), items, summarise(items, grouped=True), grouped=True)
     if mode != "entries":
         raise UnknownComputation(f"Indicateur {spec.get('_code', '?')} : count = « {mode} » inconnu (entries, partners).")
     items = list(_journal_items(ctx, kinds))

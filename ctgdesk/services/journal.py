@@ -13,6 +13,7 @@ from ctgdesk.models import Coordinator, JournalEntry, JournalKind, Organisation,
 from ctgdesk.models.journal import journal_communes, journal_partners
 from ctgdesk.services.bulk import coordinator_names, organisation_names, stream
 from ctgdesk.services.errors import ValidationError
+from ctgdesk.services.parsing import check_date_range
 from ctgdesk.services.records import get_or_fail, optional_text, required_text
 
 # The referential function a kind of work usually serves, to pre-fill quick entry.
@@ -55,6 +56,7 @@ def save_entry(session: Session, data: JournalInput, entry_id: int | None = None
         raise ValidationError("La date est obligatoire.", "date")
     if data.kind is None or (isinstance(data.kind, str) and not data.kind.strip()):
         raise ValidationError("Choisissez le type d'action (ex. « Conseil et appui », « Relais Caf »).", "kind")
+    check_date_range(data.date, field="date")
     kind = JournalKind(data.kind)
     code = data.function_code or DEFAULT_FUNCTION.get(kind)
     if not code:

@@ -29,12 +29,23 @@ from ctgdesk.models import (
     Organisation,
     Person,
 )
-from ctgdesk.models.base import utcnow
+from ctgdesk.models.base import new_uid, table, utcnow
 from ctgdesk.models.meetings import meeting_communes
 from ctgdesk.services.bulk import coordinator_names, instance_heads, organisation_names, stream
 from ctgdesk.services.errors import ValidationError
-from ctgdesk.services.parsing import fold
+from ctgdesk.services.parsing import check_date_range, fold
 from ctgdesk.services.records import apply, check_version, get_or_fail, optional_text, required_text
+
+# --- decisions: which are still open, which are overdue -----------------------------------
+
+OPEN_DECISION = (DecisionStatus.OPEN, DecisionStatus.IN_PROGRESS)
+
+
+def overdue_decision_filters(status, due_date, on: date) -> list:
+    """The one rule of an overdue decision ("en retard"): still open (à faire, en cours) and its
+    due date before the day `on`. `status` and `due_date` are the columns (ORM or Core) to test."""
+    return [status.in_(OPEN_DECISION), due_date.is_not(None), due_date < on]
+
 
 # --- instances --------------------------------------------------------------------------
 
@@ -162,7 +173,9 @@ class MeetingInput:
     alerts: list[AlertInput] = field(default_factory=list)
     expertises: list[ExpertiseInput] = field(default_factory=list)
     uid: str | None = None
-    row_version: int | None = None  # the version the form read; None: save without the check
+    # The version the form read (None: save without the check). Not part of what the meeting
+    # *is*: two readings of the same meeting compare equal across a save.
+    row_version: int | None = field(default=None, compare=False)
 
 
 def _validate(session: Session, data: MeetingInput, now: datetime) -> Instance:
@@ -171,6 +184,7 @@ def _validate(session: Session, data: MeetingInput, now: datetime) -> Instance:
         raise ValidationError("La date de la réunion est obligatoire.", "starts_at")
     if data.ends_at is not None and data.ends_at < data.starts_at:
         raise ValidationError("La fin de la réunion précède son début.", "ends_at")
+    check_date_range(data.starts_at, what="La date de la réunion", field="starts_at")
     convention = instance.convention
     if convention is not None and not convention.covers(data.starts_at.year):
         raise ValidationError(
@@ -257,6 +271,50 @@ def save_meeting(
     ]
     session.flush()
     return meeting
+
+
+def check_meeting(session: Session, data: MeetingInput, *, now: datetime | None = None) -> None:
+    """The rules save_meeting applies, without writing (imports check each row first)."""
+    _validate(session, data, now or datetime.now())
+
+
+def create_meetings(session: Session, items: list[MeetingInput], *, now: datetime | None = None) -> list[int]:
+    """Many new meetings at once (imports of thousands of rows): each checked by the rules of
+    save_meeting, then written with one multi-row insert per table instead of an ORM flush
+    per meeting (3 000 meetings: seconds, not half a minute). Returns their ids, in order."""
+    now = now or datetime.now()
+    for data in items:
+        _validate(session, data, now)
+    if not items:
+        return []
+    session.flush()
+    meetings = table(Meeting)
+    ids = list(session.execute(
+        meetings.insert().returning(meetings.c.id, sort_by_parameter_order=True),
+        [{"uid": data.uid or new_uid(), "instance_id": data.instance_id, "starts_at": data.starts_at,
+          "ends_at": data.ends_at, "place": data.place or "", "animator_id": data.animator_id, "status": data.status,
+          "title": data.title, "agenda": data.agenda, "minutes": data.minutes,
+          "diagnostic_partage": data.diagnostic_partage} for data in items],
+    ).scalars())
+    links = [{"meeting_id": i, "organisation_id": c} for i, data in zip(ids, items) for c in dict.fromkeys(data.commune_ids)]
+    attendances = [{"uid": new_uid(), "meeting_id": i, "person_id": a.person_id, "organisation_id": a.organisation_id,
+                    "status": a.status} for i, data in zip(ids, items) for a in data.attendances]
+    decisions = [{"uid": d.uid or new_uid(), "meeting_id": i, "text": d.text.strip(), "carried_by_id": d.carried_by_id,
+                  "carried_by_organisation_id": d.carried_by_organisation_id, "due_date": d.due_date,
+                  "status": d.status, "fiche_id": d.fiche_id} for i, data in zip(ids, items) for d in data.decisions]
+    alerts = [{"uid": a.uid or new_uid(), "meeting_id": i, "text": a.text.strip(),
+               "raised_on": a.raised_on or data.starts_at.date(), "fiche_id": a.fiche_id,
+               "raised_by_id": a.raised_by_id if a.raised_by_id is not None else data.animator_id,
+               "resolved_on": a.resolved_on, "resolution": a.resolution or ""}
+              for i, data in zip(ids, items) for a in data.alerts]
+    expertises = [{"uid": e.uid or new_uid(), "meeting_id": i, "subject": e.subject.strip(), "expert_id": e.expert_id,
+                   "organisation_id": e.organisation_id, "expert_label": e.expert_label.strip()}
+                  for i, data in zip(ids, items) for e in data.expertises]
+    for target, values in ((meeting_communes, links), (table(Attendance), attendances), (table(Decision), decisions),
+                           (table(Alert), alerts), (table(Expertise), expertises)):
+        if values:
+            session.execute(target.insert(), values)
+    return ids
 
 
 def _with_uid(record, uid: str | None):

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from ctgdesk.services.errors import ValidationError
 
+MIN_YEAR, MAX_YEAR = 1990, 2100  # a date outside is a typing slip (0001-01-01, 2206…)
 PENDING_WORDS = {"en cours", "encours", "a definir", "à définir", "nc"}
 _INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
@@ -97,3 +98,12 @@ def parse_date(text: str | date | datetime | None, *, what: str = "La date", fie
         except ValueError:
             continue
     raise ValidationError(f"{what} « {text} » n'est pas une date (jj/mm/aaaa).", field)
+
+
+def check_date_range(value: date | datetime | None, *, what: str = "La date", field: str | None = None) -> None:
+    """Refuse a date outside MIN_YEAR–MAX_YEAR (the years a convention may cover)."""
+    if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValidationError(
+            f"{what} ({value.day:02d}/{value.month:02d}/{value.year:04d}) est hors des années "
+            f"{MIN_YEAR}–{MAX_YEAR}.", field,
+        )

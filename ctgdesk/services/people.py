@@ -58,13 +58,27 @@ def update_person(session: Session, person_id: int, **fields) -> Person:
     return person
 
 
+def person_keys(first_name: str, last_name: str) -> tuple[str, str]:
+    """The keys a person is found by: "Prénom Nom" and "Nom Prénom" (parsing.name_key)."""
+    return name_key(f"{first_name} {last_name}"), name_key(f"{last_name} {first_name}")
+
+
+def person_index(session: Session) -> dict[str, int]:
+    """Every person's keys → her id (the first recorded wins), in one query: for imports
+    that look up thousands of names."""
+    index: dict[str, int] = {}
+    for person_id, first, last in session.execute(
+        select(Person.id, Person.first_name, Person.last_name).order_by(Person.id)
+    ):
+        for key in person_keys(first or "", last or ""):
+            index.setdefault(key, person_id)
+    return index
+
+
 def find_person(session: Session, full_name: str) -> Person | None:
     """Match "Prénom Nom" or "Nom Prénom" ignoring case, accents, hyphens and spaces."""
-    key = name_key(full_name)
-    for person in session.scalars(select(Person)):
-        if key in (name_key(f"{person.first_name} {person.last_name}"), name_key(f"{person.last_name} {person.first_name}")):
-            return person
-    return None
+    person_id = person_index(session).get(name_key(full_name))
+    return session.get(Person, person_id) if person_id is not None else None
 
 
 def _check_dates(start: date | None, end: date | None) -> None:

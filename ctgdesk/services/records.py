@@ -10,6 +10,15 @@ from ctgdesk.services.errors import ChangedMeanwhile, NotFound, ValidationError
 
 T = TypeVar("T")
 
+LONG_TEXT_MAX = 200_000
+"""Characters in a long text (minutes, notes, descriptions): a long compte rendu fits, a 20 Mo
+paste does not. A short text (String(n) in the models) is at most n characters."""
+
+
+def text_limit(column) -> int:
+    """The most characters a text column of the models may hold (its String(n), else LONG_TEXT_MAX)."""
+    return getattr(column.type, "length", None) or LONG_TEXT_MAX
+
 
 def get_or_fail(session: Session, model: type[T], record_id: int | None, what: str) -> T:
     record = session.get(model, record_id) if record_id is not None else None

@@ -13,16 +13,19 @@ Each write is done by the caller's transaction (`with db.transaction() as sessio
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ctgdesk import __version__
 from ctgdesk.services.errors import ValidationError
+from ctgdesk.services.history import history
 from ctgdesk.models import (
+    AuditEntry,
     Alert,
     Attendance,
     Coordinator,
@@ -134,6 +137,13 @@ def personal_data_inventory() -> list[PersonalDataLocation]:
             ("meeting.agenda", "meeting.minutes", "decision.text", "alert.text", "notes"),
             "Textes libres (ordres du jour, comptes rendus, décisions, alertes, notes) : ils "
             "peuvent citer des personnes et ne sont pas anonymisés automatiquement ; relisez-les.",
+        ),
+        PersonalDataLocation(
+            "audit_entry",
+            ("actor", "changes"),
+            "Historique des modifications (qui a changé quoi, avant / après) : il cite les valeurs "
+            "changées, noms compris. L'anonymisation et l'effacement d'une personne en retirent son "
+            "historique et remplacent son nom partout où il le cite.",
         ),
         PersonalDataLocation(
             "(sauvegardes)",
@@ -260,7 +270,27 @@ def export_person(session: Session, person_id: int) -> dict:
     coordinator = person.coordinator
     if coordinator is not None:
         data["chargee_de_cooperation"] = _coordinator_data(session, coordinator)
+    data["historique"] = [
+        {"date": _iso(line.at), "par": line.actor, "action": line.action, "changements": line.changes}
+        for line in history(session, "person", person.uid)
+    ]
     return data
+
+
+def _scrub_history(session: Session, person: Person, old_names: list[str], replacement: str) -> None:
+    """The audit must not keep what anonymisation or erasure took away: the person's own
+    history goes, and her former names are replaced wherever the history quotes them."""
+    session.flush()  # the change being made is audited now, then removed with the rest
+    session.execute(delete(AuditEntry).where(AuditEntry.table_name == "person", AuditEntry.record_uid == person.uid))
+    for name in {n for n in old_names if n and n.strip()}:
+        quoted = json.dumps(name, ensure_ascii=False)[1:-1]  # as it stands inside the JSON text
+        for entry in session.scalars(select(AuditEntry).where(
+                (AuditEntry.changes.contains(quoted)) | (AuditEntry.actor == name))):
+            if entry.changes:
+                entry.changes = entry.changes.replace(quoted, replacement)
+            if entry.actor == name:
+                entry.actor = replacement
+    session.flush()
 
 
 def _coordinator_data(session: Session, coordinator: Coordinator) -> dict:
@@ -347,6 +377,8 @@ def anonymise_person(session: Session, person_id: int) -> Person:
     """
     person = _get_person(session, person_id)
     name = anonymised_name(person.id)
+    old_names = [person.full_name, person.last_name, person.email or "", person.phone or ""]
+    old_names += [e.expert_label for e in session.scalars(select(Expertise).where(Expertise.expert_id == person_id))]
     person.first_name = ""
     person.last_name = name
     person.email = None
@@ -356,7 +388,7 @@ def anonymise_person(session: Session, person_id: int) -> Person:
     for expertise in session.scalars(select(Expertise).where(Expertise.expert_id == person_id)):
         if expertise.expert_label:
             expertise.expert_label = name
-    session.flush()
+    _scrub_history(session, person, old_names, name)
     return person
 
 
@@ -371,8 +403,9 @@ def erase_person(session: Session, person_id: int) -> None:
             f"la personne figure dans des enregistrements ({detail}). Anonymisez-la plutôt : "
             "les comptes des années passées resteront justes."
         )
+    old_names = [person.full_name, person.last_name, person.email or "", person.phone or ""]
     session.delete(person)
-    session.flush()
+    _scrub_history(session, person, old_names, anonymised_name(person.id))
 
 
 # ---------------------------------------------------------------- retention

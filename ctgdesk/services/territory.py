@@ -529,10 +529,16 @@ def list_organisations(session: Session, kinds: set[OrganisationKind] | None = N
     return [OrganisationRow(*row) for row in session.execute(query).all()]
 
 
+def organisation_index(session: Session) -> dict[str, tuple[int, str]]:
+    """Every organisation's name key (parsing.name_key) → (id, name), the first recorded
+    winning, in one query: for imports that look up thousands of names."""
+    index: dict[str, tuple[int, str]] = {}
+    for organisation_id, name in session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.id)):
+        index.setdefault(name_key(name), (organisation_id, name))
+    return index
+
+
 def find_organisation(session: Session, name: str) -> Organisation | None:
     """Match by name ignoring case, accents, hyphens and spaces."""
-    key = name_key(name)
-    for organisation in session.scalars(select(Organisation)):
-        if name_key(organisation.name) == key:
-            return organisation
-    return None
+    found = organisation_index(session).get(name_key(name))
+    return session.get(Organisation, found[0]) if found is not None else None

@@ -78,7 +78,7 @@ def test_write_csv(out):
 
 
 @pytest.mark.parametrize(("value", "expected"), [
-    ("+33 6 12 34 56 78", "+33 6 12 34 56 78"), ("- point 1", "- point 1"), ("-A1", "'-A1"), ("+A1", "'+A1"),
+    ("+33 6 12 34 56 78", "'+33 6 12 34 56 78"), ("- point 1", "'- point 1"), ("-A1", "'-A1"), ("+A1", "'+A1"),
     ("=1+1", "'=1+1"), ("", ""), ("Houdain", "Houdain"),
 ])
 def test_defuse(value, expected):
@@ -108,6 +108,8 @@ def test_every_csv_table(session, today, out, name):
         assert rows[1][:5] == ["Bruay-la-Buissière", "0,50", "1", "0,80", "1"]
     if name == "meetings":
         assert ["12/03/2026", "14:00", "COPIL CTG", "COPIL", "Lancement CTG 2", "Tenue"] == rows[2][:6]
+        assert rows[0][-1] == "Identifiant"  # what `ctgdesk export meeting ID` takes
+        assert rows[2][-1] == str(next(m.id for m in bilan.meetings if m.title == "Lancement CTG 2"))
 
 
 def test_unknown_csv_table(session, today):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, select
 
-from ctgdesk.models import Meeting, MeetingStatus, RefIndicator
+from ctgdesk.models import Decision, DecisionStatus, Meeting, MeetingStatus, RefIndicator
 from ctgdesk.services import meetings
 from ctgdesk.services.bilan import Scope, compute_bilan, save_indicator_entry
 from ctgdesk.services.errors import ValidationError
@@ -196,8 +196,9 @@ def test_bilan_carries_its_context(session, territory, today):
     bilan = compute_bilan(session, 2026, today=today, produced_at=datetime(2026, 12, 15, 10, 30))
     assert bilan.convention.name == "CTG Artois Sud 2026-2030"
     assert [s.name for s in bilan.convention.signatories][:2] == ["Caf du Pas-de-Calais", "Communauté d'Artois Sud"]
-    assert bilan.source == ("Source : données saisies dans ctgdesk par Mehdi Benali, Claire Lefèvre, "
-                            "base ctgdesk-test.sqlite, extraction du 15/12/2026 à 10:30")
+    assert bilan.source == "Source : ctgdesk, CTG Artois Sud 2026-2030 (Communauté d'Artois Sud), données au 15/12/2026"
+    assert bilan.authors == ["Mehdi Benali", "Claire Lefèvre"]
+    assert bilan.convention.caf == "Caf du Pas-de-Calais"
     assert [(c.name, str(c.etp)) for c in bilan.coordinators] == [("Mehdi Benali", "0.800"),
                                                                   ("Claire Lefèvre", "0.400")]
     assert (bilan.etp.year_before, bilan.etp.year_after) == (2025, 2026)
@@ -208,6 +209,8 @@ def test_bilan_carries_its_context(session, territory, today):
     assert len(bilan.meetings) == 10  # held, planned and cancelled
     assert bilan.previous_copil == date(2026, 10, 15)
     assert [d.text for d in bilan.decisions_since_copil] == ["Ouvrir un second café des parents"]
+    # taken before that COPIL, still "en cours", due 30/06/2026: overdue on 15/12/2026
+    assert [d.text for d in bilan.overdue_before_copil] == ["Lancer l'étude micro-crèche"]
     assert [a.text for a in bilan.open_alerts] == ["Permanences toujours sans local"]
     assert [a.text for a in bilan.alerts] == ["Permanences toujours sans local"]
     late = {f.number: f.late for f in bilan.fiches}
@@ -244,3 +247,28 @@ def test_meeting_lines_default_to_every_year(session):
     lines = meeting_lines(session)
     assert len(lines) == len(session.scalars(select(Meeting)).all()) == 11
     assert lines[0].starts_at.year == 2025
+
+
+def test_overdue_decisions_before_the_last_copil(session, territory, today):
+    def overdue(scope=None) -> list[str]:
+        return [d.text for d in compute_bilan(session, 2026, scope=scope, today=today).overdue_before_copil]
+
+    # taken at the COPIL of 12/03/2026 (Bruay, Houdain, Divion), animated by Claire, still "en cours"
+    assert overdue() == ["Lancer l'étude micro-crèche"]
+    assert overdue(Scope.commune(territory["bruay"])) == ["Lancer l'étude micro-crèche"]
+    # Houdain's last COPIL is that of 12/03/2026: the decision is one "since the last COPIL" there
+    houdain = compute_bilan(session, 2026, scope=Scope.commune(territory["houdain"]), today=today)
+    assert houdain.previous_copil == date(2026, 3, 12) and houdain.overdue_before_copil == []
+    assert "Lancer l'étude micro-crèche" in [d.text for d in houdain.decisions_since_copil]
+    assert overdue(Scope.commune(territory["marles"])) == []
+    assert overdue(Scope.coordinator(territory["mehdi"])) == []
+    decision = session.scalars(select(Decision).where(Decision.text == "Lancer l'étude micro-crèche")).one()
+    decision.due_date = today  # due today: not overdue yet
+    session.flush()
+    assert overdue() == []
+    decision.due_date = today - timedelta(days=1)
+    session.flush()
+    assert overdue() == ["Lancer l'étude micro-crèche"]
+    decision.status = DecisionStatus.DROPPED
+    session.flush()
+    assert overdue() == []

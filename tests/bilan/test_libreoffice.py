@@ -34,7 +34,7 @@ def test_libreoffice_reads_every_sheet(session, today, tmp_path):
     assert completed.returncode == 0, completed.stderr
     files = sorted(p.name for p in out.iterdir())
     assert files == sorted(f"bilan-{name}.csv" for name in
-                           ("Synthèse", "Indicateurs", "Réunions", "Décisions et alertes", "Plan d'action", "ETP"))
+                           ("Présentation", "Synthèse", "Indicateurs", "Réunions", "Décisions et alertes", "Plan d'action", "ETP"))
 
     def read(name):
         with open(out / f"bilan-{name}.csv", encoding="utf-8", newline="") as handle:
@@ -47,9 +47,10 @@ def test_libreoffice_reads_every_sheet(session, today, tmp_path):
     meetings = read("Réunions")
     assert len(meetings) == 11
     copil = next(row for row in meetings if row[4] == "Lancement CTG 2")
-    assert copil[0] == "12/03/2026" and copil[3] == "COPIL"
+    assert copil[0] == "12/03/2026" and copil[1] == "14:00" and copil[3] == "COPIL"  # a time shown as hh:mm
     etp = read("ETP")
     assert etp[1][:4] == ["Bruay-la-Buissière", "0.50", "1", "0.80"] or etp[1][:4] == [
         "Bruay-la-Buissière", "0,50", "1", "0,80"]
-    assert etp[5][0] == "Total"
+    assert etp[5][0] == "Total (somme des structures)"
     assert read("Synthèse")[0][0] == "Bilan 2026 de la Convention Territoriale Globale"
+    assert read("Présentation")[1][0] == "Classeur pour la Caf du Pas-de-Calais"

@@ -64,8 +64,7 @@ def test_report_content(bilan, out):
         "Réunions tenues par instance (2026)",
         "Fiches actions par statut (4 fiches, dont 1 en retard)",
         "Association Parents & Cœur",
-        "Source : données saisies dans ctgdesk par Mehdi Benali, Claire Lefèvre, base ctgdesk-test.sqlite, "
-        "extraction du 15/12/2026 à 10:30",
+        "Source : ctgdesk, CTG Artois Sud 2026-2030 (Communauté d'Artois Sud), données au 15/12/2026",
         "Produit le 15/12/2026 à 10:30 avec ctgdesk",
         "↗ hausse", "↘ baisse", "→ stable",
     ]:
@@ -90,7 +89,8 @@ def test_indicator_numbers_in_the_report(bilan, out):
     section = text.split("6. Indicateurs du référentiel national")[-1]
     assert re.search(r"1\.1-S1 Nombre de réunions de l'instance de pilotage .*? Suivi 2 COPIL CTG du 12/03/2026", section)
     assert re.search(r"3\.1-E1 .*? Évaluation 7 Association : 1", section)
-    assert re.search(r"3\.2-E1 .*? Évaluation à saisir", section)
+    assert re.search(r"3\.2-E1 .*? Évaluation — ", section)  # not entered: a light mark, explained below
+    assert "— : indicateur d'appréciation que les chargé·e·s de coopération n'ont pas encore renseigné" in section
 
 
 def test_fonts_are_embedded_dejavu_only(bilan, out):

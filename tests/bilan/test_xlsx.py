@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 
 import openpyxl
@@ -45,7 +45,7 @@ def rows(sheet):
 def test_sheets_and_properties(bilan, out):
     path = write_bilan_xlsx(bilan, out / "bilan.xlsx")
     workbook = load(path)
-    assert workbook.sheetnames == ["Synthèse", "Indicateurs", "Réunions", "Décisions et alertes", "Plan d'action",
+    assert workbook.sheetnames == ["Présentation", "Synthèse", "Indicateurs", "Réunions", "Décisions et alertes", "Plan d'action",
                                    "ETP"]
     assert workbook.properties.title == "Bilan 2026 de la Convention Territoriale Globale"
     assert workbook.properties.creator == "ctgdesk"
@@ -61,13 +61,14 @@ def test_summary_sheet(bilan, tmp_path):
     facts = {r[0]: r[1] for r in values if r[0] and r[1] is not None}
     assert facts["Période"] == "2026"
     assert facts["Convention"] == "CTG Artois Sud 2026-2030 (2026–2030), signée le 02/03/2026"
-    assert facts["Source"] == ("Source : données saisies dans ctgdesk par Mehdi Benali, Claire Lefèvre, "
-                               "base ctgdesk-test.sqlite, extraction du 15/12/2026 à 10:30")
+    assert facts["Source"] == ("Source : ctgdesk, CTG Artois Sud 2026-2030 (Communauté d'Artois Sud), "
+                               "données au 15/12/2026")
     assert facts["Produit le"] == PRODUCED
-    assert facts["Réunions tenues"] == 8
-    assert facts["ETP de coordination 2026"] == pytest.approx(1.2)
-    assert facts["Claire Lefèvre"] == pytest.approx(0.4)
-    etp_cell = next(c for row in sheet.iter_rows() for c in row if c.value == pytest.approx(1.2) and c.column == 2)
+    figures = {r[0]: r[2] for r in values if r[0] and r[2] is not None}  # label across A:B, value in C
+    assert figures["Réunions tenues"] == 8
+    assert figures["ETP de coordination 2026"] == pytest.approx(1.2)
+    assert figures["Claire Lefèvre"] == pytest.approx(0.4)
+    etp_cell = next(c for row in sheet.iter_rows() for c in row if c.value == pytest.approx(1.2) and c.column == 3)
     assert etp_cell.number_format == "0.00"
 
 
@@ -93,7 +94,7 @@ def test_indicator_sheet(bilan, tmp_path):
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
     assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
     assert sheet["A1"].font.bold and sheet["A1"].fill.start_color.rgb.endswith("1F4E79")
-    assert sheet.column_dimensions["D"].width == 50
+    assert sheet.column_dimensions["D"].width == 40
     # a tall row: its height fits the wrapped texts, its plain cells are top-aligned (the default
     # format, which Excel uses, and the row format, which LibreOffice uses)
     assert sheet.row_dimensions[3].height >= 45
@@ -111,7 +112,7 @@ def test_meeting_sheet(bilan, tmp_path):
                          "Animée par", "Participants présents", "Décisions", "Alertes")
     assert len(values) == 1 + len(bilan.meetings) == 11
     copil = next(r for r in values if r[4] == "Lancement CTG 2")
-    assert copil == (datetime(2026, 3, 12), "14:00", "COPIL CTG", "COPIL", "Lancement CTG 2", "Tenue",
+    assert copil == (datetime(2026, 3, 12), time(14, 0), "COPIL CTG", "COPIL", "Lancement CTG 2", "Tenue",
                      "Bruay-la-Buissière, Divion, Houdain", "Mairie", "Claire Lefèvre", 3, 2, 0)
     assert sheet["A2"].number_format == "dd/mm/yyyy"
     formulas = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
@@ -143,7 +144,7 @@ def test_decisions_alerts_plan_and_etp_sheets(bilan, tmp_path):
     assert etp[1] == ("Bruay-la-Buissière", 0.5, 1, 0.8, 1, "↗ hausse", "Mehdi Benali")
     assert etp[2][5] == "↘ baisse" and etp[3][5] == "→ stable"
     assert etp[4] == ("Marles-les-Mines", None, None, "En cours", None, "? à préciser", None)
-    assert etp[5][:6] == ("Total", 1.0, 3, 1.2, 3, "↗ hausse")
+    assert etp[5][:6] == ("Total (somme des structures)", 1.0, 3, 1.2, 3, "↗ hausse")
     assert etp_sheet["B2"].number_format == "0.00"
     assert etp_sheet.tables["ETP"].ref == "A1:G5"  # the totals row is below the table
 

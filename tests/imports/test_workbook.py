@@ -28,7 +28,21 @@ from ctgdesk.services.referential import ensure_referential
 from tests.imports.helpers import dump
 
 EXPORTED_AT = datetime(2026, 11, 23, 10, 0)
-LOGO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 3
+
+
+def _png() -> bytes:
+    """A real PNG (imports check a logo as the form does), with every byte value in it."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.frombytes("RGB", (16, 16), bytes(range(256)) * 3)
+    buffer = BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+LOGO = _png()
 
 
 def cells(path) -> dict[str, list[tuple]]:

@@ -52,6 +52,17 @@ from ctgdesk.models import (
 )
 
 
+
+def small_png(width: int = 4, height: int = 2) -> bytes:
+    """A real PNG: a logo must be one the form accepts (« Vérifier la base » checks them)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (width, height), (0, 90, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
 @dataclass(frozen=True)
 class Ids:
     """Ids of the records tests look at."""
@@ -83,7 +94,7 @@ def populate(session: Session) -> Ids:
         name="CTG du Val Vert 2023-2027", territory="Val Vert", first_year=2023, last_year=2027,
         signed_on=date(2023, 3, 14), perimeter=[commune, epci],
     )
-    convention.signatories.append(Signatory(organisation=caf, representative="Mme la Directrice", position=1, logo=b"\x89PNG", logo_filename="caf.png"))
+    convention.signatories.append(Signatory(organisation=caf, representative="Mme la Directrice", position=1, logo=small_png(), logo_filename="caf.png"))
     session.add_all([epci, commune, caf, convention])
 
     partner = Person(first_name="Claire", last_name="Fontaine", organisation=commune, role="Directrice du centre social",

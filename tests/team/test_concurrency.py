@@ -19,6 +19,7 @@ import random
 import time
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -110,7 +111,7 @@ def test_twenty_coordinators_at_once_lose_no_update(pg_url, tmp_path):
     for process in processes:
         process.join(seconds + 300)
         assert process.exitcode == 0
-    logs = [json.load(open(out)) for out in outs]
+    logs = [json.loads(Path(out).read_text()) for out in outs]
 
     errors = [e for log in logs for e in log["errors"]]
     assert errors == []

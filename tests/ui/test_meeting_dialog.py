@@ -110,10 +110,10 @@ def test_lines_are_added_and_removed(ctx, terr, qtbot):
     for text in ("Une", "Deux", "Trois"):
         dialog.decisions.add_line({})
         dialog.decisions.lines()[-1].widgets["text"].setText(text)
-    dialog.decisions.lines()[1].widgets["text"].setFocus()  # working in a line selects it
     dialog.show()
-    dialog.decisions.lines()[1].widgets["text"].setFocus()
-    qtbot.waitUntil(lambda: dialog.decisions.table.currentRow() == 1)
+    dialog.tabs.setCurrentIndex(3)
+    qtbot.mouseClick(dialog.decisions.lines()[1].widgets["text"], Qt.MouseButton.LeftButton)  # working in a line
+    qtbot.waitUntil(lambda: dialog.decisions.current_index() == 1)  # makes it the current one
     qtbot.mouseClick(dialog.decisions.remove_button, Qt.MouseButton.LeftButton)
     assert [d.text for d in dialog.collect().decisions] == ["Une", "Trois"]
     assert dialog.tabs.tabText(3) == "Décisions (2)"

@@ -6,6 +6,7 @@ via territory.find_organisation and people.find_person: one place for that rule.
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from sqlalchemy.orm import Session
@@ -14,7 +15,10 @@ from ctgdesk.exchange.readers import Location
 from ctgdesk.models import Coordinator, Organisation, OrganisationKind, Person
 from ctgdesk.services import people, territory
 from ctgdesk.services.imports.report import ImportReport
+from ctgdesk.services.imports.rows import RowError
 from ctgdesk.services.parsing import fold, name_key
+
+NEAR_MATCH = 0.85  # difflib ratio of two name keys above which a new name is taken for a typo
 
 # The beginning of a name says the kind of structure; anything else is taken for a commune.
 KIND_PREFIXES: tuple[tuple[str, OrganisationKind], ...] = (
@@ -92,7 +96,11 @@ def split_person_name(full_name: str, *, last_name_first: bool = False) -> tuple
 
 
 class Resolver:
-    """Finds or creates organisations and coordinators once per import, and reports each once."""
+    """Finds or creates organisations and coordinators once per import, and reports each once.
+
+    Names are looked up in indexes read once per import (people.person_index,
+    territory.organisation_index: the same keys as find_person / find_organisation), kept up
+    to date with what the import creates: a file of thousands of rows asks the base once."""
 
     def __init__(self, session: Session, report: ImportReport):
         self.session = session
@@ -100,25 +108,78 @@ class Resolver:
         self._organisations: dict[str, Organisation] = {}
         self._coordinators: dict[str, Coordinator] = {}
         self._people: dict[str, Person] = {}
+        self._person_index: dict[str, int] | None = None
+        self._organisation_index: dict[str, tuple[int, str]] | None = None
 
-    def snapshot(self) -> tuple[dict, dict, dict]:
-        return dict(self._organisations), dict(self._coordinators), dict(self._people)
+    def snapshot(self) -> tuple:
+        return (dict(self._organisations), dict(self._coordinators), dict(self._people),
+                None if self._person_index is None else dict(self._person_index),
+                None if self._organisation_index is None else dict(self._organisation_index))
 
-    def restore(self, snapshot: tuple[dict, dict, dict]) -> None:
+    def restore(self, snapshot: tuple) -> None:
         """Forget what a rolled-back row created."""
-        self._organisations, self._coordinators, self._people = (dict(s) for s in snapshot)
+        organisations, coordinators, found_people, person_index, organisation_index = snapshot
+        self._organisations, self._coordinators, self._people = dict(organisations), dict(coordinators), dict(found_people)
+        self._person_index = None if person_index is None else dict(person_index)
+        self._organisation_index = None if organisation_index is None else dict(organisation_index)
+
+    # -- lookups ---------------------------------------------------------------------
+
+    def find_person_id(self, full_name: str) -> int | None:
+        if self._person_index is None:
+            self._person_index = people.person_index(self.session)
+        return self._person_index.get(name_key(full_name))
+
+    def find_person(self, full_name: str) -> Person | None:
+        person_id = self.find_person_id(full_name)
+        return self.session.get(Person, person_id) if person_id is not None else None
+
+    def find_organisation_id(self, name: str) -> int | None:
+        found = self._organisation_keys().get(name_key(name))
+        return found[0] if found is not None else None
+
+    def find_organisation(self, name: str) -> Organisation | None:
+        organisation_id = self.find_organisation_id(name)
+        return self.session.get(Organisation, organisation_id) if organisation_id is not None else None
+
+    def _organisation_keys(self) -> dict[str, tuple[int, str]]:
+        if self._organisation_index is None:
+            self._organisation_index = territory.organisation_index(self.session)
+        return self._organisation_index
+
+    def near_organisation(self, name: str) -> str | None:
+        """The name of an organisation of the base whose name is nearly `name` (« Carvinn » → « Carvin »)."""
+        keys = self._organisation_keys()
+        close = difflib.get_close_matches(name_key(name), list(keys), n=1, cutoff=NEAR_MATCH)
+        return keys[close[0]][1] if close else None
+
+    def _created_person(self, person: Person) -> None:
+        if self._person_index is not None:
+            for key in people.person_keys(person.first_name or "", person.last_name or ""):
+                self._person_index.setdefault(key, person.id)
+
+    # -- find or create ----------------------------------------------------------------
 
     def organisation(self, name: str, location: Location | None, *, kind: OrganisationKind | None = None) -> Organisation:
         key = name_key(name)
         if key in self._organisations:
             return self._organisations[key]
-        found = territory.find_organisation(self.session, name)
+        found = self.find_organisation(name)
         if found is not None:
             self.report.add_matched(found.kind.label, found.name, location)
         else:
+            near = self.near_organisation(name)
+            if near is not None:
+                raise RowError(
+                    location,
+                    f"« {name} » n'est pas dans la base, mais ressemble à « {near} » : corrigez le nom dans le "
+                    f"fichier. Si « {name} » est bien une autre commune ou structure, créez-la d'abord "
+                    "(page Territoire) puis relancez l'import."
+                )
             kind = kind or guess_kind(name)
             found = territory.create_organisation(self.session, name=clean_name(name), kind=kind)
             self.report.add_created(kind.label, found.name, location)
+            self._organisation_keys().setdefault(name_key(found.name), (found.id, found.name))
         self._organisations[key] = found
         return found
 
@@ -126,12 +187,13 @@ class Resolver:
         key = name_key(full_name)
         if key in self._people:
             return self._people[key]
-        found = people.find_person(self.session, full_name)
+        found = self.find_person(full_name)
         if found is not None:
             self.report.add_matched("Personne", found.full_name, location)
         else:
             first, last = split_person_name(full_name, last_name_first=last_name_first)
             found = people.create_person(self.session, last_name=last, first_name=first)
+            self._created_person(found)
             self.report.add_created("Personne", found.full_name, location)
         self._people[key] = found
         return found
@@ -140,7 +202,7 @@ class Resolver:
         key = name_key(full_name)
         if key in self._coordinators:
             return self._coordinators[key]
-        person = people.find_person(self.session, full_name)
+        person = self.find_person(full_name)
         if person is not None and person.coordinator is not None:
             coordinator = person.coordinator
             self.report.add_matched("Chargé·e de coopération", person.full_name, location)
@@ -151,6 +213,7 @@ class Resolver:
         else:
             first, last = split_person_name(full_name, last_name_first=last_name_first)
             person = people.create_person(self.session, last_name=last, first_name=first)
+            self._created_person(person)
             coordinator = people.create_coordinator(self.session, person.id)
             self.report.add_created("Chargé·e de coopération", person.full_name, location)
         self._coordinators[key] = coordinator

@@ -5,7 +5,8 @@
 The instance is found by its name, or by its kind (« COPIL », « Groupe thématique »…) when
 one instance of that kind exists (created when none does). Participants are people (or
 structures) found by name, created when unknown; decisions are split on line breaks or
-« ; ». Every meeting goes through services.meetings.save_meeting. A meeting already
+« ; ». Every meeting is checked by services.meetings.check_meeting (the rules of
+save_meeting) row by row, then all are written by services.meetings.create_meetings. A meeting already
 recorded (same instance, same date and time) is left alone, so a file can be imported again.
 """
 
@@ -21,7 +22,6 @@ from sqlalchemy.orm import Session
 from ctgdesk.exchange.readers import Cell, ColumnSpec, Row, Table, read_table
 from ctgdesk.models import AttendanceStatus, Instance, InstanceKind, Meeting, MeetingStatus
 from ctgdesk.services import meetings as meeting_service
-from ctgdesk.services import people, territory
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.imports.matching import Resolver, split_names
 from ctgdesk.services.imports.report import ImportReport
@@ -95,13 +95,17 @@ class InstanceFinder:
     def __init__(self, session: Session, report: ImportReport):
         self.session = session
         self.report = report
+        self._instances: list[tuple[str, Instance]] | None = None  # (name key, instance)
 
     def find(self, cell: Cell) -> Instance:
         text = cell.text
         if not text:
             raise RowError(cell.location, "L'instance manque (COPIL, COTECH, nom du groupe…).")
-        instances = list(self.session.scalars(select(Instance).order_by(Instance.name)))
-        by_name = [i for i in instances if name_key(i.name) == name_key(text)]
+        if self._instances is None:
+            self._instances = [(name_key(i.name), i) for i in self.session.scalars(select(Instance).order_by(Instance.name))]
+        instances = [i for _, i in self._instances]
+        key = name_key(text)
+        by_name = [i for k, i in self._instances if k == key]
         if by_name:
             return by_name[0]
         kind = self.kind(text)
@@ -116,6 +120,7 @@ class InstanceFinder:
             raise RowError(cell.location, f"Plusieurs instances « {kind.label} » : écrivez laquelle ({names}).")
         theme = text if kind is InstanceKind.GROUPE_THEMATIQUE else ""
         instance = meeting_service.create_instance(self.session, name=text, kind=kind, theme=theme)
+        self._instances = None  # read again: a rolled-back row may have created it
         self.report.add_created("Instance", instance.name, cell.location, kind.label)
         return instance
 
@@ -146,11 +151,11 @@ def _attendances(session: Session, resolver: Resolver, cell: Cell | None, status
     if cell is None or cell.is_empty:
         return result
     for name in split_names(cell.text):
-        person = people.find_person(session, name)
-        organisation = None if person is not None else territory.find_organisation(session, name)
-        if person is None and organisation is None:
-            person = resolver.person(name, cell.location)
-        key = (person.id if person else None, organisation.id if organisation else None)
+        person_id = resolver.find_person_id(name)
+        organisation_id = None if person_id is not None else resolver.find_organisation_id(name)
+        if person_id is None and organisation_id is None:
+            person_id = resolver.person(name, cell.location).id
+        key = (person_id, organisation_id)
         if key in seen:
             continue
         seen.add(key)
@@ -172,15 +177,16 @@ def import_meetings(
     resolver = Resolver(session, report)
     instances = InstanceFinder(session, report)
     default_animator = resolver.coordinator(coordinator, table.location) if coordinator else None
+    recorded = set(session.execute(select(Meeting.instance_id, Meeting.starts_at)).tuples())
+    checked: list[meeting_service.MeetingInput] = []  # written together once every row is read
     for row in table.rows:
         if row.is_blank():
             continue
         with row_savepoint(session, report, row.location, resolver):
             starts_at, timed = parse_start(row)
             instance = instances.find(row.cell("instance"))
-            existing = session.scalar(select(Meeting).where(Meeting.instance_id == instance.id, Meeting.starts_at == starts_at))
             label = f"{instance.name}, {starts_at:%d/%m/%Y}"
-            if existing is not None:
+            if (instance.id, starts_at) in recorded:
                 report.add_matched("Réunion", label, row.location, "déjà enregistrée")
                 continue
             animator_cell = row.cell("animator")
@@ -204,16 +210,20 @@ def import_meetings(
                 commune_ids=[c.id for c in communes], attendances=attendances, decisions=_decisions(row.cell("decisions")),
             )
             try:
-                meeting_service.save_meeting(session, data, now=now)
+                meeting_service.check_meeting(session, data, now=now)
             except ValidationError as error:
                 field_column = {"starts_at": "date", "ends_at": "date", "status": "status", "place": "place",
                                 "attendances": "participants", "decisions": "decisions"}.get(error.field or "", "date")
                 target = row.cell(field_column) or row.cell("date")
                 raise RowError(target.location, error.message) from None
+            recorded.add((instance.id, starts_at))
+            checked.append(data)
             detail = f"{len(attendances)} participant(s), {len(data.decisions)} décision(s)"
             if not timed:
                 detail += f" ; heure non précisée : {DEFAULT_TIME:%H} h"
             report.add_created("Réunion", label, row.location, detail)
+    if not report.errors:
+        meeting_service.create_meetings(session, checked, now=now)
 
 
 def import_meetings_file(

@@ -350,6 +350,8 @@ class Merger:
                 raise RowError(row.location, f"La ligne ne respecte pas une règle de la base ({error.orig}).") from None
             local_id = result.inserted_primary_key[0]
             self.ids[table.name][uid] = local_id
+            if row.location is not None:
+                self.report.record_locations[(table.name, local_id)] = row.location
             self.claimed[table.name].add(local_id)
             if table.name in AGGREGATES:
                 self.owners[table.name][uid] = ("insert", local_id, values, row)
@@ -390,6 +392,8 @@ class Merger:
                 self.session.execute(table.update().where(table.c.id == local_id).values(**changes))
             except IntegrityError as error:
                 raise RowError(row.location, f"La mise à jour ne respecte pas une règle de la base ({error.orig}).") from None
+            if row.location is not None:
+                self.report.record_locations[(table.name, local_id)] = row.location
             self.report.add_updated(title, label, row.location, "modifié dans le paquet : " + ", ".join(changed) if changed else "")
         elif decision == "keep":
             self.report.add_matched(title, label, row.location, "modifié seulement dans le territoire : conservé")
@@ -469,7 +473,9 @@ class Merger:
             column = AGGREGATES[owner][child]
             for values, row in rows:
                 try:
-                    self.session.execute(table.insert().values(**{**values, column: local_id}))
+                    result = self.session.execute(table.insert().values(**{**values, column: local_id}))
+                    if row.location is not None and "id" in table.c:
+                        self.report.record_locations[(child, result.inserted_primary_key[0])] = row.location
                 except IntegrityError as error:
                     raise RowError(row.location, f"La ligne ne respecte pas une règle de la base ({error.orig}).") from None
 

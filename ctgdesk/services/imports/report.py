@@ -71,6 +71,8 @@ class ImportReport:
     conflicts: list[ReportEntry] = field(default_factory=list)
     errors: list[ReportEntry] = field(default_factory=list)
     more_errors: int = 0
+    # (table, database id) → where the row was read: to say where a broken rule came from
+    record_locations: dict[tuple[str, int], Location] = field(default_factory=dict, repr=False)
 
     # --- recording -----------------------------------------------------------------
 

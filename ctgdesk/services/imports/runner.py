@@ -47,11 +47,28 @@ def importer(kind: str) -> Callable[..., None]:
     return getattr(importlib.import_module(module), name)
 
 
+def _broken_rules(session: Session) -> list:
+    from ctgdesk.db.health import Severity
+    from ctgdesk.services.consistency import consistency_findings
+
+    return [f for f in consistency_findings(session) if f.severity is Severity.ERROR]
+
+
 def run_in_session(session: Session, kind: str, path: Path, report: ImportReport, **options) -> None:
-    """Fill the report by running the importer in the session's current transaction."""
+    """Fill the report by running the importer in the session's current transaction.
+
+    Whatever path the rows took (the services for the files, plain inserts for workbooks and
+    packages), the base must then keep every rule « Vérifier la base » checks
+    (services.consistency): a rule the import breaks is an error, where the row came from."""
     try:
+        before = {(f.table, f.record_id, f.message) for f in _broken_rules(session)}
         importer(kind)(session, path, report, **options)
         session.flush()
+        if not report.errors:
+            for finding in _broken_rules(session):
+                if (finding.table, finding.record_id, finding.message) not in before:
+                    where = report.record_locations.get((finding.table, finding.record_id)) or Location(path.name)
+                    report.add_error(where, finding.message)
     except ImportFileError as error:
         report.add_error(error.location or Location(path.name), error.message)
     except ValidationError as error:

@@ -51,6 +51,8 @@ def readme_rows(dataset: Dataset, exported_at: datetime) -> list[list[str]]:
         ["Toutes les valeurs sont écrites en texte : décimaux avec un point (0.400), dates AAAA-MM-JJ, oui/non."],
         ["Une cellule vide signifie « pas de valeur » ; « base64: » suivi de caractères code un texte particulier"],
         ["(vide, retours chariot, caractères de contrôle) ou un fichier (logos)."],
+        ["Une cellule Excel tient 32 767 caractères : une valeur plus longue (long texte, logo) continue dans les"],
+        ["colonnes « colonne (suite 2) », « (suite 3) »… ajoutées à droite de la feuille ; rien n'est coupé."],
         ["Le référentiel national n'y figure pas : il est fourni avec ctgdesk."],
         [],
         ["Feuille", "Lignes", "Contenu"],
@@ -205,7 +207,11 @@ def _insert_rows(session: Session, table, prepared: Prepared, ids: dict[str, int
     try:
         result = session.execute(statement, [values for values, _, _ in prepared])
         if with_uid:
-            ids.update({uid: record_id for record_id, uid in result.all()})
+            found = {uid: record_id for record_id, uid in result.all()}
+            ids.update(found)
+            for values, row, _ in prepared:
+                if row.location is not None:
+                    report.record_locations[(table.name, found[values["uid"]])] = row.location
         nested.commit()
         return
     except IntegrityError:
@@ -218,6 +224,8 @@ def _insert_rows(session: Session, table, prepared: Prepared, ids: dict[str, int
                 raise RowError(row.location, f"La ligne ne respecte pas une règle de la base ({_reason(error)}).") from None
             if with_uid:
                 ids[values["uid"]] = result.inserted_primary_key[0]
+                if row.location is not None:
+                    report.record_locations[(table.name, ids[values["uid"]])] = row.location
 
 
 def _cell(row: RowData, column: str) -> Location | None:

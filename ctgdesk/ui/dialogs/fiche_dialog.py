@@ -36,11 +36,10 @@ from ctgdesk.ui.dialogs.meeting_form_widgets import (
     ChoiceCombo,
     DateEdit,
     FieldErrors,
-    Line,
-    LinesTable,
     OptionalDateEdit,
     error_label,
 )
+from ctgdesk.ui.widgets.lines_table import Line, LinesTable
 from ctgdesk.ui.widgets import style
 from ctgdesk.ui.widgets.screen_fit import resize_to_screen, scrolling_tabs
 
@@ -227,12 +226,12 @@ class FicheDialog(QDialog):
         section.setObjectName("sectionTitle")
         box.addWidget(section)
         box.addWidget(self.steps, 2)
-        box.addWidget(self.errors.add("steps", error_label(), self.steps.table, TAB_MEANS))
+        box.addWidget(self.errors.add("steps", error_label(), self.steps.focus_first, TAB_MEANS))
         section = QLabel("Financements")
         section.setObjectName("sectionTitle")
         box.addWidget(section)
         box.addWidget(self.fundings, 1)
-        box.addWidget(self.errors.add("fundings", error_label(), self.fundings.table, TAB_MEANS))
+        box.addWidget(self.errors.add("fundings", error_label(), self.fundings.focus_first, TAB_MEANS))
         self.tabs.addTab(page, "Calendrier et moyens")
 
         # Indicateurs
@@ -249,7 +248,7 @@ class FicheDialog(QDialog):
         hint.setWordWrap(True)
         box.addWidget(hint)
         box.addWidget(self.indicators, 1)
-        box.addWidget(self.errors.add("indicators", error_label(), self.indicators.table, TAB_INDICATORS))
+        box.addWidget(self.errors.add("indicators", error_label(), self.indicators.focus_first, TAB_INDICATORS))
         self.tabs.addTab(page, "Indicateurs")
 
         # Suivi
@@ -263,7 +262,7 @@ class FicheDialog(QDialog):
         box = QVBoxLayout(page)
         box.addWidget(self.progress_label)
         box.addWidget(self.follow_ups, 1)
-        box.addWidget(self.errors.add("follow_ups", error_label(), self.follow_ups.table, TAB_FOLLOW_UP))
+        box.addWidget(self.errors.add("follow_ups", error_label(), self.follow_ups.focus_first, TAB_FOLLOW_UP))
         self.tabs.addTab(page, "Suivi")
         scrolling_tabs(self.tabs)  # a small screen scrolls a long tab; the buttons stay visible
 

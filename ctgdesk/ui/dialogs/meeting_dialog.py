@@ -42,12 +42,11 @@ from ctgdesk.ui.dialogs.meeting_form_widgets import (
     ChoiceCombo,
     DateEdit,
     FieldErrors,
-    Line,
-    LinesTable,
     OptionalDateEdit,
     TimeEdit,
     error_label,
 )
+from ctgdesk.ui.widgets.lines_table import Line, LinesTable
 from ctgdesk.ui.widgets.screen_fit import resize_to_screen
 
 TAB_MEETING, TAB_ATTENDANCE, TAB_TEXTS, TAB_DECISIONS, TAB_ALERTS, TAB_EXPERTISE = range(6)
@@ -83,6 +82,9 @@ class AttendancePanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab leaves the table (the arrows move in it): with Tab going cell to cell, it wrapped
+        # from the last status back to the first line and a keyboard could never get out.
+        self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(self.NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(self.ROLE, QHeaderView.ResizeMode.ResizeToContents)
@@ -412,6 +414,11 @@ class MeetingDialog(QDialog):
         self.save_button = self.buttons.addButton("Enregistrer", QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.setDefault(True)
+        from ctgdesk.ui.widgets.documents_button import MeetingDocumentsButton
+
+        self.documents_button = MeetingDocumentsButton(self.ctx, lambda: self.meeting_id, self)  # the saved meeting's
+        self.documents_button.setEnabled(self.meeting_id is not None)
+        self.buttons.addButton(self.documents_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -430,7 +437,7 @@ class MeetingDialog(QDialog):
         page = QWidget()
         box = QVBoxLayout(page)
         box.addWidget(table, 1)
-        box.addWidget(self.errors.add(field, error_label(), table.table, tab))
+        box.addWidget(self.errors.add(field, error_label(), table.focus_first, tab))
         return page
 
     def _decision_line(self, values: dict) -> Line:

@@ -1,16 +1,16 @@
 """Small form widgets the meeting, fiche and journal forms share.
 
 French dates (with an empty state for optional ones), pick lists with accent-free type-ahead,
-check lists, editable line tables, and the error labels shown next to the field a service's
+check lists, and the error labels shown next to the field a service's
 ValidationError names (`error.field`).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Hashable, Iterable, Sequence
+from typing import Any, Callable, Hashable, Iterable
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, QTime, Signal
 from PySide6.QtGui import QKeyEvent
@@ -18,15 +18,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
-    QTableWidget,
     QTimeEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -283,7 +278,7 @@ def error_label() -> QLabel:
 @dataclass
 class FieldError:
     label: QLabel
-    focus: QWidget | None = None
+    focus: QWidget | Callable[[], None] | None = None  # a widget, or what puts focus there
     page: int | None = None  # tab to bring forward
 
 
@@ -295,7 +290,7 @@ class FieldErrors:
         self.select_page = select_page
         self.fields: dict[str, FieldError] = {}
 
-    def add(self, name: str, label: QLabel, focus: QWidget | None = None, page: int | None = None) -> QLabel:
+    def add(self, name: str, label: QLabel, focus: QWidget | Callable[[], None] | None = None, page: int | None = None) -> QLabel:
         self.fields[name] = FieldError(label, focus, page)
         return label
 
@@ -318,117 +313,16 @@ class FieldErrors:
             self.select_page(entry.page)
         entry.label.setText(error.message)
         entry.label.show()
-        if entry.focus is not None:
+        if isinstance(entry.focus, QWidget):
             entry.focus.setFocus()
+        elif entry.focus is not None:
+            entry.focus()
         return error.field
 
     def message(self, name: str | None) -> str:
         """The message currently shown for a field (None: the general one)."""
         label = self.general if name is None else self.fields[name].label
         return label.text() if not label.isHidden() else ""
-
-
-@dataclass
-class Line:
-    """One row of a LinesTable: its cell widgets by column name, and data kept as is."""
-
-    widgets: dict[str, QWidget]
-    payload: dict[str, Any] = field(default_factory=dict)
-
-
-class LinesTable(QWidget):
-    """A small table of editable lines (décisions, étapes…) with Ajouter / Retirer buttons.
-
-    `make_line(values)` builds the cell widgets of one line from a dict of values (empty for
-    a new line); the table keeps them in order and gives them back with `lines()`.
-    """
-
-    changed = Signal()
-
-    def __init__(self, columns: Sequence[tuple[str, str]], make_line: Callable[[dict], Line], *,
-                 add_label: str = "Ajouter une ligne", stretch: str | None = None,
-                 parent: QWidget | None = None):
-        super().__init__(parent)
-        self.column_names = [name for name, _ in columns]
-        self.make_line = make_line
-        self.table = QTableWidget(0, len(columns))
-        self.table.setHorizontalHeaderLabels([header for _, header in columns])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(stretch is None)
-        self._stretch = self.column_names.index(stretch) if stretch is not None else None
-        if self._stretch is not None:
-            header.setSectionResizeMode(self._stretch, QHeaderView.ResizeMode.Stretch)
-        for column in range(len(columns)):
-            if column != self._stretch:
-                header.resizeSection(column, header.sectionSizeFromContents(column).width() + 8)
-        self._lines: list[Line] = []
-        self.add_button = QPushButton(add_label)
-        self.remove_button = QPushButton("Retirer la ligne")
-        self.add_button.clicked.connect(lambda: self.add_line({}, focus=True))
-        self.remove_button.clicked.connect(self.remove_current)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-
-    def add_line(self, values: dict, *, focus: bool = False) -> Line:
-        line = self.make_line(values)
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        for column, name in enumerate(self.column_names):
-            widget = line.widgets.get(name)
-            if widget is not None:
-                self.table.setCellWidget(row, column, widget)
-        self._lines.append(line)
-        header = self.table.horizontalHeader()
-        for column, name in enumerate(self.column_names):
-            widget = line.widgets.get(name)
-            if widget is not None and column != self._stretch:
-                wanted = max(widget.sizeHint().width(), widget.minimumWidth()) + 4
-                if header.sectionSize(column) < wanted:
-                    header.resizeSection(column, wanted)
-        for widget in line.widgets.values():
-            widget.installEventFilter(self)
-        self.table.resizeRowToContents(row)
-        if focus:
-            self.table.selectRow(row)
-            first = line.widgets.get(self.column_names[0])
-            if first is not None:
-                first.setFocus()
-        self.changed.emit()
-        return line
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Working in a cell selects its line, so that "Retirer la ligne" removes that one.
-        if event.type() == QEvent.Type.FocusIn:
-            for row, line in enumerate(self._lines):
-                if watched in line.widgets.values():
-                    self.table.selectRow(row)
-                    break
-        return super().eventFilter(watched, event)
-
-    def remove_current(self) -> None:
-        row = self.table.currentRow()
-        if row < 0 and self._lines:
-            row = len(self._lines) - 1
-        if 0 <= row < len(self._lines):
-            self.table.removeRow(row)
-            del self._lines[row]
-            self.changed.emit()
-
-    def lines(self) -> list[Line]:
-        return list(self._lines)
-
-    def count(self) -> int:
-        return len(self._lines)
 
 
 def fit_columns(table, max_width: int = 320) -> None:

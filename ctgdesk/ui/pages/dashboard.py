@@ -36,7 +36,7 @@ from ctgdesk.ui.table_model import CENTER, Column, RowsTableModel
 from ctgdesk.ui.widgets import icons, style
 from ctgdesk.ui.widgets.bar_chart import Bar, BarChart
 from ctgdesk.ui.widgets.cards import StatCard
-from ctgdesk.ui.widgets.page_header import PageHeader
+from ctgdesk.ui.widgets.page_header import PageHeader, page_action
 from ctgdesk.ui.widgets.elided_tooltips import ElidedToolTipDelegate
 
 STATUS_COLORS = {
@@ -122,6 +122,9 @@ class DashboardPage(Page):
         super().__init__(ctx, parent)
         self.board: Dashboard | None = None
         self.header = PageHeader("Tableau de bord")
+        self.dossier_action = page_action(self, "Dossier du prochain COPIL", "fa5s.folder-open",
+                                          self.open_next_copil_dossier)
+        self.header.add_action_button(self.dossier_action)
         self.mine_check = QCheckBox("Mes réunions, décisions et fiches")
         self.mine_check.setToolTip("Ne compter que les réunions que vous animez, les décisions que vous portez "
                                    "(ou prises dans vos réunions), les fiches dont vous êtes référent·e et votre "
@@ -191,6 +194,20 @@ class DashboardPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
+
+    def open_next_copil_dossier(self):
+        """The dossier de séance of the next planned COPIL, as PDF, opened with the system."""
+        from ctgdesk.services.meeting_documents import next_copil_id
+        from ctgdesk.ui.widgets.documents_button import open_meeting_document
+        from ctgdesk.ui.widgets.messages import show_error
+
+        with self.ctx.db.transaction() as session:
+            meeting_id = next_copil_id(session, self.ctx.today())
+        if meeting_id is None:
+            show_error(self, f"Aucun COPIL n'est prévu à partir du {long_date(self.ctx.today())} : planifiez-le dans "
+                             "la page « Réunions », puis revenez ici.")
+            return None
+        return open_meeting_document(self, self.ctx, meeting_id, "dossier", "pdf")
 
     def refresh(self) -> None:
         year, today = self.ctx.year, self.ctx.today()

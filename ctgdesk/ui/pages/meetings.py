@@ -7,6 +7,7 @@ Ctrl+Z brings it back with everything it held), Ctrl+F search.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt
@@ -36,6 +37,7 @@ from ctgdesk.ui.dialogs.meeting_dialog import MeetingDialog, MeetingDuplicateDia
 from ctgdesk.ui.dialogs.meeting_form_widgets import ChoiceCombo, fit_columns
 from ctgdesk.ui.table_model import Column, RowsTableModel, SearchProxyModel
 from ctgdesk.ui.undo import make_delete_command, make_undo_command
+from ctgdesk.ui.widgets.documents_button import MeetingDocumentsButton
 from ctgdesk.ui.widgets.messages import confirm_delete
 from ctgdesk.ui.widgets.page_header import PageHeader, page_action
 from ctgdesk.ui.widgets import style
@@ -112,6 +114,9 @@ class MeetingsPage(Page):
         page_action(self, "Rechercher", "fa5s.search", self.focus_search, shortcut=QKeySequence.StandardKey.Find)
         for action in (self.new_action, self.edit_action, self.duplicate_action, self.delete_action):
             self.header.add_action_button(action)
+        self.documents_button = MeetingDocumentsButton(
+            self.ctx, lambda: row.id if (row := self.selected_row()) is not None else None, self)
+        self.header.actions_layout.addWidget(self.documents_button)
 
         self.instance_filter = ChoiceCombo(empty_label="Toutes les instances")
         self.commune_filter = ChoiceCombo(empty_label="Toutes les communes")
@@ -293,6 +298,7 @@ class MeetingsPage(Page):
         has = self.selected_row() is not None
         for action in (self.edit_action, self.duplicate_action, self.delete_action):
             action.setEnabled(has)
+        self.documents_button.setEnabled(has)
 
     # --- selection -------------------------------------------------------------------------
     def selected_row(self) -> MeetingRow | None:
@@ -452,6 +458,7 @@ class MeetingsPage(Page):
             meeting_id = meetings.meeting_id_for_uid(s, uid)
             if meeting_id is None:
                 raise ValidationError("Cette réunion n'existe plus.")
-            meetings.save_meeting(s, data, meeting_id, now=RESTORE_NOW)
+            # Undo and redo put back a version on purpose: not checked against the one read.
+            meetings.save_meeting(s, replace(data, row_version=None), meeting_id, now=RESTORE_NOW)
         self.ctx.notify_changed()
 

@@ -35,7 +35,8 @@ def test_page_contract_and_preview(page):
     assert values["3.2-E1"][0] == "à saisir"  # manual, not entered yet
     # 30: the demo meeting of Sunday 22 November now falls on Monday 23, the demo's "today", still planned
     assert page.summary.text().startswith("Bilan 2026 — Ensemble du territoire. Réunions tenues : 30")
-    assert page.source.text().startswith("Source : données saisies dans ctgdesk par ")
+    assert page.source.text() == ("Source : ctgdesk, CTG 2 Hénin-Carvin 2026-2030 (Communauté d'Agglomération "
+                                  f"d'Hénin-Carvin), données au {page.bilan.produced_at:%d/%m/%Y}")
 
 
 def test_years_and_scope_change_the_numbers(page, qtbot):
@@ -187,7 +188,7 @@ def test_locked_target_offers_to_retry(page, qtbot, tmp_path, monkeypatch):
         page.export()
     assert questions == [f"Le fichier « {target} » est ouvert dans un autre programme (Excel ?). "
                          "Fermez-le puis réessayez."]
-    assert openpyxl.load_workbook(target).sheetnames[0] == "Synthèse"
+    assert openpyxl.load_workbook(target).sheetnames[:2] == ["Présentation", "Synthèse"]
 
 
 def test_locked_target_cancelled(page, qtbot, tmp_path, monkeypatch):
