@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 def db_path(args: argparse.Namespace) -> Path | str:
     """The base's file, or a team base's address (postgresql://…) kept as text."""
     if args.db is not None:
-        from ctgdesk.db.engine import is_server_url
+        from ctgdesk.db.paths import is_server_url
 
         return args.db if is_server_url(args.db) else Path(args.db)
     from ctgdesk.db.paths import default_db_path

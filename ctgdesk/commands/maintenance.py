@@ -112,7 +112,7 @@ def _write_private_text(target: Path, text: str) -> None:
 
 
 def _team_base(args: argparse.Namespace) -> str | None:
-    from ctgdesk.db.engine import is_server_url
+    from ctgdesk.db.paths import is_server_url
 
     target = db_path(args)
     return target if is_server_url(target) else None

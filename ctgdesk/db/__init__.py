@@ -44,7 +44,7 @@ def open_database(path: Path | str, *, migrate: bool = True, read_only: bool = F
     from ctgdesk.db.engine import make_engine, make_session_factory
     from ctgdesk.db.schema_head import is_at_head
 
-    from ctgdesk.db.engine import is_server_url
+    from ctgdesk.db.paths import is_server_url
 
     if not is_server_url(path):
         path = Path(path)

@@ -10,6 +10,8 @@ from typing import Iterator
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from ctgdesk.db.paths import is_server_url  # noqa: F401 - also imported from here
+
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -50,11 +52,6 @@ def create_private_file(path: Path) -> None:
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
         os.close(fd)
-
-
-def is_server_url(target: Path | str) -> bool:
-    """True for a team base on a PostgreSQL server (`postgresql://USER@HOST[:PORT]/BASE`)."""
-    return isinstance(target, str) and target.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
 
 
 def server_url(target: str):

@@ -235,7 +235,7 @@ def open_base(
     ctgdesk.db.preflight); it is then not taken again, and not released by `close()`.
     `engine=False`: every check, no SQLAlchemy engine (a backup copies the file itself).
     """
-    from ctgdesk.db.engine import is_server_url
+    from ctgdesk.db.paths import is_server_url
 
     if is_server_url(path):
         return open_server(str(path), access)

@@ -27,6 +27,15 @@ def get_or_fail(session: Session, model: type[T], record_id: int | None, what: s
     return record
 
 
+def id_for_uid(session: Session, model: type, uid: str | None) -> int | None:
+    """The current id of a record known by its uid; None for no uid or a record gone since."""
+    if not uid:
+        return None
+    from sqlalchemy import select
+
+    return session.scalar(select(model.id).where(model.uid == uid))
+
+
 def check_version(record, expected: int | None, what: str) -> None:
     """Refuse to save over a version of `record` other than the one the form read.
 
@@ -37,11 +46,22 @@ def check_version(record, expected: int | None, what: str) -> None:
         return
     from datetime import timezone
 
+    from sqlalchemy import select
+    from sqlalchemy.orm import object_session
+
+    from ctgdesk.models import AuditEntry
+
     changed = record.updated_at
+    last = object_session(record).execute(
+        select(AuditEntry.actor, AuditEntry.at)
+        .where(AuditEntry.table_name == record.__tablename__, AuditEntry.record_uid == record.uid)
+        .order_by(AuditEntry.id.desc()).limit(1)).first()
+    who = f" par {last.actor}" if last is not None and last.actor else ""
+    changed = last.at if last is not None else changed
     local = changed.replace(tzinfo=timezone.utc).astimezone() if changed else None
     when = f" le {local:%d/%m/%Y} à {local:%H:%M}" if local else ""
     raise ChangedMeanwhile(
-        f"{what}{when} pendant que vous l'éditiez (dans une autre fenêtre ou par un autre poste). "
+        f"{what}{who}{when} pendant que vous l'éditiez (dans une autre fenêtre ou par un autre poste). "
         "Rechargez-la pour voir cette version, ou enregistrez de nouveau pour garder la vôtre.",
         changed,
     )

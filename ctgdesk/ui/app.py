@@ -155,6 +155,10 @@ def _finish_start(window: MainWindow) -> None:
     from ctgdesk.ui import startup_safety
 
     startup_safety.after_open(window)  # status bar, location warning, first automatic backup
+    from ctgdesk.ui.recovery import offer_recovery
+
+    crash_log = getattr(window, "crash_log", None)  # run_gui's (start_safety_nets)
+    offer_recovery(window, crash_log.previous_crashes() if crash_log else [])  # a crash last time, drafts to resume
     configure_models_in_background(window)
     collect_garbage_again()
     window.ask_identity_if_needed()  # the first start on a base: who is she?
@@ -190,6 +194,21 @@ def collect_garbage_again() -> None:
     collector's scans for good (gc.freeze), then the collector runs as usual again."""
     gc.freeze()
     gc.enable()
+
+
+def start_safety_nets(window: MainWindow, db_path: Path):
+    """The crash log (a fatal error from now on leaves its report; what the last run left is
+    said once the window is filled: _finish_start) and the forms' drafts, in the user's data
+    folder. Returns the CrashLog, to stop at a clean exit."""
+    from ctgdesk.fatal_crash import CrashLog
+    from ctgdesk.db.paths import drafts_dir, reports_dir
+    from ctgdesk.services.drafts import DraftStore
+
+    crash_log = CrashLog(reports_dir())
+    crash_log.start(db_path)
+    window.crash_log = crash_log
+    window.ctx.drafts = DraftStore(drafts_dir())
+    return crash_log
 
 
 class UnexpectedErrors:
@@ -239,7 +258,13 @@ def run_gui(db_path: Path, argv: list[str]) -> int:
     window = MainWindow(ctx, db_path=db_path)
     window.statusBar().showMessage(f"Ouverture de {db_path.name}…")
     window.show()
-    AfterFirstFrame(window, lambda: _open_and_fill(app, window, db_path))
+    nets = []  # the crash log, started with the first frame (nothing of it delays that frame)
+
+    def after_first_frame() -> None:
+        nets.append(start_safety_nets(window, db_path))
+        _open_and_fill(app, window, db_path)
+
+    AfterFirstFrame(window, after_first_frame)
     try:
         code = app.exec()
         return code or (1 if errors.count else 0)
@@ -248,3 +273,5 @@ def run_gui(db_path: Path, argv: list[str]) -> int:
         gc.enable()  # a start cut short never reached _finish_start
         if ctx.db is not None:
             ctx.db.dispose()
+        for crash_log in nets:
+            crash_log.stop()  # a clean end: no crash to report next time

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QWidget
 from ctgdesk.db import Database
 
 if TYPE_CHECKING:
+    from ctgdesk.services.drafts import DraftStore
     from ctgdesk.ui.loading import Fetch, OnError, PageLoads, Show
 
 
@@ -48,6 +49,9 @@ class UiContext:
     # Who uses the window (ctgdesk.ui.identity): her coordinator id, the default wherever a
     # coordinator is asked; None for the chef·fe de projet (the whole territory) or not said yet.
     me: int | None = None
+    # Where forms keep a draft of what is typed (ctgdesk.ui.widgets.drafts): the user's data
+    # folder in the application; None (no drafts) unless a test gives one.
+    drafts: DraftStore | None = None
     _loads: PageLoads | None = field(default=None, init=False, repr=False)
 
     @property

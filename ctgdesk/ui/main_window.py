@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         # Without a database yet (start-up), icons wait for apply_icons() and pages for attach_database().
         if ctx.db is None:
             icons.hold()
-        self.db_path = Path(db_path) if db_path is not None else ctx.db.path
+        self.db_path = Path(db_path if db_path is not None else ctx.db.path)  # a team base: its name
         self.setWindowTitle(f"ctgdesk — {self.db_path.name}")
         if QApplication.windowIcon().isNull():  # else the application's icon is the window's already
             self.setWindowIcon(app_icon())
@@ -104,12 +104,14 @@ class MainWindow(QMainWindow):
             self._build_view_menu()
             self._restore_page()
             self.apply_identity()
+            self._watch_team_base()
 
     def attach_database(self, db, *, front_page_only: bool = False) -> None:
         """Start-up: the database is open once the window is on screen; now the pages — only
         the one coming in front when `front_page_only` (attach_other_pages() adds the others
         once it is filled: their modules and widgets are a third of a second more)."""
         self.ctx.db = db
+        self._watch_team_base()
         self.navigation.blockSignals(True)
         if front_page_only:
             wanted = self.settings.value("window/page")
@@ -121,6 +123,13 @@ class MainWindow(QMainWindow):
         self.apply_identity()
         if not front_page_only:  # else attach_other_pages() builds it, with every page
             self._build_view_menu()
+
+    def _watch_team_base(self) -> None:
+        """On a team base, others' saves refresh the pages (ctgdesk.ui.team_base)."""
+        if self.ctx.db is not None and self.ctx.db.engine.dialect.name == "postgresql":
+            from ctgdesk.ui import team_base
+
+            team_base.watch(self)
 
     def attach_other_pages(self) -> None:
         """Start-up: the pages not built yet, in their places in the sidebar."""

@@ -32,6 +32,7 @@ def test_the_second_save_of_the_same_version_is_refused_and_writes_nothing(db, c
 
     first.place = "Mairie de Carvin"
     with db.transaction() as session:
+        session.info["actor"] = "Claire Dumont"
         meetings.save_meeting(session, first, meeting_id, now=NOW)
 
     second.decisions = second.decisions[:1]  # only a line changed: still a change of the meeting
@@ -39,7 +40,7 @@ def test_the_second_save_of_the_same_version_is_refused_and_writes_nothing(db, c
     with pytest.raises(ChangedMeanwhile) as refused:
         with db.transaction() as session:
             meetings.save_meeting(session, second, meeting_id, now=NOW)
-    assert refused.value.message.startswith("Cette réunion a été modifiée le ")
+    assert refused.value.message.startswith("Cette réunion a été modifiée par Claire Dumont le ")
     assert "pendant que vous l'éditiez" in refused.value.message
 
     with db.transaction() as session:

@@ -155,9 +155,15 @@ def _kind(column) -> tuple[str, str | None]:
     return "text", None
 
 
+# A base's own history of changes (ctgdesk.models.audit) stays in it: a package or a workbook
+# brought into another base starts that base's history with its import, it does not graft
+# another base's past onto it.
+LOCAL_TABLES = frozenset({"audit_entry"})
+
+
 def exported_tables() -> list[Table]:
-    """Every table but the shipped referential, parents before children."""
-    return [t for t in Base.metadata.sorted_tables if t.name not in REFERENTIAL_TABLES]
+    """Every table but the shipped referential and the base's own history, parents before children."""
+    return [t for t in Base.metadata.sorted_tables if t.name not in REFERENTIAL_TABLES | LOCAL_TABLES]
 
 
 def has_uid(table: Table) -> bool:

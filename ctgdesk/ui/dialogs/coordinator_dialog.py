@@ -32,13 +32,15 @@ PERSON_KEYS = ("first_name", "last_name", "email", "phone")
 
 
 class CoordinatorDialog(FormDialog):
-    def __init__(self, ctx: UiContext, coordinator_id: int | None = None, parent: QWidget | None = None):
+    def __init__(self, ctx: UiContext, coordinator_id: int | None = None, parent: QWidget | None = None, *,
+                 draft=None):
         super().__init__("Modifier le/la chargé·e de coopération" if coordinator_id
                          else "Nouveau/nouvelle chargé·e de coopération", parent)
         self.ctx = ctx
         self.coordinator_id = coordinator_id
         self.saved_id: int | None = None
         self.before: tuple[dict, dict] | None = None  # (person fields, coordinator fields), for undo
+        self.record_uid: str | None = None
 
         self.first_name = self.add_row("Prénom", QLineEdit(), "first_name")
         self.last_name = self.add_row("Nom", QLineEdit(), "last_name")
@@ -57,6 +59,7 @@ class CoordinatorDialog(FormDialog):
         if coordinator_id is not None:
             self.load_shares()
             resize_to_screen(self, 620, 680)
+        self.keep_draft(ctx, "coordinator", self.record_uid, draft)  # what is typed survives a crash
 
     # --- her ETP, year by year (etp.coordinator_shares) -----------------------------------
     def _build_etp_section(self) -> QWidget:
@@ -134,6 +137,7 @@ class CoordinatorDialog(FormDialog):
                 post = {k: getattr(c, k) for k in people.COORDINATOR_FIELDS}
                 self.before = (person, post)
                 self.person_id = c.person_id
+                self.record_uid = c.uid
         fill_combo(self.employer, employers, empty="—")
         if self.before is not None:
             person, post = self.before

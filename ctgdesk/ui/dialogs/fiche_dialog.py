@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from ctgdesk.formatting import decimal2, long_date, number
 from ctgdesk.models import FicheIndicatorKind, FicheStatus, OrganisationKind
 from ctgdesk.services import meetings, plan, territory
+from ctgdesk.services.drafts import Draft, from_plain, to_plain
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.parsing import parse_decimal
 from ctgdesk.services.plan import FicheInput, FollowUpInput, FundingInput, IndicatorInput, StepInput
@@ -41,6 +42,7 @@ from ctgdesk.ui.dialogs.meeting_form_widgets import (
 )
 from ctgdesk.ui.widgets.lines_table import Line, LinesTable
 from ctgdesk.ui.widgets import style
+from ctgdesk.ui.widgets.drafts import DraftKeeper
 from ctgdesk.ui.widgets.screen_fit import resize_to_screen, scrolling_tabs
 
 TAB_FICHE, TAB_ACTORS, TAB_MEANS, TAB_INDICATORS, TAB_FOLLOW_UP = range(5)
@@ -65,10 +67,11 @@ def _text_or_none(edit: QLineEdit) -> str | None:
 
 class FicheDialog(QDialog):
     """Create (fiche_id None, under `objectif_id`) or edit a fiche action.
-    After accept(): saved_id, saved_uid, before (None when created), after."""
+    After accept(): saved_id, saved_uid, before (None when created), after.
+    `draft`: what was being typed in this form when ctgdesk stopped, filled back in."""
 
     def __init__(self, ctx: UiContext, fiche_id: int | None = None, *, objectif_id: int | None = None,
-                 convention_id: int | None = None, parent: QWidget | None = None):
+                 convention_id: int | None = None, draft: Draft | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.fiche_id = fiche_id
@@ -77,14 +80,19 @@ class FicheDialog(QDialog):
         self.saved_uid: str | None = None
         self.before: FicheInput | None = None
         self.after: FicheInput | None = None
+        self._restored = from_plain(FicheInput, draft.state) if draft is not None else None
+        self._draft_uid = draft.record_uid if draft is not None else None  # a fiche deleted since: same uid
         self._load(convention_id)
         self._build()
-        if self.before is not None:
-            self._fill(self.before)
+        if self._restored is not None or self.before is not None:
+            self._fill(self._restored or self.before)
         else:
             self._fill_new(objectif_id)
         self._update_late()
         self._update_tabs()
+        self.draft = DraftKeeper(self, ctx, "fiche", self.draft_state, self.draft_label,
+                                 record_uid=self.before.uid if self.before else None, restored=draft,
+                                 record=self.before)
 
     # --- data ----------------------------------------------------------------------------
     def _load(self, convention_id: int | None) -> None:
@@ -109,8 +117,9 @@ class FicheDialog(QDialog):
         self.organisations = [(o.id, o.name) for o in organisations]
         self.communes = [(o.id, o.name) for o in organisations if o.kind is OrganisationKind.COMMUNE]
         self.partners = [(o.id, o.name) for o in organisations if o.kind is not OrganisationKind.COMMUNE]
-        if self.before is not None and self.before.objectif_id not in self._objectif_numbers:
-            self.objectifs.append((self.before.objectif_id, "(objectif d'une autre convention)"))
+        shown = self._restored or self.before
+        if shown is not None and shown.objectif_id is not None and shown.objectif_id not in self._objectif_numbers:
+            self.objectifs.append((shown.objectif_id, "(objectif d'une autre convention)"))
 
     # --- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -383,7 +392,8 @@ class FicheDialog(QDialog):
             self.indicators.add_line({"input": indicator})
         for follow_up in data.follow_ups:
             self.follow_ups.add_line({"input": follow_up})
-        self.setWindowTitle(f"Fiche action {data.number} — {data.title}")
+        if self.fiche_id is not None:
+            self.setWindowTitle(f"Fiche action {data.number} — {data.title}")
 
     # --- what the form shows as it changes ---------------------------------------------------
     def _update_late(self) -> None:
@@ -425,7 +435,8 @@ class FicheDialog(QDialog):
     # --- reading the form ----------------------------------------------------------------
     def _draft(self) -> FicheInput:
         """The simple fields and the étapes (what "en retard" depends on), without parsing numbers."""
-        base = self.before or FicheInput(objectif_id=self.objectif_combo.current_key() or 0, number="", title="")
+        base = self.before or FicheInput(objectif_id=self.objectif_combo.current_key() or 0, number="", title="",
+                                         uid=self._draft_uid)
         return replace(
             base, status=self.status_combo.current_key() or FicheStatus.TO_COME, end_date=self.end_edit.value(),
             steps=[self._step(line) for line in self.steps.lines()],
@@ -446,6 +457,13 @@ class FicheDialog(QDialog):
     def collect(self) -> FicheInput:
         if self.objectif_combo.current_key() is None:
             raise ValidationError("Choisissez l'objectif de la fiche (créez d'abord un enjeu et un objectif).")
+        for number_, line in enumerate(self.fundings.lines(), start=1):
+            if line.widgets["funder"].current_key() is None:
+                raise ValidationError(f"Financement {number_} : choisissez le financeur.", "fundings")
+        return self.form_data()
+
+    def form_data(self) -> FicheInput:
+        """What the form holds, as it is (a funding without its funder…)."""
         indicators = []
         for line in self.indicators.lines():
             w = line.widgets
@@ -460,12 +478,10 @@ class FicheDialog(QDialog):
                 w["label"].text(), w["kind"].current_key(), w["unit"].text().strip(), _text_or_none(w["reference"]),
                 _text_or_none(w["target"]), old.source if old else "", values, old.uid if old else None))
         fundings = []
-        for number_, line in enumerate(self.fundings.lines(), start=1):
-            funder = line.widgets["funder"].current_key()
-            if funder is None:
-                raise ValidationError(f"Financement {number_} : choisissez le financeur.", "fundings")
+        for line in self.fundings.lines():
             old_funding: FundingInput | None = line.payload.get("input")
-            fundings.append(FundingInput(funder, line.widgets["amount"].text().strip() or "0",
+            fundings.append(FundingInput(line.widgets["funder"].current_key(),
+                                         line.widgets["amount"].text().strip() or "0",
                                          old_funding.uid if old_funding else None))
         return replace(
             self._draft(),
@@ -480,6 +496,18 @@ class FicheDialog(QDialog):
             fundings=fundings, indicators=indicators,
             follow_ups=[self._follow_up(line) for line in self.follow_ups.lines()],
         )
+
+    # --- drafts (ctgdesk.ui.widgets.drafts) -------------------------------------------------
+    def draft_state(self) -> dict:
+        return to_plain(self.form_data())
+
+    def draft_label(self) -> str:
+        name = f"{self.number_edit.text().strip()} {self.title_edit.text().strip()}".strip()
+        return f"la fiche action « {name} »" if name else "une nouvelle fiche action"
+
+    def reject(self) -> None:
+        if self.draft.may_close():
+            super().reject()
 
     def accept(self) -> None:
         self.errors.clear()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ctgdesk.formatting import long_date
 from ctgdesk.models import JournalKind, OrganisationKind
 from ctgdesk.services import journal, people, referential, territory
+from ctgdesk.services.drafts import Draft, from_plain, to_plain
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.journal import DEFAULT_FUNCTION, JournalInput
 from ctgdesk.ui.context import UiContext
@@ -32,6 +33,7 @@ from ctgdesk.ui.dialogs.meeting_form_widgets import (
     FieldErrors,
     error_label,
 )
+from ctgdesk.ui.widgets.drafts import DraftKeeper
 from ctgdesk.ui.widgets.screen_fit import resize_to_screen
 
 
@@ -44,10 +46,11 @@ def kind_choices() -> list[tuple[JournalKind, str]]:
 
 class JournalEntryDialog(QDialog):
     """Create (entry_id None; `initial` pre-fills it) or edit an entry.
-    After accept(): saved_id, saved_uid, before (None for a new entry), after."""
+    After accept(): saved_id, saved_uid, before (None for a new entry), after.
+    `draft`: what was being typed in this form when ctgdesk stopped, filled back in."""
 
     def __init__(self, ctx: UiContext, entry_id: int | None = None, *, initial: JournalInput | None = None,
-                 parent: QWidget | None = None):
+                 draft: Draft | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.entry_id = entry_id
@@ -55,6 +58,7 @@ class JournalEntryDialog(QDialog):
         self.saved_uid: str | None = None
         self.before: JournalInput | None = None
         self.after: JournalInput | None = None
+        self._draft_uid = draft.record_uid if draft is not None else None  # an entry deleted since: same uid
         with ctx.db.transaction() as s:
             functions = referential.function_choices(s)
             coordinators = [(c.id, c.name) for c in people.list_coordinators(s)]
@@ -124,7 +128,7 @@ class JournalEntryDialog(QDialog):
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
 
-        data = self.before or initial
+        data = (from_plain(JournalInput, draft.state) if draft is not None else None) or self.before or initial
         if data is not None:
             self._fill(data)
         else:
@@ -132,6 +136,9 @@ class JournalEntryDialog(QDialog):
         if entry_id is None and self.coordinator_combo.current_key() is None and ctx.me is not None:
             self.coordinator_combo.set_current_key(ctx.me)  # her name by default (Préférences)
         self.date_label.setText(long_date(self.date_edit.value()))
+        self.draft = DraftKeeper(self, ctx, "journal", self.draft_state, self.draft_label,
+                                 record_uid=self.before.uid if self.before else None, restored=draft,
+                                 record=self.before)
 
     def _fill(self, data: JournalInput) -> None:
         self.date_edit.set_value(data.date)
@@ -156,7 +163,8 @@ class JournalEntryDialog(QDialog):
             self.function_combo.set_current_key(code)
 
     def collect(self) -> JournalInput:
-        base = self.before or JournalInput(date=self.date_edit.value(), kind=self.kind_combo.current_key(), nature="")
+        base = self.before or JournalInput(date=self.date_edit.value(), kind=self.kind_combo.current_key(), nature="",
+                                           uid=self._draft_uid)
         return replace(
             base, date=self.date_edit.value(), kind=self.kind_combo.current_key(),
             function_code=self.function_combo.current_key(), nature=self.nature_edit.text(),
@@ -165,6 +173,20 @@ class JournalEntryDialog(QDialog):
             partner_ids=self.partners_list.checked_keys(), commune_ids=self.communes_list.checked_keys(),
             description=self.description_edit.toPlainText().strip(),
         )
+
+    # --- drafts (ctgdesk.ui.widgets.drafts) -------------------------------------------------
+    def draft_state(self) -> dict:
+        return to_plain(self.collect())
+
+    def draft_label(self) -> str:
+        nature = self.nature_edit.text().strip()
+        if self.entry_id is None:
+            return f"la nouvelle entrée du journal « {nature} »" if nature else "une nouvelle entrée du journal"
+        return f"l'entrée du journal « {nature} »" if nature else "une entrée du journal"
+
+    def reject(self) -> None:
+        if self.draft.may_close():
+            super().reject()
 
     def accept(self) -> None:
         self.errors.clear()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -34,7 +35,8 @@ from PySide6.QtWidgets import (
 from ctgdesk.formatting import long_date
 from ctgdesk.models import AttendanceStatus, DecisionStatus, MeetingStatus, OrganisationKind
 from ctgdesk.services import meetings, people, plan, territory
-from ctgdesk.services.errors import ValidationError
+from ctgdesk.services.drafts import Draft, from_plain, to_plain
+from ctgdesk.services.errors import ChangedMeanwhile, ValidationError
 from ctgdesk.services.meetings import AlertInput, AttendanceInput, DecisionInput, ExpertiseInput, MeetingInput
 from ctgdesk.ui.context import UiContext
 from ctgdesk.ui.dialogs.meeting_form_widgets import (
@@ -46,6 +48,7 @@ from ctgdesk.ui.dialogs.meeting_form_widgets import (
     TimeEdit,
     error_label,
 )
+from ctgdesk.ui.widgets.drafts import DraftKeeper
 from ctgdesk.ui.widgets.lines_table import Line, LinesTable
 from ctgdesk.ui.widgets.screen_fit import resize_to_screen
 
@@ -272,10 +275,11 @@ class AttendancePanel(QWidget):
 
 
 class MeetingDialog(QDialog):
-    """Create (meeting_id None) or edit a meeting. After accept(): saved_id, saved_uid, before, after."""
+    """Create (meeting_id None) or edit a meeting. After accept(): saved_id, saved_uid, before, after.
+    `draft`: what was being typed in this form when ctgdesk stopped, filled back in."""
 
     def __init__(self, ctx: UiContext, meeting_id: int | None = None, *, day: date | None = None,
-                 instance_id: int | None = None, parent: QWidget | None = None):
+                 instance_id: int | None = None, draft: Draft | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.meeting_id = meeting_id
@@ -283,13 +287,19 @@ class MeetingDialog(QDialog):
         self.saved_uid: str | None = None
         self.before: MeetingInput | None = None
         self.after: MeetingInput | None = None
+        self._draft_uid = draft.record_uid if draft is not None else None  # a meeting deleted since: same uid
         self._load_choices()
         self._build()
-        if meeting_id is None:
+        if draft is not None:
+            self._fill(from_plain(MeetingInput, draft.state))
+        elif meeting_id is None:
             self._fill_new(day, instance_id)
         else:
             self._fill(self.before)
         self._update_tab_titles()
+        self.draft = DraftKeeper(self, ctx, "meeting", self.draft_state, self.draft_label,
+                                 record_uid=self.before.uid if self.before else None, restored=draft,
+                                 record=self.before)
 
     # --- data ----------------------------------------------------------------------------
     def _load_choices(self) -> None:
@@ -518,7 +528,8 @@ class MeetingDialog(QDialog):
             self.alerts.add_line({"input": alert})
         for expertise in data.expertises:
             self.expertises.add_line({"input": expertise})
-        self.setWindowTitle(f"Réunion du {long_date(data.starts_at.date())}")
+        if self.meeting_id is not None:
+            self.setWindowTitle(f"Réunion du {long_date(data.starts_at.date())}")
         self._update_date_label()
 
     def _instance_changed(self) -> None:
@@ -541,18 +552,21 @@ class MeetingDialog(QDialog):
     # --- reading the form ----------------------------------------------------------------
     def collect(self) -> MeetingInput:
         """The form as a MeetingInput (raises ValidationError for what the form itself can tell)."""
-        instance_id = self.instance_combo.current_key()
-        if instance_id is None:
+        data = self.form_data()
+        if data.instance_id is None:
             raise ValidationError("Choisissez l'instance qui se réunit.", "instance_id")
+        if data.ends_at is not None and data.ends_at < data.starts_at:
+            raise ValidationError("L'heure de fin précède l'heure de début.", "ends_at")
+        return data
+
+    def form_data(self) -> MeetingInput:
+        """What the form holds, as it is (no instance yet, an end before the start…)."""
+        instance_id = self.instance_combo.current_key()
         day = self.date_edit.value()
         starts_at = datetime.combine(day, self.start_time.time().toPython())
         end = self.end_time.value()
-        ends_at = None
-        if end is not None:
-            ends_at = datetime.combine(day, end)
-            if ends_at < starts_at:
-                raise ValidationError("L'heure de fin précède l'heure de début.", "ends_at")
-        base = self.before or MeetingInput(instance_id=instance_id, starts_at=starts_at)
+        ends_at = datetime.combine(day, end) if end is not None else None
+        base = self.before or MeetingInput(instance_id=instance_id, starts_at=starts_at, uid=self._draft_uid)
         return replace(
             base,
             instance_id=instance_id, starts_at=starts_at, ends_at=ends_at,
@@ -599,6 +613,19 @@ class MeetingDialog(QDialog):
             uid=old.uid if old else None,
         )
 
+    # --- drafts (ctgdesk.ui.widgets.drafts) -------------------------------------------------
+    def draft_state(self) -> dict:
+        return to_plain(self.form_data())
+
+    def draft_label(self) -> str:
+        name = self.title_edit.text().strip() or (self.instance_combo.currentText()
+                                                  if self.instance_combo.current_key() is not None else "")
+        return f"la réunion « {name} »" if name else "une nouvelle réunion"
+
+    def reject(self) -> None:
+        if self.draft.may_close():
+            super().reject()
+
     # --- saving --------------------------------------------------------------------------
     def accept(self) -> None:
         self.errors.clear()
@@ -609,10 +636,36 @@ class MeetingDialog(QDialog):
                 meeting = meetings.save_meeting(s, data, self.meeting_id, now=now)
                 self.saved_id, self.saved_uid = meeting.id, meeting.uid
                 self.after = meetings.meeting_input(s, meeting.id)
+        except ChangedMeanwhile as error:
+            self._changed_meanwhile(error)
+            return
         except ValidationError as error:
             self.errors.show(error)
             return
         super().accept()
+
+    def _changed_meanwhile(self, error: ChangedMeanwhile) -> None:
+        """Someone saved this meeting since the form read it: nothing was written. She chooses
+        to see their version (the form reloaded), to keep hers on purpose, or to go on typing."""
+        self.errors.show(error)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Réunion modifiée entre-temps", error.message,
+                          parent=self)
+        reload_button = box.addButton("Voir leur version", QMessageBox.ButtonRole.ResetRole)
+        keep_button = box.addButton("Garder ma version", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Continuer la saisie", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is reload_button:
+            with self.ctx.db.transaction() as s:
+                self.before = meetings.meeting_input(s, self.meeting_id)
+            for table in (self.decisions, self.alerts, self.expertises):
+                while table.count():
+                    table.remove_line(table.count() - 1)
+            self._fill(self.before)
+            self.errors.clear()
+            self.ctx.show_status("La réunion a été rechargée telle qu'enregistrée par l'autre personne.")
+        elif box.clickedButton() is keep_button:
+            self.before = replace(self.before, row_version=None)  # saved over theirs, on purpose
+            self.accept()
 
 
 class MeetingDuplicateDialog(QDialog):

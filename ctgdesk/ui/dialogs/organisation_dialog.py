@@ -14,13 +14,15 @@ PARENT_KINDS = {OrganisationKind.EPCI, OrganisationKind.SIVOM, OrganisationKind.
 
 
 class OrganisationDialog(FormDialog):
-    def __init__(self, ctx: UiContext, organisation_id: int | None = None, parent: QWidget | None = None):
+    def __init__(self, ctx: UiContext, organisation_id: int | None = None, parent: QWidget | None = None, *,
+                 draft=None):
         super().__init__("Modifier la commune ou structure" if organisation_id else "Nouvelle commune ou structure",
                          parent)
         self.ctx = ctx
         self.organisation_id = organisation_id
         self.saved_id: int | None = None
         self.before: dict | None = None  # the fields as they were, for undo
+        self.record_uid: str | None = None
 
         self.name = self.add_row("Nom", QLineEdit(), "name")
         self.kind = self.add_row("Type", QComboBox(), "kind")
@@ -44,6 +46,7 @@ class OrganisationDialog(FormDialog):
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.signed.toggled.connect(self._signed_changed)
         self._load()
+        self.keep_draft(ctx, "organisation", self.record_uid, draft)  # what is typed survives a crash
 
     def _load(self) -> None:
         with self.ctx.db.transaction() as session:
@@ -52,6 +55,7 @@ class OrganisationDialog(FormDialog):
             if self.organisation_id is not None:
                 organisation = get_or_fail(session, Organisation, self.organisation_id, "L'organisation")
                 self.before = {name: getattr(organisation, name) for name in territory.ORGANISATION_FIELDS}
+                self.record_uid = organisation.uid
         fill_combo(self.parent_combo, parents, empty="—")
         if self.before is not None:
             b = self.before

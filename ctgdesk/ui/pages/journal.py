@@ -299,6 +299,17 @@ class JournalPage(Page):
     def edit_entry(self, entry_id: int) -> JournalEntryDialog:
         return self._open_dialog(JournalEntryDialog(self.ctx, entry_id, parent=self))
 
+    def open_draft(self, draft) -> JournalEntryDialog:
+        """The entry as it was being typed when ctgdesk stopped (ctgdesk.ui.recovery)."""
+        entry_id = None
+        if draft.record_uid:
+            with self.ctx.db.transaction() as s:
+                entry_id = journal.entry_id_for_uid(s, draft.record_uid)
+            if entry_id is None:
+                self.ctx.show_status("Cette entrée du journal a été supprimée depuis : "
+                                     "elle sera recréée à l'enregistrement.")
+        return self._open_dialog(JournalEntryDialog(self.ctx, entry_id, draft=draft, parent=self))
+
     def _open_dialog(self, dialog: JournalEntryDialog) -> JournalEntryDialog:
         self.dialog = dialog
         dialog.accepted.connect(lambda: self._saved(dialog))

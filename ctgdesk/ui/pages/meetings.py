@@ -360,6 +360,17 @@ class MeetingsPage(Page):
     def edit_meeting(self, meeting_id: int) -> MeetingDialog:
         return self._open_dialog(MeetingDialog(self.ctx, meeting_id, parent=self))
 
+    def open_draft(self, draft) -> MeetingDialog:
+        """The form as it was being typed when ctgdesk stopped (ctgdesk.ui.recovery)."""
+        meeting_id = None
+        if draft.record_uid:
+            with self.ctx.db.transaction() as s:
+                meeting_id = meetings.meeting_id_for_uid(s, draft.record_uid)
+            if meeting_id is None:
+                self.ctx.show_status("Cette réunion a été supprimée depuis : "
+                                     "elle sera recréée à l'enregistrement.")
+        return self._open_dialog(MeetingDialog(self.ctx, meeting_id, draft=draft, parent=self))
+
     def _open_dialog(self, dialog: MeetingDialog) -> MeetingDialog:
         self.dialog = dialog
         dialog.accepted.connect(lambda: self._saved(dialog))

@@ -567,6 +567,18 @@ class PlanPage(Page):
         return self._open(FicheDialog(self.ctx, objectif_id=objectif_id, convention_id=self.convention_id,
                                       parent=self), self._fiche_saved)
 
+    def open_draft(self, draft) -> FicheDialog:
+        """The fiche as it was being typed when ctgdesk stopped (ctgdesk.ui.recovery)."""
+        fiche_id = None
+        if draft.record_uid:
+            with self.ctx.db.transaction() as s:
+                fiche_id = plan.fiche_id_for_uid(s, draft.record_uid)
+            if fiche_id is None:
+                self.ctx.show_status("Cette fiche action a été supprimée depuis : "
+                                     "elle sera recréée à l'enregistrement.")
+        return self._open(FicheDialog(self.ctx, fiche_id, convention_id=self.convention_id, draft=draft, parent=self),
+                          self._fiche_saved)
+
     def edit_selected(self):
         selected = self.selected()
         if selected is None:

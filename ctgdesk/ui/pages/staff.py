@@ -293,6 +293,15 @@ class StaffPage(Page):
     def create_coordinator(self) -> None:
         self._open(CoordinatorDialog(self.ctx, None, self), self._coordinator_saved)
 
+    def open_draft(self, draft) -> CoordinatorDialog:
+        """The form as it was being typed when ctgdesk stopped (ctgdesk.ui.recovery)."""
+        from ctgdesk.services.records import id_for_uid
+
+        with self.ctx.db.transaction() as session:
+            coordinator_id = id_for_uid(session, Coordinator, draft.record_uid)
+        self._open(CoordinatorDialog(self.ctx, coordinator_id, self, draft=draft), self._coordinator_saved)
+        return self.dialog
+
     def edit_current_coordinator(self) -> None:
         row = self.staff_table.current_row()
         if row is not None:

@@ -21,6 +21,7 @@ from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.territory import ConventionInput, ConventionRow, OrganisationRow
 from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.dialogs.convention_dialog import ConventionDialog
+from ctgdesk.services.records import id_for_uid
 from ctgdesk.ui.dialogs.organisation_dialog import OrganisationDialog
 from ctgdesk.ui.table_model import Column, RowsTableModel, SearchProxyModel
 from ctgdesk.ui.undo import delete_record_with_undo, make_delete_command, make_undo_command, report_to_status, write
@@ -323,6 +324,13 @@ class TerritoryPage(Page):
     def create(self) -> None:
         self._open(OrganisationDialog(self.ctx, None, self))
 
+    def open_draft(self, draft) -> OrganisationDialog:
+        """The form as it was being typed when ctgdesk stopped (ctgdesk.ui.recovery)."""
+        with self.ctx.db.transaction() as session:
+            organisation_id = id_for_uid(session, Organisation, draft.record_uid)
+        self._open(OrganisationDialog(self.ctx, organisation_id, self, draft=draft))
+        return self.dialog
+
     def edit_current(self) -> None:
         row = self.table.current_row()
         if row is not None:
@@ -376,4 +384,3 @@ class TerritoryPage(Page):
             )
         except ValidationError as error:
             show_error(self, error.message, "Suppression impossible")
-

@@ -5,6 +5,9 @@ A dialog built on `FormDialog` lays its fields out with `add_row(label, widget, 
 one transaction and may raise ValidationError: the message then shows under that field (or at
 the top of the form when the field is not on it), the field gets the focus, the dialog stays
 open. Nothing is saved until "Enregistrer" succeeds.
+
+A subclass that calls `keep_draft(ctx, kind, record_uid, draft)` at the end of its __init__
+keeps a draft of its named rows' values (ctgdesk.ui.widgets.drafts) and is filled back from one.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from typing import Any, Iterable
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -22,6 +27,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -156,6 +163,8 @@ class FormDialog(QDialog):
         self.save_button.setText("Enregistrer")
         self.save_button.setDefault(True)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
+        self._rows: dict[str, QWidget] = {}  # the named rows, for drafts
+        self.draft = None  # a DraftKeeper once keep_draft() is called
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -168,7 +177,38 @@ class FormDialog(QDialog):
 
     def add_row(self, label: str, widget: QWidget, field: str | None = None) -> QWidget:
         self.form.addRow(label, self.errors.wrap(field, widget) if field else widget)
+        if field:
+            self._rows[field] = widget
         return widget
+
+    # --- drafts: the named rows' values -----------------------------------------------------
+    def keep_draft(self, ctx, kind: str, record_uid: str | None = None, draft=None) -> None:
+        """Keep a draft of this form from now on; `draft`: one to fill the form back from first."""
+        from ctgdesk.ui.widgets.drafts import DraftKeeper
+
+        if draft is not None:
+            self.restore_draft(draft.state)
+        self.draft = DraftKeeper(self, ctx, kind, self.draft_state, self.draft_label, record_uid=record_uid,
+                                 restored=draft, record=getattr(self, "before", None))
+
+    def draft_state(self) -> dict:
+        return {field: value for field, widget in self._rows.items()
+                if (value := _row_value(widget)) is not _UNKNOWN}
+
+    def restore_draft(self, state: dict) -> None:
+        for field, value in state.items():
+            widget = self._rows.get(field)
+            if widget is not None:
+                _set_row_value(widget, value)
+
+    def draft_label(self) -> str:
+        name = next((w.text().strip() for w in self._rows.values() if isinstance(w, QLineEdit) and w.text().strip()),
+                    "")
+        return f"le formulaire « {self.windowTitle()} »" + (f" ({name})" if name else "")
+
+    def reject(self) -> None:
+        if self.draft is None or self.draft.may_close():
+            super().reject()
 
     def save(self) -> None:  # pragma: no cover - every dialog overrides it
         raise NotImplementedError
@@ -186,3 +226,42 @@ class FormDialog(QDialog):
             return False
         self.accept()
         return True
+
+
+_UNKNOWN = object()
+
+
+def _row_value(widget: QWidget):
+    """A row's value as JSON (what _set_row_value reads back); _UNKNOWN for a widget it does not know."""
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QComboBox):
+        return widget.currentText()
+    if isinstance(widget, QAbstractButton) and widget.isCheckable():
+        return widget.isChecked()
+    if isinstance(widget, QAbstractSpinBox) and hasattr(widget, "value") and not hasattr(widget, "date"):
+        return widget.value()
+    if hasattr(widget, "value") and hasattr(widget, "set_value"):  # dates: OptionalDateEdit, date fields
+        value = widget.value()
+        if value is None or isinstance(value, date):
+            return {"date": value.isoformat() if value else None}
+    return _UNKNOWN
+
+
+def _set_row_value(widget: QWidget, value) -> None:
+    if isinstance(widget, QLineEdit):
+        widget.setText(str(value))
+    elif isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(str(value))
+    elif isinstance(widget, QComboBox):
+        index = widget.findText(str(value))
+        if index >= 0:
+            widget.setCurrentIndex(index)
+    elif isinstance(widget, QAbstractButton):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QAbstractSpinBox) and hasattr(widget, "setValue") and not isinstance(value, dict):
+        widget.setValue(value)
+    elif isinstance(value, dict) and "date" in value and hasattr(widget, "set_value"):
+        widget.set_value(date.fromisoformat(value["date"]) if value["date"] else None)
