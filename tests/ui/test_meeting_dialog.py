@@ -69,7 +69,7 @@ def test_editing_loads_every_part_and_saves_it_back_unchanged(ctx, terr, copil_m
     assert dialog.alerts.lines()[0].widgets["resolved"].value() == date(2026, 6, 1)
     assert dialog.expertises.lines()[0].widgets["label"].text() == "Conseillère technique"
     assert [dialog.tabs.tabText(i) for i in range(6)] == [
-        "Réunion", "Présences (3)", "Ordre du jour et compte rendu", "Décisions (1)", "Alertes au COPIL (1)",
+        "Réunion", "Présences (2 présents, 1 absent)", "Ordre du jour et compte rendu", "Décisions (1)", "Alertes au COPIL (1)",
         "Expertises (1)"]
 
     with ctx.db.transaction() as s:
@@ -209,3 +209,27 @@ def test_duplicate_dialog_reads_the_date_and_time_typed(qtbot):
     qtbot.keyClicks(dialog.date_edit.edit, "2 mars 2026")
     qtbot.keyClick(dialog.date_edit.edit, Qt.Key.Key_Return)
     assert not dialog.isVisible() and dialog.starts_at() == datetime(2026, 3, 2, 9, 30)
+
+
+def test_an_unticked_member_has_no_status_and_ticking_makes_her_present(ctx, terr, copil_meeting, qtbot):
+    dialog = MeetingDialog(ctx, copil_meeting)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    attendance = dialog.attendance
+    row = attendance.row_of(terr.persons["Sandrine Leroy"])  # a usual member, not recorded
+    assert not attendance.is_checked(row)
+    assert attendance.status_combo(row).currentText() == "—"
+    assert dialog.tabs.tabText(1) == "Présences (2 présents, 1 absent)"
+    qtbot.mouseClick(dialog.tabs.tabBar(), Qt.MouseButton.LeftButton, pos=dialog.tabs.tabBar().tabRect(1).center())
+    table = attendance.table
+    table.setFocus()
+    rect = table.visualRect(table.model().index(row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.keyClick(table, Qt.Key.Key_Space)  # ticks the line
+    assert attendance.is_checked(row)
+    assert attendance.status_combo(row).current_key() is AttendanceStatus.PRESENT
+    assert dialog.tabs.tabText(1) == "Présences (3 présents, 1 absent)"
+    qtbot.keyClick(table, Qt.Key.Key_Space)  # unticks it: no status any more
+    assert not attendance.is_checked(row) and attendance.status_combo(row).current_key() is None
+    assert dialog.tabs.tabText(1) == "Présences (2 présents, 1 absent)"
+    assert [a.person_id for a in dialog.collect().attendances].count(terr.persons["Sandrine Leroy"]) == 0

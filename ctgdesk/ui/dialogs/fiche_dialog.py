@@ -42,6 +42,7 @@ from ctgdesk.ui.widgets.date_field import AmountField, DateField, TypedField
 from ctgdesk.ui.widgets.lines_table import Line, LinesTable
 from ctgdesk.ui.widgets import style
 from ctgdesk.ui.widgets.drafts import DraftKeeper
+from ctgdesk.ui.widgets.screen_fit import resize_to_screen, scrolling_tabs
 
 TAB_FICHE, TAB_ACTORS, TAB_MEANS, TAB_INDICATORS, TAB_FOLLOW_UP = range(5)
 
@@ -116,7 +117,7 @@ class FicheDialog(QDialog):
     # --- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
         self.setWindowTitle("Nouvelle fiche action" if self.fiche_id is None else "Fiche action")
-        self.resize(980, 700)
+        resize_to_screen(self, 980, 700)
         self.tabs = QTabWidget()
         self.general_error = error_label()
         self.errors = FieldErrors(self.general_error, self.tabs.setCurrentIndex)
@@ -267,6 +268,7 @@ class FicheDialog(QDialog):
         box.addWidget(self.follow_ups, 1)
         box.addWidget(self.errors.add("follow_ups", error_label(), self.follow_ups.focus_first, TAB_FOLLOW_UP))
         self.tabs.addTab(page, "Suivi")
+        scrolling_tabs(self.tabs)  # a small screen scrolls a long tab; the buttons stay visible
 
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton("Enregistrer", QDialogButtonBox.ButtonRole.AcceptRole)

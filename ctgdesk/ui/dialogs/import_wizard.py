@@ -40,6 +40,7 @@ from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.imports import KIND_LABELS, ImportReport, Outcome, run_import
 from ctgdesk.ui.context import UiContext
 from ctgdesk.ui.widgets.date_field import YearField
+from ctgdesk.ui.widgets.screen_fit import resize_to_screen
 
 FILE_FILTERS = {
     "etp": "Tableaux (*.xlsx *.xlsm *.csv *.txt);;Tous les fichiers (*)",
@@ -363,7 +364,7 @@ class ImportWizard(QWizard):
                              (QWizard.WizardButton.CancelButton, "Annuler"),
                              (QWizard.WizardButton.FinishButton, "Terminer")):
             self.setButtonText(button, text)
-        self.resize(900, 600)
+        resize_to_screen(self, 900, 600)
         self.choice = ChoicePage(self)
         self.preview = PreviewPage(self)
         self.result_page = ResultPage(self)

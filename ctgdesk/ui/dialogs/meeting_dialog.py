@@ -48,6 +48,7 @@ from ctgdesk.ui.dialogs.meeting_form_widgets import (
 from ctgdesk.ui.widgets.date_field import DateField, TimeField
 from ctgdesk.ui.widgets.drafts import DraftKeeper
 from ctgdesk.ui.widgets.lines_table import Line, LinesTable
+from ctgdesk.ui.widgets.screen_fit import resize_to_screen
 
 TAB_MEETING, TAB_ATTENDANCE, TAB_TEXTS, TAB_DECISIONS, TAB_ALERTS, TAB_EXPERTISE = range(6)
 
@@ -57,6 +58,14 @@ def _enum_combo(enum_cls, current=None) -> ChoiceCombo:
     if current is not None:
         combo.set_current_key(current)
     return combo
+
+
+def attendance_title(counts: dict[AttendanceStatus, int]) -> str:
+    """ "Présences (4 présents, 1 excusé)" — the ticked lines by status, "Présences" when none."""
+    words = {AttendanceStatus.PRESENT: ("présent", "présents"), AttendanceStatus.EXCUSED: ("excusé", "excusés"),
+             AttendanceStatus.ABSENT: ("absent", "absents")}
+    parts = [f"{n} {words[status][n > 1]}" for status, n in counts.items() if n]
+    return f"Présences ({', '.join(parts)})" if parts else "Présences"
 
 
 class AttendancePanel(QWidget):
@@ -81,7 +90,7 @@ class AttendancePanel(QWidget):
         header.setSectionResizeMode(self.NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(self.ROLE, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(self.STATUS, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.itemChanged.connect(lambda _item: self.changed.emit())
+        self.table.itemChanged.connect(self._tick_changed)
         self._keys: list[tuple[int | None, int | None]] = []
         self._usual: set[tuple[int | None, int | None]] = set()
 
@@ -126,7 +135,8 @@ class AttendancePanel(QWidget):
             return "Membre habituel"
         return "Structure" if key[0] is None else "Invité·e"
 
-    def _append(self, key, checked: bool, status: AttendanceStatus = AttendanceStatus.PRESENT) -> int:
+    def _append(self, key, checked: bool, status: AttendanceStatus | None = None) -> int:
+        """A line; an unticked one has no status, a ticked one "Présent" unless told otherwise."""
         row = self.table.rowCount()
         self.table.blockSignals(True)
         self.table.insertRow(row)
@@ -137,12 +147,36 @@ class AttendancePanel(QWidget):
         role = QTableWidgetItem(self._role(key))
         role.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         self.table.setItem(row, self.ROLE, role)
-        combo = _enum_combo(AttendanceStatus, status)
-        combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        combo = ChoiceCombo([(m, m.label) for m in AttendanceStatus], empty_label="—")
+        combo.set_current_key((status or AttendanceStatus.PRESENT) if checked else None)
+        combo.currentIndexChanged.connect(lambda _i, c=combo: self._status_chosen(c))
         self.table.setCellWidget(row, self.STATUS, combo)
         self.table.blockSignals(False)
         self._keys.append(key)
         return row
+
+    def _tick_changed(self, item: QTableWidgetItem) -> None:
+        """Ticking a line makes it "Présent" (unless a status is chosen); unticking clears it."""
+        if item.column() != self.NAME:
+            return
+        combo = self.status_combo(item.row())
+        if combo is not None:
+            checked = item.checkState() == Qt.CheckState.Checked
+            if not checked:
+                combo.set_current_key(None)
+            elif combo.current_key() is None:
+                combo.set_current_key(AttendanceStatus.PRESENT)
+        self.changed.emit()
+
+    def _status_chosen(self, combo: ChoiceCombo) -> None:
+        """A status chosen ticks its line; "—" unticks it."""
+        for row in range(self.table.rowCount()):
+            if self.table.cellWidget(row, self.STATUS) is combo:
+                wanted = Qt.CheckState.Unchecked if combo.current_key() is None else Qt.CheckState.Checked
+                if self.table.item(row, self.NAME).checkState() != wanted:
+                    self.table.item(row, self.NAME).setCheckState(wanted)
+                break
+        self.changed.emit()
 
     def row_of(self, person_id: int | None = None, organisation_id: int | None = None) -> int | None:
         try:
@@ -177,7 +211,7 @@ class AttendancePanel(QWidget):
 
     def set_line(self, row: int, checked: bool, status: AttendanceStatus | None = None) -> None:
         self.table.item(row, self.NAME).setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        if status is not None:
+        if checked and status is not None:
             self.status_combo(row).set_current_key(status)
 
     def status_combo(self, row: int) -> ChoiceCombo:
@@ -230,6 +264,13 @@ class AttendancePanel(QWidget):
     def checked_count(self) -> int:
         return sum(1 for row in range(len(self._keys)) if self.is_checked(row))
 
+    def status_counts(self) -> dict[AttendanceStatus, int]:
+        """How many lines have each status (unticked lines have none)."""
+        counts = {status: 0 for status in AttendanceStatus}
+        for attendance in self.inputs():
+            counts[attendance.status] += 1
+        return counts
+
 
 class MeetingDialog(QDialog):
     """Create (meeting_id None) or edit a meeting. After accept(): saved_id, saved_uid, before, after.
@@ -281,7 +322,7 @@ class MeetingDialog(QDialog):
     def _build(self) -> None:
         self.setWindowTitle("Nouvelle réunion" if self.meeting_id is None else "Réunion")
         self.setModal(True)
-        self.resize(940, 660)
+        resize_to_screen(self, 940, 660)
         self.tabs = QTabWidget()
         self.general_error = error_label()
         self.errors = FieldErrors(self.general_error, self.tabs.setCurrentIndex)
@@ -462,7 +503,9 @@ class MeetingDialog(QDialog):
         if day is None:
             day = today if today.year == self.ctx.year else date(self.ctx.year, 1, 15)
         self.date_edit.set_value(day)
-        if len(self.coordinators) == 1:
+        if self.ctx.me is not None and any(cid == self.ctx.me for cid, _name in self.coordinators):
+            self.animator_combo.set_current_key(self.ctx.me)  # she animates, unless she says otherwise
+        elif len(self.coordinators) == 1:
             self.animator_combo.set_current_key(self.coordinators[0][0])
         if instance_id is not None:
             self.instance_combo.set_current_key(instance_id)
@@ -503,8 +546,8 @@ class MeetingDialog(QDialog):
         self.date_label.setText(long_date(self.date_edit.value()) if self.date_edit.is_valid() else "")
 
     def _update_tab_titles(self) -> None:
+        self.tabs.setTabText(TAB_ATTENDANCE, attendance_title(self.attendance.status_counts()))
         counts = {
-            TAB_ATTENDANCE: ("Présences", self.attendance.checked_count()),
             TAB_DECISIONS: ("Décisions", self.decisions.count()),
             TAB_ALERTS: ("Alertes au COPIL", self.alerts.count()),
             TAB_EXPERTISE: ("Expertises", self.expertises.count()),
