@@ -165,12 +165,11 @@ def _finish_start(window: MainWindow) -> None:
     from ctgdesk.ui.recovery import offer_recovery
 
     crash_log = getattr(window, "crash_log", None)  # run_gui's (start_safety_nets)
-    offer_recovery(window, crash_log.previous_crashes() if crash_log else [])  # a crash last time, drafts to resume
+    # A crash last time, drafts to resume; then, at the first start on a base, who she is (after
+    # the offers, never over them; the question does not block the window).
+    offer_recovery(window, crash_log.previous_crashes() if crash_log else [], then=window.ask_identity_if_needed)
     configure_models_in_background(window)
     collect_garbage_again()
-    # window.ask_identity_if_needed() — the first-start question — is not called here yet: a
-    # dialog opened at this point took the focus from the crash-recovery offer and the draft
-    # flows (tests/ui/test_drafts.py hung); to be placed after ui/recovery's offers.
 
 
 def configure_models_in_background(window: MainWindow) -> None:

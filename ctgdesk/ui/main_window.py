@@ -412,7 +412,12 @@ class MainWindow(QMainWindow):
         self.dialog = PreferencesDialog(self.ctx, self.settings, self.db_path, first_start=first_start, parent=self)
         self.dialog.accepted.connect(lambda: self._show_status("Préférences enregistrées.", 4000))
         self.dialog.finished.connect(self.dialog.deleteLater)
-        self.dialog.open()
+        if first_start:  # asked, not imposed: the window stays usable while it is open
+            self.dialog.setWindowModality(Qt.WindowModality.NonModal)
+            self.dialog.show()
+        else:
+            self.dialog.open()
+        return self.dialog
         return self.dialog
 
     def open_search(self) -> None:

@@ -47,9 +47,10 @@ def draft_question(draft: Draft) -> str:
 class Recovery(QObject):
     """The crash message, then the drafts, one box at a time. `box`: the one shown (tests)."""
 
-    def __init__(self, window: QMainWindow, crashes: list[PreviousCrash]):
+    def __init__(self, window: QMainWindow, crashes: list[PreviousCrash], then=None):
         super().__init__(window)
         self.window = window
+        self.then = then  # called once, when every offer has been answered
         self.crashes = list(crashes)
         store = window.ctx.drafts
         read_only = getattr(getattr(window, "safety", None), "read_only", False)
@@ -78,6 +79,9 @@ class Recovery(QObject):
         self.form = None
         if not self.drafts:
             self.current = None
+            then, self.then = self.then, None
+            if then is not None:
+                then()
             return
         self.current = self.drafts.pop(0)
         box = QMessageBox(QMessageBox.Icon.Question, "Saisie en cours", draft_question(self.current),
@@ -131,8 +135,8 @@ class Recovery(QObject):
         return True
 
 
-def offer_recovery(window: QMainWindow, crashes: list[PreviousCrash]) -> Recovery:
-    recovery = Recovery(window, crashes)
+def offer_recovery(window: QMainWindow, crashes: list[PreviousCrash], then=None) -> Recovery:
+    recovery = Recovery(window, crashes, then)
     window.recovery = recovery
     recovery.start()
     return recovery

@@ -110,6 +110,8 @@ TYPIST = textwrap.dedent(
         window.close()
 
     def started(window):
+        from ctgdesk.ui import identity
+        identity.save(window.settings, window.db_path, identity.TERRITORY)  # she said who she is, earlier
         finish(window)
         QTimer.singleShot(0, lambda: {"type": type_meeting, "crash": crash, "quit": quit}[mode](window))
 
@@ -151,6 +153,7 @@ def second_start(qapp, qtbot, settings, monkeypatch):
     """The next start of the window: app._open_and_fill on a window as run_gui makes it (its
     drafts, what the crash log found)."""
     from ctgdesk.ui import app as app_module
+    from ctgdesk.ui import identity
     from ctgdesk.ui.context import UiContext
     from ctgdesk.ui.main_window import MainWindow
 
@@ -161,6 +164,7 @@ def second_start(qapp, qtbot, settings, monkeypatch):
     def run(db_path: Path) -> MainWindow:
         ctx = UiContext(db=None, year=TODAY.year, drafts=DraftStore(drafts_dir()))  # type: ignore[arg-type]
         window = MainWindow(ctx, settings=settings, db_path=db_path)
+        identity.save(settings, db_path, identity.TERRITORY)  # she said who she is at an earlier start
         window.crash_log = CrashLog(reports_dir())  # as run_gui's start_safety_nets, faulthandler aside
         qtbot.addWidget(window)
         windows.append(window)
@@ -456,6 +460,7 @@ def test_a_journal_entry_comes_back(window, ctx, terr, qtbot):
 
     page = window.show_page("journal")
     dialog = page.open_details_from_bar()
+    qtbot.keyClicks(dialog.kind_combo, "relais")  # the type of action is chosen for each entry
     qtbot.keyClicks(dialog.nature_edit, "Appui au centre social")
     qtbot.keyClicks(dialog.description_edit, "Projet social : premiers ateliers")
     dialog.duration_spin.setFocus()
@@ -669,3 +674,37 @@ def test_a_draft_that_cannot_be_read_back_is_said_and_kept(window, ctx, terr, qt
     qtbot.mouseClick(recovery.box.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: recovery.box is None)
     assert [d.id for d in ctx.drafts.list()] == [broken.id]
+
+
+def test_the_first_start_on_a_base_asks_who_she_is_after_the_offers(tmp_path, qapp, settings, qtbot, monkeypatch):
+    """The real start (app._open_and_fill) on a base with coordinators, nothing to offer and
+    nobody said who she is yet: the window asks (Préférences), without blocking it."""
+    from ctgdesk.db import open_database
+    from ctgdesk.services.demo import build_demo
+    from ctgdesk.ui import app as app_module
+    from ctgdesk.ui.context import UiContext
+    from ctgdesk.ui.dialogs.preferences_dialog import PreferencesDialog
+    from ctgdesk.ui.main_window import MainWindow
+
+    monkeypatch.setattr(app_module.gc, "freeze", lambda: None)
+    monkeypatch.setattr(startup_safety, "START_BACKUP_DELAY_MS", 60_000)
+    path = tmp_path / "premiere.sqlite"
+    database = open_database(path)
+    with database.transaction() as session:
+        build_demo(session, today=TODAY)
+    database.dispose()
+    ctx = UiContext(db=None, year=TODAY.year, drafts=DraftStore(drafts_dir()))  # type: ignore[arg-type]
+    window = MainWindow(ctx, settings=settings, db_path=path)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        app_module._open_and_fill(qapp, window, path)
+        qtbot.waitUntil(lambda: isinstance(window.dialog, PreferencesDialog) and window.dialog.isVisible())
+        assert not window.dialog.isModal()
+    finally:
+        window.ctx.undo_stack.clear()
+        safety = getattr(window, "safety", None)
+        if safety is not None:
+            safety.release_lock()
+        if window.ctx.db is not None:
+            window.ctx.db.dispose()
