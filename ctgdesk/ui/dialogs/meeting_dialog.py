@@ -293,6 +293,8 @@ class MeetingDialog(QDialog):
         self.date_edit = DateEdit()
         self.start_time = TimeEdit(QTime(14, 0))
         self.end_time = TimeEdit(QTime(16, 0), optional=True)
+        self.start_time.setAccessibleName("Heure de début")
+        self.end_time.setAccessibleName("Heure de fin")
         self.place_edit = QLineEdit()
         self.place_edit.setPlaceholderText("ex. Mairie de Carvin, salle du conseil")
         self.title_edit = QLineEdit()

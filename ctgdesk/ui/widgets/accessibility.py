@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHeaderView,
     QLabel,
@@ -137,11 +138,32 @@ def _label_before(widget: QWidget) -> str:
     layout = parent.layout() if parent is not None else None
     if layout is None:
         return ""
+    above = _label_above(layout, widget)
+    if above:
+        return above
     order = _flatten(layout)
     if widget in order and (index := order.index(widget)) > 0:
         before = order[index - 1]
         if isinstance(before, QLabel) and before.text().rstrip().endswith(":"):
             return _clean(before.text())
+    return ""
+
+
+def _label_above(layout: QLayout, widget: QWidget) -> str:
+    """In a grid, "Partenaires :" in the cell above a list names it."""
+    if isinstance(layout, QGridLayout):
+        index = layout.indexOf(widget)
+        if index >= 0:
+            row, column, _rows, _columns = layout.getItemPosition(index)
+            item = layout.itemAtPosition(row - 1, column) if row > 0 else None
+            above = item.widget() if item is not None else None
+            if isinstance(above, QLabel) and above.text().rstrip().endswith(":"):
+                return _clean(above.text())
+        return ""
+    for number in range(layout.count()):
+        child = layout.itemAt(number).layout()
+        if child is not None and (found := _label_above(child, widget)):
+            return found
     return ""
 
 
