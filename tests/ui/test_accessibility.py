@@ -127,6 +127,7 @@ def test_every_page_and_dialog_names_its_controls(window, qtbot):
         offenders += [f"menu documents: {o}" for o in unnamed_controls(menu)]
         menu.hide()
     assert len(titles) == len(openers) and all(titles.values()), titles
+    offenders = list(dict.fromkeys(offenders))  # the bars of the window: once
     assert not offenders, f"{len(offenders)} élément(s) sans nom accessible :\n" + "\n".join(offenders)
 
 
@@ -206,3 +207,75 @@ def test_tables_use_the_style_colours_only():
     used = {c.name() for c in meetings.STATUS_COLORS.values()} | {c.lower() for c in plan.STATUS_COLORS.values()} \
         | {c.lower() for c in staff.EVOLUTION_COLORS.values()} | {bilan.MANUAL_EMPTY.name()}
     assert used <= allowed, used - allowed
+
+
+# --- the keyboard alone ---------------------------------------------------------------------------
+def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    """A key pressed where the keyboard focus is, as a person does."""
+    qtbot.keyClick(QApplication.focusWidget(), key, modifier)
+    QApplication.processEvents()
+
+
+def tab_to(qtbot, widget, most: int = 25) -> int:
+    """Tab until `widget` has the focus; how many presses it took (fails if never)."""
+    for presses in range(1, most + 1):
+        press(qtbot, Qt.Key.Key_Tab)
+        if QApplication.focusWidget() is widget:
+            return presses
+    raise AssertionError(f"{type(widget).__name__} jamais atteint par Tab (focus : {QApplication.focusWidget()})")
+
+
+def page_keys(window, key: str) -> Qt.Key:
+    """The Ctrl+digit of a page, as Aide → Raccourcis clavier lists it."""
+    title = window.pages[key].title
+    keys = [k for k, text in window.shortcut_lines() if text == title]
+    assert len(keys) == 1 and re.fullmatch(r"Ctrl\+\d", keys[0]), keys
+    return getattr(Qt.Key, f"Key_{keys[0][-1]}")
+
+
+def test_journal_entry_and_bilan_export_by_keyboard_alone(window, demo_ctx, qtbot, tmp_path):
+    import openpyxl
+
+    from ctgdesk.services import journal
+
+    window.activateWindow()
+    window.navigation.setFocus()
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    # the shortcuts list names every page, Ctrl+1 … Ctrl+8
+    listed = [k for k, _text in window.shortcut_lines() if re.fullmatch(r"Ctrl\+\d", k)]
+    assert listed == [f"Ctrl+{n}" for n in range(1, len(window.pages) + 1)]
+
+    # Journal: Ctrl+6, Ctrl+N, the kind typed, Tab, the nature typed, Entrée
+    press(qtbot, page_keys(window, "journal"), ctrl)
+    assert window.current_key() == "journal"
+    page = window.pages["journal"]
+    press(qtbot, Qt.Key.Key_N, ctrl)
+    assert QApplication.focusWidget() is page.bar.kind_combo
+    qtbot.keyClicks(QApplication.focusWidget(), "relais")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.bar.nature_edit
+    qtbot.keyClicks(QApplication.focusWidget(), "Relais clavier seul RGAA")
+    press(qtbot, Qt.Key.Key_Return)
+    with demo_ctx.db.transaction() as session:
+        saved = [e for e in journal.list_entries(session, year=demo_ctx.year) if e.nature == "Relais clavier seul RGAA"]
+    assert len(saved) == 1 and saved[0].date == demo_ctx.today() and saved[0].kind.name == "RELAIS_CAF"
+
+    # Bilan: Ctrl+7, Tab to the format, "P" for PDF then ↑ for Excel, Ctrl+E; the file chooser is Qt's own
+    press(qtbot, page_keys(window, "bilan"), ctrl)
+    bilan = window.pages["bilan"]
+    assert window.current_key() == "bilan"
+    demo_ctx.wait_for_loads()
+    tab_to(qtbot, bilan.format)
+    qtbot.keyClicks(bilan.format, "P")  # PDF…
+    assert bilan.format.currentData() == "pdf"
+    press(qtbot, Qt.Key.Key_Up)  # … then Excel, the one above
+    assert bilan.format.currentData() == "xlsx"
+    target = tmp_path / "bilan au clavier.xlsx"
+    bilan.ask_path = lambda _kind: target
+    bilan.runner.open_file = lambda _path: None
+    with qtbot.waitSignal(bilan.export_finished, timeout=30_000):
+        press(qtbot, Qt.Key.Key_E, ctrl)
+    workbook = openpyxl.load_workbook(target, read_only=True)
+    cells = {str(v) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for v in row if v}
+    assert "1.1-S1" in " ".join(cells)
+    workbook.close()
