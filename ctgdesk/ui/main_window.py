@@ -154,6 +154,9 @@ class MainWindow(QMainWindow):
             self._select_nav(current)
         self.navigation.blockSignals(False)
         self._build_view_menu()
+        from ctgdesk.ui.widgets.accessibility import name_controls
+
+        name_controls(self)  # their fields and lists named for screen readers
 
     def apply_icons(self) -> None:
         """Start-up: the icons (the window's and its pages'), once the page in front is filled."""

@@ -225,6 +225,40 @@ def tab_to(qtbot, widget, most: int = 25) -> int:
     raise AssertionError(f"{type(widget).__name__} jamais atteint par Tab (focus : {QApplication.focusWidget()})")
 
 
+def assert_focus_ring_around(widget) -> None:
+    """The keyboard focus is visible: a ring drawn around the widget, in the accent colour."""
+    from ctgdesk.ui.widgets.accessibility import FocusRing
+
+    rings = [r for r in widget.window().findChildren(FocusRing) if r.isVisible()]
+    assert len(rings) == 1 and rings[0].parentWidget() is widget.parentWidget()
+    assert rings[0].geometry().contains(widget.geometry()) and rings[0].geometry() != widget.geometry()
+    image = rings[0].grab().toImage()
+    assert image.pixelColor(image.width() // 2, 1).name() == style.FOCUS  # its top edge
+
+
+def test_focus_ring_follows_the_keyboard_not_the_mouse(window, qtbot):
+    from PySide6.QtTest import QTest
+
+    from ctgdesk.ui.widgets.accessibility import FocusRing
+
+    window.activateWindow()
+    window.show_page("plan")
+    plan = window.pages["plan"]
+    window.navigation.setFocus()
+    tab_to(qtbot, plan.search)
+    assert_focus_ring_around(plan.search)
+    tab_to(qtbot, plan.late_check)
+    assert_focus_ring_around(plan.late_check)
+    QTest.mouseClick(plan.search, Qt.MouseButton.LeftButton)  # a click: the pointer shows where
+    assert plan.search.hasFocus()
+    assert not [r for r in window.findChildren(FocusRing) if r.isVisible()]
+    shots = SCREENSHOTS if SCREENSHOTS.is_dir() else None
+    press(qtbot, Qt.Key.Key_Tab)
+    assert [r for r in window.findChildren(FocusRing) if r.isVisible()]
+    if shots:
+        window.grab().save(str(shots / "a11y_focus_plan.png"))
+
+
 def page_keys(window, key: str) -> Qt.Key:
     """The Ctrl+digit of a page, as Aide → Raccourcis clavier lists it."""
     title = window.pages[key].title
@@ -266,6 +300,7 @@ def test_journal_entry_and_bilan_export_by_keyboard_alone(window, demo_ctx, qtbo
     assert window.current_key() == "bilan"
     demo_ctx.wait_for_loads()
     tab_to(qtbot, bilan.format)
+    assert_focus_ring_around(bilan.format)
     qtbot.keyClicks(bilan.format, "P")  # PDF…
     assert bilan.format.currentData() == "pdf"
     press(qtbot, Qt.Key.Key_Up)  # … then Excel, the one above

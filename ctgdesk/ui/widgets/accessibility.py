@@ -13,7 +13,7 @@ the interactive elements without a name (tests/ui/test_accessibility.py).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -83,10 +83,11 @@ def _label_in(layout: QLayout, widget: QWidget) -> str:
     return ""
 
 
-def _buddy_label(widget: QWidget, labels: dict[int, str]) -> str:
+def _buddy_label(widget: QWidget, labels: list[tuple[QWidget, str]]) -> str:
     for target in (widget, widget.parentWidget()):
-        if target is not None and id(target) in labels:
-            return labels[id(target)]
+        for buddy, text in labels:
+            if target is not None and buddy is target:
+                return text
     return ""
 
 
@@ -97,7 +98,7 @@ def _group_title(widget: QWidget) -> str:
     return ""
 
 
-def name_for(widget: QWidget, labels: dict[int, str] | None = None) -> str:
+def name_for(widget: QWidget, labels: list[tuple[QWidget, str]] | None = None) -> str:
     """What names the widget for a screen reader, if nothing names it yet ("" when nothing does)."""
     if labels is None:
         labels = _buddies(widget.window())
@@ -205,9 +206,10 @@ def _title_before(layout: QLayout, widget: QWidget) -> str:
     return ""
 
 
-def _buddies(root: QWidget) -> dict[int, str]:
-    return {id(label.buddy()): text for label in root.findChildren(QLabel)
-            if label.buddy() is not None and (text := _clean(label.text()))}
+def _buddies(root: QWidget) -> list[tuple[QWidget, str]]:
+    """(field, its label's text) for the labels under `root` that name a field (their buddy)."""
+    return [(buddy, text) for label in root.findChildren(QLabel)
+            if (buddy := label.buddy()) is not None and (text := _clean(label.text()))]
 
 
 def name_controls(root: QWidget) -> int:
@@ -220,7 +222,7 @@ def name_controls(root: QWidget) -> int:
     return named
 
 
-def _name(widget: QWidget, labels: dict[int, str]) -> int:
+def _name(widget: QWidget, labels: list[tuple[QWidget, str]]) -> int:
     if widget.accessibleName() or isinstance(widget, QHeaderView) \
             or isinstance(widget.parentWidget(), (QAbstractSpinBox, QComboBox)):  # a header, an inner edit
         return 0
@@ -237,21 +239,105 @@ def _name(widget: QWidget, labels: dict[int, str]) -> int:
     return 0
 
 
+def _popup(window: QWidget) -> bool:
+    """A pick list's, a menu's or a calendar's pop-up window (Qt names what is in it)."""
+    return window.windowType() in (Qt.WindowType.Popup, Qt.WindowType.ToolTip)
+
+
+class FocusRing(QWidget):
+    """A 2-pixel ring around the widget the keyboard reached (Tab, a shortcut): Fusion's own focus
+    marks are a faint 1-pixel line, a dotted cell (RGAA 10.7: the focus is visible). Not for a
+    click: the pointer shows where one is already. Drawn over the widget, never in the way of a click."""
+
+    MARGIN = 2
+
+    def __init__(self):
+        super().__init__(None)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setObjectName("focusRing")
+        self.target: QWidget | None = None
+        self.hide()
+
+    def follow(self, widget: QWidget | None) -> None:
+        if self.target is not None:
+            target, self.target = self.target, None
+            target.removeEventFilter(self)
+            target.destroyed.disconnect(self._target_gone)
+        parent = widget.parentWidget() if widget is not None and not widget.isWindow() else None
+        if parent is None:
+            self.hide()
+            return
+        self.target = widget
+        self.setParent(parent)
+        widget.installEventFilter(self)
+        widget.destroyed.connect(self._target_gone)
+        self._place()
+
+    def _target_gone(self) -> None:
+        self.target = None
+        self.hide()
+
+    def _place(self) -> None:
+        widget = self.target
+        if widget is None or not widget.isVisible():
+            self.hide()
+            return
+        margin = self.MARGIN
+        self.setGeometry(widget.geometry().adjusted(-margin, -margin, margin, margin))
+        self.raise_()
+        self.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.target and event.type() in (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show,
+                                                       QEvent.Type.Hide):
+            self._place()
+        return False
+
+    def paintEvent(self, _event) -> None:
+        from PySide6.QtGui import QColor, QPainter, QPen
+
+        from ctgdesk.ui.widgets import style
+
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(style.FOCUS), 2))
+        painter.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 4, 4)
+
+
 class _NameOnShow(QObject):
     """The application's event filter: names a window's controls when it is shown, and a widget
-    shown later in a window on screen (a line added to a table of widgets)."""
+    shown later in a window on screen (a line added to a table of widgets); moves the focus ring."""
+
+    KEYBOARD = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
+                Qt.FocusReason.ShortcutFocusReason)
 
     def __init__(self, parent: QObject):
         super().__init__(parent)
-        self._show = QEvent.Type.Show
+        self._show, self._focus_in = QEvent.Type.Show, QEvent.Type.FocusIn
+        self.ring: FocusRing | None = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == self._show and isinstance(watched, QWidget):
-            if watched.isWindow():
+        kind = event.type()
+        if kind == self._show and isinstance(watched, QWidget):
+            if watched.isWindow() and not _popup(watched):
                 name_controls(watched)
-            elif isinstance(watched, INTERACTIVE) and not watched.accessibleName():
-                _name(watched, _buddies(watched.parentWidget() or watched))
+        elif kind == self._focus_in and isinstance(watched, QWidget) and not isinstance(watched, FocusRing):
+            if _popup(watched.window()):  # a pick list's or a calendar's: Qt's own, being laid out
+                return False
+            if isinstance(watched, INTERACTIVE) and not watched.accessibleName():  # a line added later
+                _name(watched, _buddies(watched.window()))
+            self._focus(watched, event.reason())
         return False
+
+    def _focus(self, widget: QWidget, reason) -> None:
+        if self.ring is None:
+            self.ring = FocusRing()
+        try:
+            self.ring.follow(widget if reason in self.KEYBOARD else None)
+        except RuntimeError:  # the ring went with a window closed meanwhile: a new one
+            self.ring = FocusRing()
+            self.ring.follow(widget if reason in self.KEYBOARD else None)
 
 
 def install(app: QApplication | None = None) -> None:
