@@ -337,7 +337,7 @@ def open_server(url: str, access: Access) -> OpenedBase:
         raise OpeningRefused(f"La base {shown} est d'une version plus ancienne de ctgdesk : {UPGRADE_HINT}.")
     status = HealthStatus.OK if revision == head_revision() else HealthStatus.NEW if revision is None \
         else HealthStatus.NEEDS_MIGRATION
-    report = HealthReport(Path(shown), status, "base d'équipe", revision)
-    opened = OpenedBase(Path(shown), report)
+    report = HealthReport(shown, status, "base d'équipe", revision)  # type: ignore[arg-type]  # an address
+    opened = OpenedBase(shown, report)  # type: ignore[arg-type]  # an address, not a file
     opened.db = open_database(url, migrate=access.writes, read_only=not access.writes)
     return opened

@@ -228,8 +228,8 @@ def _dossier(doc: DossierCopil) -> Layout:
         Heading("Plan d'action : fiches modifiées ou suivies"),
         Grid(("Fiche", "Statut", "Avancement", "Suivi de la période"),
              tuple((f"{c.number} {c.title}", c.status.label, f"{c.progress} %",
-                    "\n".join(c.follow_ups + ((f"fiche modifiée le {short_date(c.modified_on)}",)
-                                              if c.modified_on else ())))
+                    "\n".join(c.status_changes + c.follow_ups
+                              + ((f"fiche modifiée le {short_date(c.modified_on)}",) if c.modified_on else ())))
                    for c in doc.fiche_changes),
              (0.32, 0.13, 0.15, 0.4), empty="Aucune fiche modifiée ni suivie sur la période."),
         Heading("Fiches en retard ou bloquées"),

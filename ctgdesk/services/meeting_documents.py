@@ -186,6 +186,7 @@ class FicheChange:
     progress: int
     modified_on: date | None  # the fiche itself changed in the period
     follow_ups: tuple[str, ...]  # "15/03/2026 — 40 % — comment"
+    status_changes: tuple[str, ...] = ()  # "12/03/2026 : En cours → Réalisée (Claire Dumont)", from the history
 
 
 @dataclass(frozen=True)
@@ -498,15 +499,17 @@ def dossier_copil(session: Session, meeting_id: int) -> DossierCopil:
 
     changes: list[FicheChange] = []
     late_or_blocked: list[FicheState] = []
+    status_changes = _status_changes(session, since, until)
     for fiche in fiches:
         follow_ups = [f for f in fiche.follow_ups if since.date() <= f.date < until.date()]
         modified = since <= fiche.updated_at < until
-        if follow_ups or modified:
+        if follow_ups or modified or fiche.uid in status_changes:
             changes.append(FicheChange(
                 number=fiche.number, title=fiche.title, status=fiche.status, progress=fiche.progress,
                 modified_on=fiche.updated_at.date() if modified else None,
                 follow_ups=tuple(f"{short_date(f.date)} — {f.progress} %" + (f" — {f.comment}" if f.comment else "")
                                  for f in follow_ups),
+                status_changes=tuple(status_changes.get(fiche.uid, ())),
             ))
         late = fiche.is_late(today)
         if late or fiche.status is FicheStatus.BLOCKED:
@@ -585,6 +588,33 @@ def dossier_copil(session: Session, meeting_id: int) -> DossierCopil:
         etp_previous_total=decimal2(grid.column_total(year - 1)) if has_previous else None,
         etp_lines=etp_lines, key_figures=key_figures, participants=_participants(meeting),
     )
+
+
+def _status_changes(session: Session, since: datetime, until: datetime) -> dict[str, list[str]]:
+    """Each fiche's changes of status in the period, as the history of changes recorded them
+    (ctgdesk.models.audit): "12/03/2026 : En cours → Réalisée (Claire Dumont)"."""
+    import json
+
+    from ctgdesk.models import AuditEntry
+
+    found: dict[str, list[str]] = {}
+    rows = session.execute(
+        select(AuditEntry.record_uid, AuditEntry.at, AuditEntry.actor, AuditEntry.changes)
+        .where(AuditEntry.table_name == "fiche_action", AuditEntry.action == "modification",
+               AuditEntry.at >= since, AuditEntry.at < until, AuditEntry.changes.contains('"status"'))
+        .order_by(AuditEntry.at, AuditEntry.id))
+    for uid, at, actor, changes in rows:
+        before, after = json.loads(changes).get("status", [None, None])
+
+        def label(value):
+            try:
+                return FicheStatus(value).label
+            except ValueError:
+                return str(value)
+
+        who = f" ({actor})" if actor else ""
+        found.setdefault(uid, []).append(f"{short_date(at.date())} : {label(before)} → {label(after)}{who}")
+    return found
 
 
 def _number_key(number: str) -> tuple:

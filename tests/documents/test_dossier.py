@@ -90,3 +90,24 @@ def test_the_dossier_shows_what_changed_since_the_previous_copil(demo_db, last_c
         decisions = section(text, "Décisions des COPIL précédents et leur suivi", "ETP de coordination")
         assert all(d in decisions for d in expected_decisions)
         assert f"Total {dossier.etp_year} : {dossier.etp_total} ETP" in text
+
+
+def test_a_change_of_status_is_shown_from_the_history(demo_db):
+    """The history of changes (ctgdesk.models.audit) says what a fiche went from and to."""
+    from ctgdesk.models import AuditEntry, FicheStatus
+
+    with demo_db.transaction() as session:
+        previous, last = _copils(session)[-2:]
+        fiche = session.scalars(select(FicheAction).where(FicheAction.status == FicheStatus.IN_PROGRESS)
+                                .order_by(FicheAction.id)).first()
+        session.info["actor"] = "Claire Dumont"
+        plan.update_fiche(session, fiche.id, status=FicheStatus.DONE)
+    between = previous.starts_at + (last.starts_at - previous.starts_at) / 2
+    with demo_db.transaction() as session:  # the change dated between the two COPILs
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.record_uid == fiche.uid)
+                                .order_by(AuditEntry.id.desc())).first()
+        entry.at = between
+    with demo_db.transaction() as session:
+        dossier = dossier_copil(session, last.id)
+    change = next(c for c in dossier.fiche_changes if c.number == fiche.number)
+    assert change.status_changes == (f"{between:%d/%m/%Y} : En cours → Réalisée (Claire Dumont)",)
