@@ -314,3 +314,42 @@ def test_journal_entry_and_bilan_export_by_keyboard_alone(window, demo_ctx, qtbo
     cells = {str(v) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for v in row if v}
     assert "1.1-S1" in " ".join(cells)
     workbook.close()
+
+
+def test_no_alert_conveyed_by_colour_alone(window):
+    """A cell coloured as an alert (late, blocked, over a full time, to schedule) says it in words:
+    in its text, or in its tooltip, which is also its accessible description."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    alert = {style.DANGER, style.WARNING}
+    coloured, silent = 0, []
+    for key in window.pages:
+        window.show_page(key)
+        window.ctx.wait_for_loads()
+        QApplication.processEvents()
+        for view in window.pages[key].findChildren(QAbstractItemView):
+            model = view.model()
+            if model is None or type(view).__name__ == "QHeaderView":
+                continue
+            stack = [None]
+            while stack:  # every row, in trees too
+                parent = stack.pop()
+                parent_index = parent if parent is not None else model.index(-1, -1)
+                for row in range(model.rowCount(parent_index)):
+                    for column in range(model.columnCount(parent_index)):
+                        index = model.index(row, column, parent_index)
+                        if column == 0 and model.rowCount(index) > 0:
+                            stack.append(index)
+                        colour = index.data(Qt.ItemDataRole.ForegroundRole)
+                        colour = getattr(colour, "color", lambda c=colour: c)()  # a brush or a colour
+                        if colour is None or colour.name() not in alert:
+                            continue
+                        coloured += 1
+                        text = str(index.data() or "")
+                        words = re.search(r"[^\W\d_]{3,}", text)
+                        described = index.data(Qt.ItemDataRole.ToolTipRole) or \
+                            index.data(Qt.ItemDataRole.AccessibleDescriptionRole)
+                        if not (words or described):
+                            silent.append(f"{key}: « {text} » ({colour.name()})")
+    assert coloured >= 5  # the demo has late fiches, communes not engaged, instances to schedule
+    assert not silent, silent
