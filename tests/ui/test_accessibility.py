@@ -88,6 +88,16 @@ def test_every_page_and_dialog_names_its_controls(window, qtbot):
         bilan.table.view.selectRow(0)
         bilan.edit_action.trigger()
 
+    def first_meeting(action):
+        def run():
+            window.show_page("meetings")
+            meetings = pages["meetings"]
+            meetings.views.setCurrentIndex(0)
+            meetings.table.setFocus()
+            meetings.table.selectRow(0)
+            action.trigger()
+        return run
+
     def journal_details():
         window.show_page("journal")
         pages["journal"].bar.details_button.click()
@@ -97,6 +107,8 @@ def test_every_page_and_dialog_names_its_controls(window, qtbot):
         "objectif": page_action("plan", pages["plan"].new_objectif_action),
         "enjeu": page_action("plan", pages["plan"].new_enjeu_action),
         "réunion": page_action("meetings", pages["meetings"].new_action),
+        "réunion tenue": first_meeting(pages["meetings"].edit_action),
+        "réunion à dupliquer": first_meeting(pages["meetings"].duplicate_action),
         "journal": journal_details,
         "ETP": page_action("staff", staff.new_allocation_action),
         "chargé·e": page_action("staff", staff.new_coordinator_action),

@@ -636,6 +636,8 @@ class MeetingDuplicateDialog(QDialog):
         proposal = _next_month(source_start)
         self.date_edit = DateEdit(proposal.date())
         self.time_edit = TimeEdit(QTime(proposal.hour, proposal.minute))
+        self.date_edit.setAccessibleName("Date de la nouvelle réunion")
+        self.time_edit.setAccessibleName("Heure de la nouvelle réunion")
         self.date_label = QLabel(long_date(proposal.date()))
         self.date_edit.dateChanged.connect(lambda: self.date_label.setText(long_date(self.date_edit.value())))
         info = QLabel(
