@@ -1,7 +1,8 @@
 """Accessibility (RGAA): what a screen reader reads, the contrast of the colours, the keyboard alone.
 
 1. Qt's accessibility tree of every page of the real main window, and of every dialog opened
-   from it, has a name for each interactive element (offenders listed in the failure).
+   from it, has a name for each interactive element (offenders listed in the failure); Tab
+   goes round each dialog and comes back (no keyboard trap).
 2. Text colours — the palette, the style sheet, the tables' foregrounds — reach 4,5:1 (WCAG).
 3. From the main window, by keyboard alone: a journal entry recorded, a bilan exported.
 """
@@ -34,6 +35,31 @@ def window(demo_ctx, settings, qtbot, styled):  # noqa: F811
     return win
 
 
+def keyboard_trap(qtbot, dialog, presses: int = 80) -> str:
+    """"" if Tab, pressed again and again from the dialog's first focus, leaves it and comes back
+    to it (no field keeps the keyboard: a text field taking Tab, a widget outside the chain);
+    else where the focus got stuck."""
+    dialog.activateWindow()
+    QApplication.processEvents()
+    if QApplication.focusWidget() is None or not dialog.isAncestorOf(QApplication.focusWidget()):
+        dialog.focusNextChild()
+    first = QApplication.focusWidget()
+    left = False
+    for _ in range(presses):
+        press(qtbot, Qt.Key.Key_Tab)
+        now = QApplication.focusWidget()
+        if now is not first:
+            left = True
+        elif left:
+            return ""
+    now = QApplication.focusWidget()
+    reachable = [w for w in dialog.findChildren(QWidget) if w.isVisible() and w.isEnabled()
+                 and w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.focusProxy() is None]
+    if not left and len(reachable) <= 1:  # one button ("Fermer"): nowhere else to go
+        return ""
+    return f"{type(now).__name__} « {now.accessibleName() if now else ''} »"
+
+
 def inspect_dialog(qtbot, window, open_it) -> tuple[str, list[str]]:
     """Open a dialog the way a user does (its action); its title and unnamed controls; then Échap."""
     seen: dict = {}
@@ -45,6 +71,7 @@ def inspect_dialog(qtbot, window, open_it) -> tuple[str, list[str]]:
             return
         seen["title"] = dialog.windowTitle()
         seen["offenders"] = unnamed_controls(dialog)
+        seen["trap"] = keyboard_trap(qtbot, dialog)
         if SCREENSHOTS.is_dir():
             name = re.sub(r"\W+", "_", dialog.windowTitle())
             dialog.grab().save(str(SCREENSHOTS / f"a11y_{name}.png"))
@@ -53,7 +80,8 @@ def inspect_dialog(qtbot, window, open_it) -> tuple[str, list[str]]:
     QTimer.singleShot(0, look)
     open_it()
     qtbot.waitUntil(lambda: "title" in seen, timeout=5000)
-    return seen["title"], seen["offenders"]
+    trap = [f"Tab n'en sort pas : {seen['trap']}"] if seen["trap"] else []
+    return seen["title"], seen["offenders"] + trap
 
 
 def test_every_page_and_dialog_names_its_controls(window, qtbot):
@@ -140,7 +168,8 @@ def test_every_page_and_dialog_names_its_controls(window, qtbot):
         menu.hide()
     assert len(titles) == len(openers) and all(titles.values()), titles
     offenders = list(dict.fromkeys(offenders))  # the bars of the window: once
-    assert not offenders, f"{len(offenders)} élément(s) sans nom accessible :\n" + "\n".join(offenders)
+    assert not offenders, f"{len(offenders)} élément(s) sans nom accessible ou piège au clavier :\n" + \
+        "\n".join(offenders)
 
 
 # --- contrast -------------------------------------------------------------------------------------

@@ -213,12 +213,15 @@ def _buddies(root: QWidget) -> list[tuple[QWidget, str]]:
 
 
 def name_controls(root: QWidget) -> int:
-    """Name the interactive widgets under `root` (itself included) that have no name; how many."""
+    """Name the interactive widgets under `root` (itself included) that have no name; how many.
+    A multi-line text field passes the focus on with Tab (not a tab character: a keyboard trap)."""
     labels = _buddies(root.window())
     named = 0
     for widget in [root, *root.findChildren(QWidget)]:
         if isinstance(widget, INTERACTIVE):
             named += _name(widget, labels)
+        if isinstance(widget, (QPlainTextEdit, QTextEdit)) and not widget.isReadOnly():
+            widget.setTabChangesFocus(True)
     return named
 
 
