@@ -320,11 +320,11 @@ def test_journal_entry_and_bilan_export_by_keyboard_alone(window, demo_ctx, qtbo
     listed = [k for k, _text in window.shortcut_lines() if re.fullmatch(r"Ctrl\+\d", k)]
     assert listed == [f"Ctrl+{n}" for n in range(1, len(window.pages) + 1)]
 
-    # Journal: Ctrl+6, Ctrl+N, the kind typed, Tab, the nature typed, Entrée
+    # Journal: Ctrl+6, Ctrl+Maj+N (the quick entry line), the kind typed, Tab, the nature typed, Entrée
     press(qtbot, page_keys(window, "journal"), ctrl)
     assert window.current_key() == "journal"
     page = window.pages["journal"]
-    press(qtbot, Qt.Key.Key_N, ctrl)
+    press(qtbot, Qt.Key.Key_N, ctrl | Qt.KeyboardModifier.ShiftModifier)
     assert QApplication.focusWidget() is page.bar.kind_combo
     qtbot.keyClicks(QApplication.focusWidget(), "relais")
     press(qtbot, Qt.Key.Key_Tab)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QTabBar,
     QToolButton,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctgdesk.services import meetings, plan
+from ctgdesk.ui.widgets.date_field import DateField
 from ctgdesk.ui.widgets.lines_table import LinesTable
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     ctx,
@@ -159,8 +159,7 @@ class Walk:
             self.click(bar, bar.tabRect(index).center())
 
     def open_popup(self) -> None:
-        candidates = [w for w in self.targets() if isinstance(w, QComboBox)
-                      or (isinstance(w, QDateTimeEdit) and w.calendarPopup())]
+        candidates = [w for w in self.targets() if isinstance(w, (QComboBox, DateField))]
         if not candidates:
             return
         target = self.rng.choice(candidates)
@@ -169,7 +168,7 @@ class Walk:
         if isinstance(target, QComboBox):
             self.click(target)
         else:
-            self.click(target, QPoint(target.width() - 8, target.height() // 2))  # its arrow
+            self.click(target.button, target.button.rect().center())  # its calendar button
 
     def after_step(self) -> None:
         dialog = self.dialog

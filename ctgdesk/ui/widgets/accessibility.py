@@ -110,6 +110,11 @@ def name_for(widget: QWidget, labels: list[tuple[QWidget, str]] | None = None) -
             action = widget.defaultAction()
             if text := _clean(action.text()) or _clean(action.toolTip()):
                 return text
+    owner = widget.parentWidget()
+    if owner is not None and not owner.isWindow() and owner.focusProxy() is widget:
+        # the text box of a compound field (a date with its calendar button): the field's name
+        if text := owner.accessibleName() or name_for(owner, labels) or _what(owner):
+            return text
     candidates = (
         _buddy_label(widget, labels),
         _form_label(widget),
@@ -123,6 +128,12 @@ def name_for(widget: QWidget, labels: list[tuple[QWidget, str]] | None = None) -
     if not found and isinstance(widget, (QAbstractItemView, QTabBar, QTextEdit)):
         found = _heading(widget)
     return found
+
+
+def _what(field: QWidget) -> str:
+    """What a typed field says it holds in its messages ("L'heure de début"), if told."""
+    what = getattr(field, "what", None)
+    return _clean(what) if isinstance(what, str) and what != getattr(type(field), "what_default", None) else ""
 
 
 def _short(tooltip: str) -> str:
