@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setIconSize(QSize(18, 18))  # its focus policy is StrongFocus already
+        self.navigation.setAccessibleName("Pages de ctgdesk")
         if ctx.db is not None:
             self._build_pages(self._specs)
         self.navigation.currentRowChanged.connect(self._on_page_changed)
@@ -156,6 +157,9 @@ class MainWindow(QMainWindow):
             self._select_nav(current)
         self.navigation.blockSignals(False)
         self._build_view_menu()
+        from ctgdesk.ui.widgets.accessibility import name_controls
+
+        name_controls(self)  # their fields and lists named for screen readers
 
     def apply_icons(self) -> None:
         """Start-up: the icons (the window's and its pages'), once the page in front is filled."""
@@ -241,6 +245,7 @@ class MainWindow(QMainWindow):
                                   "(Ctrl+Page préc. / Ctrl+Page suiv.)")
         self.year_spin.setKeyboardTracking(False)
         self.year_spin.setMinimumWidth(84)
+        year_label.setBuddy(self.year_spin)
         self.year_spin.valueChanged.connect(self.ctx.set_year)
         toolbar.addWidget(year_label)
         toolbar.addWidget(self.year_spin)
@@ -329,7 +334,7 @@ class MainWindow(QMainWindow):
         """One entry per page in the Affichage menu (Ctrl+1 …), once the pages exist."""
         for number in range(self.navigation.count()):
             item = self.navigation.item(number)
-            action = QAction(item.text(), self)
+            action = QAction(item.text().replace("&", "&&"), self)  # "Coordination & ETP": no mnemonic
             self._set_icon(action.setIcon, self.pages[item.data(Qt.ItemDataRole.UserRole)].icon_name, color="#34495e")
             if number < 9:
                 action.setShortcut(QKeySequence(f"Ctrl+{number + 1}"))
@@ -367,6 +372,10 @@ class MainWindow(QMainWindow):
 
     def load(self) -> None:
         """Load the page in front (called once the window is on screen)."""
+        from ctgdesk.ui.widgets import accessibility
+
+        accessibility.install()  # every window and page shown from now on: its controls named
+        accessibility.name_controls(self)
         if self.navigation.currentRow() < 0 and self.navigation.count():
             self.navigation.setCurrentRow(0)
         self._refresh_current()
@@ -564,20 +573,53 @@ class MainWindow(QMainWindow):
             f"<p>Base de données :<br/><code>{self.db_path}</code></p>",
         )
 
+    def shortcut_lines(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for Aide → Raccourcis clavier, read from the actions themselves:
+        the menus' (pages Ctrl+1…, years, undo, import, quit) and the pages' (Ctrl+N, Ctrl+F…)."""
+        lines: list[tuple[str, str]] = []
+        seen: set[tuple[str, str]] = set()
+
+        def add(keys: str, text: str) -> None:
+            if keys and (keys, text) not in seen:
+                seen.add((keys, text))
+                lines.append((keys, text))
+
+        def native(action: QAction) -> str:
+            keys = [s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()]
+            return " / ".join(dict.fromkeys(keys))
+
+        def words(action: QAction) -> str:
+            return action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…")
+
+        def menu_actions(actions) -> None:
+            for action in actions:
+                if action.menu() is not None:
+                    menu_actions(action.menu().actions())
+                elif action.shortcuts():
+                    add(native(action), words(action))
+
+        menu_actions(self.menuBar().actions())
+        on_pages: dict[tuple[str, str], list[str]] = {}  # (keys, what) → the pages where
+        for page in self.pages.values():
+            for action in [*page.actions(), *(a for w in page.findChildren(QWidget) for a in w.actions())]:
+                if action.shortcuts() and (text := words(action)):
+                    titles = on_pages.setdefault((native(action), text), [])
+                    if page.title not in titles:
+                        titles.append(page.title)
+        for (keys, text), titles in on_pages.items():
+            add(keys, f"{text} ({', '.join(titles)})")
+        add("Entrée", "ouvrir ou modifier la ligne choisie d'une liste")
+        add("Suppr", "supprimer la ligne choisie (après confirmation)")
+        add("Tab / Maj+Tab", "passer au champ suivant / précédent")
+        add("Échap", "fermer un formulaire ou une liste déroulante")
+        return lines
+
     def show_shortcuts(self) -> None:
-        QMessageBox.information(
-            self, "Raccourcis clavier",
-            "<table cellspacing='4'>"
-            "<tr><td><b>Ctrl+N</b></td><td>nouvel enregistrement sur la page</td></tr>"
-            "<tr><td><b>Entrée</b></td><td>modifier la ligne choisie</td></tr>"
-            "<tr><td><b>Suppr</b></td><td>supprimer la ligne choisie (après confirmation)</td></tr>"
-            "<tr><td><b>Ctrl+F</b></td><td>rechercher dans la liste</td></tr>"
-            "<tr><td><b>Ctrl+K</b></td><td>rechercher dans toute la base</td></tr>"
-            "<tr><td><b>Ctrl+Z / Ctrl+Y</b></td><td>annuler / rétablir</td></tr>"
-            "<tr><td><b>Ctrl+1 … Ctrl+7</b></td><td>aller à une page</td></tr>"
-            "<tr><td><b>Ctrl+Page préc. / suiv.</b></td><td>année précédente / suivante</td></tr>"
-            "</table>",
-        )
+        import html
+
+        rows = "".join(f"<tr><td><b>{html.escape(keys)}</b></td><td>{html.escape(text)}</td></tr>"
+                       for keys, text in self.shortcut_lines())
+        QMessageBox.information(self, "Raccourcis clavier", f"<table cellspacing='4'>{rows}</table>")
 
     # --- settings ---------------------------------------------------------------------
     def _restore_settings(self) -> None:

@@ -91,11 +91,13 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.work()
+            result, message = self.work(), None
         except Exception as error:  # noqa: BLE001 - becomes a French message in the UI
-            self.done.finished.emit(None, str(error) or error.__class__.__name__)
-            return
-        self.done.finished.emit(result, None)
+            result, message = None, str(error) or error.__class__.__name__
+        try:
+            self.done.finished.emit(result, message)
+        except RuntimeError:  # its window was closed meanwhile (Vérifier la base… closed early): nobody to tell
+            pass
 
 
 def run_in_pool(work: Callable[[], object], on_done: Callable[[object, str | None], None],

@@ -311,7 +311,8 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
             return text if len(text) <= DISPLAY_LIMIT else text[:DISPLAY_LIMIT] + "…"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.align.value)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+            # what a colour means, in words, for a screen reader too (RGAA 3.1)
             return column.tooltip(row) if column.tooltip else None
         if role == Qt.ItemDataRole.ForegroundRole:
             color = column.foreground(row) if column.foreground else None

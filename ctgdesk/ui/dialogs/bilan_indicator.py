@@ -39,6 +39,8 @@ class BilanIndicatorDialog(FormDialog):
             nature = QLabel(result.nature or "—", self)
             nature.setWordWrap(True)
             self.add_row("Nature", nature)
+            self.value.hide()  # else drawn at the top left, and reached by Tab
+            self.nature.hide()
         self.comment = QPlainTextEdit(self)
         self.comment.setTabChangesFocus(True)
         self.comment.setFixedHeight(90)

@@ -32,11 +32,12 @@ from ctgdesk.ui.dialogs.bilan_columns import BilanColumnsDialog, saved_columns
 from ctgdesk.ui.dialogs.bilan_export import FORMATS, ExportRequest, ExportRunner
 from ctgdesk.ui.dialogs.bilan_indicator import BilanIndicatorDialog
 from ctgdesk.ui.table_model import RIGHT, Column, RowsTableModel
+from ctgdesk.ui.widgets import style
 from ctgdesk.ui.widgets.messages import show_error
 from ctgdesk.ui.widgets.page_header import PageHeader, page_action
 from ctgdesk.ui.widgets.search_table import SearchableTable
 
-MANUAL_EMPTY = QColor("#b9770e")
+MANUAL_EMPTY = QColor(style.WARNING)
 
 
 def _indicator_columns() -> list[Column[IndicatorResult]]:

@@ -79,6 +79,7 @@ class QuickEntryBar(QFrame):
         self.function_combo.setMinimumContentsLength(4)
         self.coordinator_combo = ChoiceCombo(empty_label="— chargé·e —")
         self.coordinator_combo.setMinimumContentsLength(10)
+        self.coordinator_combo.setAccessibleName("Chargé·e de coopération")
         self.add_button = QPushButton("Ajouter")
         self.details_button = QPushButton("Détails…")
         self.details_button.setToolTip("Ouvrir le formulaire complet (partenaires, communes, durée, description)")

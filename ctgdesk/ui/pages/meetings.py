@@ -121,7 +121,9 @@ class MeetingsPage(Page):
         self.instance_filter = ChoiceCombo(empty_label="Toutes les instances")
         self.commune_filter = ChoiceCombo(empty_label="Toutes les communes")
         self.status_filter = ChoiceCombo([(s, s.label) for s in MeetingStatus], empty_label="Tous les statuts")
-        for combo in (self.instance_filter, self.commune_filter, self.status_filter):
+        for combo, name in ((self.instance_filter, "Filtrer par instance"),
+                            (self.commune_filter, "Filtrer par commune"), (self.status_filter, "Filtrer par statut")):
+            combo.setAccessibleName(name)
             combo.currentIndexChanged.connect(self._filters_changed)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Rechercher une réunion… (Ctrl+F)")

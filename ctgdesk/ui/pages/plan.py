@@ -179,6 +179,7 @@ class PlanPage(Page):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(300)
         self.status_filter = ChoiceCombo([(s, s.label) for s in FicheStatus], empty_label="Tous les statuts")
+        self.status_filter.setAccessibleName("Filtrer par statut")
         self.late_check = QCheckBox("En retard seulement")
         self.count_label = QLabel()
         self.count_label.setObjectName("hint")

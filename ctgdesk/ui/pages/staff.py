@@ -110,6 +110,7 @@ def staff_columns(year: int) -> list[Column[StaffRow]]:
         Column.decimal(f"ETP {year}", lambda r: r.etp,
                        foreground=lambda r: QColor(style.DANGER) if r.over_allocated else None,
                        bold=lambda r: r.over_allocated,
+                       tooltip=lambda r: "Plus d'un temps plein (1,0 ETP)" if r.over_allocated else None,
                        header_tooltip=f"Total des parts d'ETP connues en {year}"),
         Column(f"Structures {year}", lambda r: r.structures,
                tooltip=lambda r: r.structures.replace(", ", "\n") or None),

@@ -156,7 +156,12 @@ class FormDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def add_row(self, label: str, widget: QWidget, field: str | None = None) -> QWidget:
+        """A labelled row; the label is the field's buddy (its name for screen readers, Alt+letter)."""
         self.form.addRow(label, self.errors.wrap(field, widget) if field else widget)
+        row_label = self.form.labelForField(self.form.itemAt(self.form.rowCount() - 1,
+                                                             QFormLayout.ItemRole.FieldRole).widget())
+        if isinstance(row_label, QLabel):
+            row_label.setBuddy(widget)
         if field:
             self._rows[field] = widget
         return widget

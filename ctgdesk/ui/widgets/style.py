@@ -9,12 +9,18 @@ ACCENT = "#2f6fb0"
 TEXT = "#1f2933"
 MUTED = "#5b6b7c"
 DANGER = "#b3261e"
-WARNING = "#9a6700"
+WARNING = "#8a5c00"  # 4,5:1 on the pending cells' yellow too (tests/ui/test_accessibility.py)
 SUCCESS = "#1e7a3c"
 WINDOW = "#f4f6f9"
 BORDER = "#d8dee6"
 PENDING_BACKGROUND = "#fff4d6"
 SELECTION = "#cfe0f3"  # a selected line in a table or a tree: light, the text stays dark
+SIDEBAR = "#1f2d3d"
+PLACEHOLDER = "#687685"  # lighter than typed text, still 4,5:1 on white (RGAA 3.2)
+FOCUS = ACCENT  # the frame around the field that has the keyboard focus
+# Every colour given to text on white, on a table's alternate line or on a pending cell: each
+# reaches 4,5:1 there (tests/ui/test_accessibility.py). What a colour means is also in words.
+TEXT_COLOURS = ("TEXT", "MUTED", "DANGER", "WARNING", "SUCCESS", "ACCENT")
 
 # A card's detail that calls for attention. Set on the label itself (cards.StatCard.set): a
 # dynamic-property rule would need style().unpolish/polish, which builds PySide's QStyle type
@@ -22,7 +28,7 @@ SELECTION = "#cfe0f3"  # a selected line in a table or a tree: light, the text s
 ALERT_DETAIL = f"color: {DANGER}; font-weight: 600;"
 
 STYLE_SHEET = f"""
-QWidget#sidebar {{ background: #1f2d3d; }}
+QWidget#sidebar {{ background: {SIDEBAR}; }}
 QLabel#appName {{ color: white; font-size: 15pt; font-weight: 600; }}
 QLabel#appTagline {{ color: #9fb0c2; font-size: 8.5pt; }}
 QListWidget#navigation {{
@@ -31,6 +37,7 @@ QListWidget#navigation {{
 QListWidget#navigation::item {{ padding: 7px 10px; margin: 1px 8px; border-radius: 6px; }}
 QListWidget#navigation::item:selected {{ background: {ACCENT}; color: white; }}
 QListWidget#navigation::item:hover:!selected {{ background: #2a3d52; }}
+QListWidget#navigation:focus {{ border: 2px solid #8fc1f5; border-radius: 6px; }}
 QLabel#pageTitle {{ font-size: 16pt; font-weight: 600; color: {TEXT}; }}
 QLabel#pageSubtitle {{ color: {MUTED}; }}
 QLabel#sectionTitle {{ font-size: 11pt; font-weight: 600; color: {TEXT}; }}
@@ -92,7 +99,7 @@ def _palette(highlight: str, highlighted_text: str) -> QPalette:
         (QPalette.ColorRole.WindowText, TEXT), (QPalette.ColorRole.Button, "#eef1f5"),
         (QPalette.ColorRole.ButtonText, TEXT), (QPalette.ColorRole.Highlight, highlight),
         (QPalette.ColorRole.HighlightedText, highlighted_text), (QPalette.ColorRole.ToolTipBase, "#ffffff"),
-        (QPalette.ColorRole.ToolTipText, TEXT), (QPalette.ColorRole.PlaceholderText, "#8a97a5"),
+        (QPalette.ColorRole.ToolTipText, TEXT), (QPalette.ColorRole.PlaceholderText, PLACEHOLDER),
         (QPalette.ColorRole.Link, ACCENT),
     ):
         palette.setColor(role, QColor(color))
