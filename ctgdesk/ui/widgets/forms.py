@@ -176,6 +176,8 @@ class FormDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def add_row(self, label: str, widget: QWidget, field: str | None = None) -> QWidget:
+        if isinstance(widget, QPlainTextEdit):  # Tab / Maj+Tab go on to the next field, they type no tab
+            widget.setTabChangesFocus(True)
         self.form.addRow(label, self.errors.wrap(field, widget) if field else widget)
         if field:
             self._rows[field] = widget
