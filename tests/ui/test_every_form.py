@@ -426,3 +426,127 @@ def test_meeting_duplicate_by_hand(window, ctx, terr, qtbot):
         assert len(added) == 1
         copy = meetings.meeting_input(s, added[0].id)
     assert copy.starts_at == datetime(2026, 9, 24, 10, 30)
+
+
+def test_convention_by_hand(window, ctx, terr, qtbot):
+    go_to(qtbot, window, 2)
+    page = window.pages["territory"]
+    click(header_button(page, "Nouvelle convention"))
+    dialog = page.convention_dialog
+    qtbot.waitUntil(dialog.isActiveWindow)
+    tab_to(dialog.name)
+    type_text("CTG du Ternois 2027-2031")
+    key(Qt.Key.Key_Tab)
+    type_text("Communaute de communes du Ternois")
+    key(Qt.Key.Key_Tab)
+    key(Qt.Key.Key_A, CTRL)
+    type_text("2027")
+    key(Qt.Key.Key_Tab)
+    key(Qt.Key.Key_A, CTRL)
+    type_text("2031")
+    tab_to(dialog.notes)
+    type_text("Signature prevue au COPIL de janvier")
+    key(Qt.Key.Key_Tab)  # out of the notes, not a tab typed into them
+    assert focused() is not dialog.notes
+    click(dialog.add_button)  # « Ajouter » a signataire
+    assert len(dialog.lines) == 1
+    click(dialog.save_button)
+    if dialog.isVisible():  # a signataire line wants its organisation: say which, then save
+        assert dialog.errors.message() or any(dialog.errors.message(f) for f in dialog.errors._fields)
+        click(dialog.remove_button)
+        click(dialog.save_button)
+    assert dialog.result() == QDialog.DialogCode.Accepted, dialog.errors.message()
+    with ctx.db.transaction() as s:
+        saved = territory.convention_input(s, dialog.saved_id)
+    assert (saved.name, saved.territory, saved.first_year, saved.last_year, saved.notes) == (
+        "CTG du Ternois 2027-2031", "Communaute de communes du Ternois", 2027, 2031,
+        "Signature prevue au COPIL de janvier")
+
+
+def test_import_wizard_by_hand(window, ctx, terr, qtbot, tmp_path):
+    from PySide6.QtWidgets import QWizard
+
+    from tests.imports.helpers import write_csv
+
+    path = write_csv(tmp_path / "etp.csv", [["Commune / structure", "ETP", "Nom prénom"],
+                                             ["Carvin", "0,5", "DUMONT Claire"]])
+    window.activateWindow()
+    QTest.keyClick(window.focusWidget() or window, Qt.Key.Key_I, CTRL)  # Fichier → Importer des données…
+    wizard = window.dialog
+    qtbot.waitUntil(wizard.isActiveWindow)
+    choice = wizard.choice
+    assert choice.kind() == "etp"
+    click(choice.file_edit)
+    type_text(str(path))
+    key(Qt.Key.Key_Tab)
+    assert focused() is choice.browse
+    tab_to(choice.year)
+    assert choice.year.value() == 2026
+    click(wizard.button(QWizard.WizardButton.NextButton))
+    qtbot.waitUntil(lambda: wizard.preview.report is not None, timeout=20_000)
+    assert wizard.button(QWizard.WizardButton.NextButton).text() == "Importer"
+    click(wizard.button(QWizard.WizardButton.NextButton))
+    qtbot.waitUntil(lambda: wizard.result_page.report is not None, timeout=20_000)
+    assert wizard.result_page.report.committed
+    click(wizard.button(QWizard.WizardButton.FinishButton))
+    assert not wizard.isVisible()
+    with ctx.db.transaction() as s:
+        saved = allocation_snapshot(s, terr.communes["Carvin"], 2026)
+    assert saved is not None and saved.etp == Decimal("0.5")
+
+
+MANUAL = "3.2-E1"  # a manual indicator of the referential
+
+
+def test_bilan_indicator_by_hand(window, ctx, qtbot):
+    from ctgdesk.models import IndicatorEntry
+
+    go_to(qtbot, window, 7)
+    page = window.pages["bilan"]
+    wait_loads(qtbot, ctx)
+    click(page.table.search)  # « Rechercher un indicateur… »
+    type_text(MANUAL)
+    view = page.table.view
+    qtbot.waitUntil(lambda: view.model().rowCount() == 1)
+    click(view.viewport(), view.visualRect(view.model().index(0, 0)).center())  # its line chosen
+    qtbot.waitUntil(lambda: page.table.current_row() is not None)
+    assert page.table.current_row().code == MANUAL
+
+    def inside(dialog):
+        assert focused() is dialog.value
+        type_text("7")
+        key(Qt.Key.Key_Tab)
+        assert focused() is dialog.nature
+        type_text("Reunions d'information")
+        key(Qt.Key.Key_Tab)
+        assert focused() is dialog.comment
+        type_text("Chiffre du service")
+        key(Qt.Key.Key_Tab, SHIFT)
+        key(Qt.Key.Key_Tab, SHIFT)
+        key(Qt.Key.Key_Return)  # Entrée from the Nombre: « Enregistrer »
+
+    in_modal(qtbot, lambda: click(header_button(page, "Saisir / commenter…")), inside)
+    with ctx.db.transaction() as s:
+        entry = s.query(IndicatorEntry).filter_by(indicator_code=MANUAL, year=2026).one()
+        assert (entry.value, entry.nature, entry.comment, entry.scope) == (
+            7, "Reunions d'information", "Chiffre du service", "territoire")
+
+
+def test_bilan_columns_by_hand(window, ctx, qtbot, settings):
+    from ctgdesk.ui.dialogs.bilan_columns import saved_columns
+
+    go_to(qtbot, window, 7)
+    page = window.pages["bilan"]
+    chosen = {}
+
+    def inside(dialog):
+        lists = list(dialog.lists.values())
+        first = lists[0]
+        click(first.viewport(), first.visualItemRect(first.item(0)).center())
+        key(Qt.Key.Key_Space)  # the first column unticked
+        assert first.item(0).checkState() == Qt.CheckState.Unchecked
+        chosen.update(dialog.chosen())
+        click(next(b for b in dialog.findChildren(QPushButton) if b.text() == "Enregistrer"))
+
+    in_modal(qtbot, lambda: click(header_button(page, "Colonnes…")), inside)
+    assert saved_columns(page.settings) == chosen
