@@ -119,6 +119,8 @@ class Monkey:
             return
         roll = self.rng.random()
         focus = self.focus()
+        if focus is not self.dialog and not self.dialog.isAncestorOf(focus):  # Tab left a part of a window
+            roll = 0.3  # a click back into it
         if roll < 0.22:
             backward = self.rng.random() < 0.3
             self.log.append("Maj+Tab" if backward else "Tab")

@@ -135,9 +135,13 @@ def new_dialog(qtbot, page, before=None):
 def in_modal(qtbot, trigger, inside) -> None:
     """For a dialog run with exec(): `inside(dialog)` runs while it is open, then `trigger` returns."""
     failures: list[BaseException] = []
+    ran: list[bool] = []
 
     def run() -> None:
         dialog = QApplication.activeModalWidget()
+        ran.append(dialog is not None)
+        if dialog is None:
+            return
         try:
             qtbot.waitUntil(lambda: dialog.isActiveWindow())
             inside(dialog)
@@ -148,6 +152,7 @@ def in_modal(qtbot, trigger, inside) -> None:
 
     QTimer.singleShot(0, run)
     trigger()
+    assert ran == [True], "the gesture opened no dialog"
     if failures:
         raise failures[0]
 
@@ -550,3 +555,237 @@ def test_bilan_columns_by_hand(window, ctx, qtbot, settings):
 
     in_modal(qtbot, lambda: click(header_button(page, "Colonnes…")), inside)
     assert saved_columns(page.settings) == chosen
+
+
+# --- random walks ----------------------------------------------------------------------------
+
+def by_text(*texts: str):
+    """Avoid the buttons with these texts (a file chooser, a question…)."""
+    return lambda w: isinstance(w, QAbstractButton) and w.text().replace("&", "") in texts
+
+
+class Form:
+    """How a person opens one form, and what to check once it closed."""
+
+    def __init__(self, trigger, *, dialog=None, check=None, modal: bool = False, avoid=None, prefill=None,
+                 after=None):
+        self.trigger = trigger  # the gesture that opens it
+        self.dialog = dialog  # () -> the dialog just opened (not for a modal one)
+        self.check = check  # (dialog) -> None, for a dialog that was accepted
+        self.after = after  # () -> None, after it closed (for what the page does on accept)
+        self.modal = modal  # run with exec()
+        self.avoid = avoid or (lambda _w: False)
+        self.prefill = prefill  # (dialog) -> None: what a form needs first, typed
+
+
+def forms(name: str, window, ctx, terr, qtbot) -> Form:
+    def page_key(number: int, page_name: str, k: Qt.Key = Qt.Key.Key_N, tab: int | None = None):
+        def trigger() -> None:
+            go_to(qtbot, window, number)
+            page = window.pages[page_name]
+            if tab is not None:
+                click(page.tabs.tabBar(), page.tabs.tabBar().tabRect(tab).center())
+            QTest.keyClick(window.focusWidget() or page, k, CTRL)
+        return trigger
+
+    def page_button(number: int, page_name: str, text: str):
+        def trigger() -> None:
+            go_to(qtbot, window, number)
+            click(header_button(window.pages[page_name], text))
+        return trigger
+
+    def menu(entry: str):
+        return lambda: choose_in_menu(qtbot, window, Qt.Key.Key_F, entry)
+
+    def page_dialog(page_name: str, attribute: str = "dialog"):
+        return lambda: getattr(window.pages[page_name], attribute)
+
+    if name == "journal":
+        def check(d) -> None:
+            with ctx.db.transaction() as s:
+                stored = journal.entry_input(s, d.saved_id)
+                assert stored == d.after
+                journal.save_entry(s, stored, d.saved_id)  # validates again
+        return Form(lambda: (go_to(qtbot, window, 6), click(window.pages["journal"].bar.details_button)),
+                    dialog=page_dialog("journal"), check=check)
+    if name == "journal_quick":
+        def quick() -> None:
+            go_to(qtbot, window, 6)
+            key(Qt.Key.Key_N, CTRL)
+        return Form(quick, dialog=lambda: window.pages["journal"].bar, avoid=by_text("Détails…"))
+    if name == "coordinator":
+        def check(d) -> None:
+            from ctgdesk.ui.dialogs.coordinator_dialog import save_coordinator
+
+            with ctx.db.transaction() as s:
+                c = s.get(Coordinator, d.saved_id)
+                person = {k: getattr(c.person, k) for k in ("first_name", "last_name", "email", "phone")}
+                post = {k: getattr(c, k) for k in ("employer_id", "cadre_emploi", "is_project_lead",
+                                                   "start_date", "end_date")}
+                typed_person, typed_post = d.fields()
+                assert post == typed_post
+                assert {k: v or "" for k, v in person.items()} == {k: v.strip() for k, v in typed_person.items()}
+                save_coordinator(s, d.saved_id, person, post)  # validates again
+        return Form(page_key(3, "staff", tab=0), dialog=page_dialog("staff"), check=check,
+                    prefill=lambda d: (click(d.first_name), type_text("Ana"), click(d.last_name), type_text("Gil")))
+    if name == "etp":
+        def check(d) -> None:
+            from ctgdesk.services import etp
+
+            with ctx.db.transaction() as s:
+                stored = allocation_snapshot(s, *d.saved_key)
+                assert stored == d.after
+                etp.set_allocation(s, stored.organisation_id, stored.year,
+                                   "En cours" if stored.etp is None else str(stored.etp).replace(".", ","),
+                                   people_count=stored.people_count, shares=list(stored.shares), notes=stored.notes)
+        return Form(page_key(3, "staff", tab=1), dialog=page_dialog("staff"), check=check)
+    if name == "organisation":
+        def check(d) -> None:
+            with ctx.db.transaction() as s:
+                o = s.get(Organisation, d.saved_id)
+                stored = {k: getattr(o, k) for k in territory.ORGANISATION_FIELDS}
+                typed = d.fields()
+                assert stored["name"] == typed["name"].strip() and stored["kind"].value == typed["kind"]
+                assert (stored["population"], stored["parent_id"], stored["engagement_signed"]) == (
+                    typed["population"], typed["parent_id"], typed["engagement_signed"])
+                territory.update_organisation(s, d.saved_id, **stored)  # validates again
+        return Form(page_key(2, "territory"), dialog=page_dialog("territory"), check=check,
+                    prefill=lambda d: (click(d.name), type_text("Commune au hasard")))
+    if name == "convention":
+        def check(d) -> None:
+            with ctx.db.transaction() as s:
+                stored = territory.convention_input(s, d.saved_id)
+                assert stored == d.after
+                territory.save_convention(s, stored, d.saved_id)  # validates again
+        return Form(page_button(2, "territory", "Nouvelle convention"),
+                    dialog=page_dialog("territory", "convention_dialog"), check=check,
+                    avoid=by_text("Choisir un logo…"),
+                    prefill=lambda d: (click(d.name), type_text("Convention au hasard")))
+    if name in ("enjeu", "objectif"):
+        def check(d) -> None:
+            with ctx.db.transaction() as s:
+                if name == "enjeu":
+                    plan.update_enjeu(s, d.saved_id, **d.after)  # validates again
+                else:
+                    plan.update_objectif(s, d.saved_id, **d.after)
+        return Form(page_button(5, "plan", "Nouvel enjeu" if name == "enjeu" else "Nouvel objectif"),
+                    dialog=page_dialog("plan"), check=check,
+                    prefill=lambda d: (click(d.title_edit), type_text("Au hasard")))
+    if name == "import":
+        return Form(lambda: QTest.keyClick(window.focusWidget() or window, Qt.Key.Key_I, CTRL),
+                    dialog=lambda: window.dialog, avoid=by_text("Parcourir…"))
+    if name == "verify":
+        def shown() -> None:
+            qtbot.waitUntil(lambda: window.dialog.done_, timeout=20_000)
+        return Form(menu("Vérifier la base…"), dialog=lambda: (shown(), window.dialog)[1])
+    if name == "rgpd":
+        return Form(menu("Données personnelles (RGPD)…"), dialog=lambda: window.dialog,
+                    avoid=by_text("Exporter ses données…", "Anonymiser…"))
+    if name == "backups":
+        return Form(menu("Sauvegardes…"), dialog=lambda: window.dialog,
+                    avoid=by_text("Restaurer la sauvegarde choisie…", "Copier sur une clé USB ou un partage…"))
+    if name == "bilan_indicator":
+        from ctgdesk.models import IndicatorEntry
+        from ctgdesk.services.bilan import save_indicator_entry
+
+        def pick() -> None:
+            go_to(qtbot, window, 7)
+            page = window.pages["bilan"]
+            if True:
+                click(page.table.search)
+                key(Qt.Key.Key_A, CTRL)
+                type_text(MANUAL)
+                view = page.table.view
+                qtbot.waitUntil(lambda: view.model().rowCount() == 1)
+                click(view.viewport(), view.visualRect(view.model().index(0, 0)).center())
+            click(header_button(page, "Saisir / commenter…"))
+
+        def check(d) -> None:
+            with ctx.db.transaction() as s:
+                entry = s.query(IndicatorEntry).filter_by(indicator_code=MANUAL, year=2026).one_or_none()
+                typed = (d.value.text().strip(), d.nature.toPlainText().strip(), d.comment.toPlainText().strip())
+                if entry is None:
+                    assert typed == ("", "", "")
+                    return
+                assert (entry.nature, entry.comment) == typed[1:]
+                assert entry.value == (int(typed[0].replace(" ", "")) if typed[0] else None)
+                save_indicator_entry(s, MANUAL, 2026, "territoire", entry.value, entry.nature, entry.comment)
+        return Form(pick, modal=True, check=check)
+    if name == "bilan_columns":
+        from ctgdesk.ui.dialogs.bilan_columns import saved_columns
+
+        def check(d) -> None:
+            assert saved_columns(window.pages["bilan"].settings) == d.chosen()
+        return Form(page_button(7, "bilan", "Colonnes…"), modal=True, check=check)
+    if name == "duplicate":
+        expected: list[datetime] = []
+
+        def pick() -> None:
+            go_to(qtbot, window, 4)
+            page = window.pages["meetings"]
+            page.table.setFocus()
+            key(Qt.Key.Key_Home)
+            key(Qt.Key.Key_D, CTRL)
+
+        def check(d) -> None:
+            expected.append(d.starts_at())
+
+        def after() -> None:
+            if expected:
+                with ctx.db.transaction() as s:
+                    starts = [m.starts_at for m in meetings.list_meetings(s)]
+                assert expected.pop() in starts
+        return Form(pick, modal=True, check=check, after=after)
+    raise KeyError(name)
+
+
+WALKED = ["journal", "journal_quick", "coordinator", "etp", "organisation", "convention", "enjeu", "objectif",
+          "import", "verify", "rgpd", "backups", "bilan_indicator", "bilan_columns", "duplicate"]
+
+
+@pytest.mark.isolated
+@pytest.mark.parametrize("name", WALKED)
+def test_random_walk(name, window, ctx, terr, qtbot, accept_questions):
+    form = forms(name, window, ctx, terr, qtbot)
+    rng = random.Random(f"{SEED}-{name}")
+    remaining = ACTIONS
+    stats = {"opened": 0, "saved": 0, "closed": 0, "lines": 0, "popups": 0}
+
+    def walk(dialog) -> None:
+        nonlocal remaining
+        if form.prefill is not None and dialog.isVisible():
+            form.prefill(dialog)
+        monkey = Monkey(rng, dialog, avoid=form.avoid)
+        done = monkey.run(remaining)
+        remaining -= done
+        stats["popups"] += monkey.popups
+        if dialog.isVisible() and remaining <= 0:  # the end: saved as it is, else closed
+            monkey.close_popups()
+            if monkey.save_button is not None and monkey.save_button.isEnabled():
+                click(monkey.save_button)
+            if dialog.isVisible() and isinstance(dialog, QDialog):
+                QTest.keyClick(dialog, Qt.Key.Key_Escape)
+        accepted = isinstance(dialog, QDialog) and not dialog.isVisible() \
+            and QDialog.result(dialog) == QDialog.DialogCode.Accepted  # (the indicator form has its own .result)
+        if accepted and form.check is not None:
+            try:
+                form.check(dialog)
+            except Exception as error:
+                raise AssertionError(f"{error}\nlast actions:\n{monkey.trail()}") from error
+            stats["saved"] += 1
+        stats["closed"] += not dialog.isVisible()
+
+    while remaining > 0:
+        stats["opened"] += 1
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        if form.modal:
+            in_modal(qtbot, form.trigger, walk)
+        else:
+            form.trigger()
+            dialog = form.dialog()
+            qtbot.waitUntil(lambda: dialog.isVisible())
+            walk(dialog)
+        if form.after is not None:
+            form.after()
+    print(f"{name}: {ACTIONS} actions, {stats}")
