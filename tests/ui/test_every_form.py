@@ -777,8 +777,10 @@ def test_random_walk(name, window, ctx, terr, qtbot, accept_questions):
 
     while remaining > 0:
         stats["opened"] += 1
+        while QApplication.activePopupWidget() is not None:  # a pick list left open as the form closed
+            QTest.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Escape)
         window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow)
+        qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
         if form.modal:
             in_modal(qtbot, form.trigger, walk)
         else:
