@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import argparse
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import Iterator
 
@@ -149,17 +149,25 @@ def run_export_workbook(args) -> int:
 
 
 def parse_moment(text: str) -> datetime:
-    """'30/06/2026', '30/06/2026 14:00' or ISO → a datetime (local clock)."""
+    """'30/06/2026', '1er juillet 2026', '30/06/2026 14:00', '30/06/2026 14h' or ISO → a datetime
+    (local clock). Dates and times are read by services.parsing, as in the forms."""
+    from ctgdesk.services.errors import ValidationError
+    from ctgdesk.services.parsing import parse_date, parse_time
+
     text = text.strip()
-    for fmt in ("%d/%m/%Y %H:%M", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, fmt)
-        except ValueError:
-            continue
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"« {text} » n'est pas une date (JJ/MM/AAAA ou JJ/MM/AAAA HH:MM).") from None
+        pass
+    head, _, tail = text.rpartition(" ")
+    for day_text, time_text in ((text, ""), (head, tail)):
+        try:
+            day, at = parse_date(day_text), parse_time(time_text)
+        except ValidationError:
+            continue
+        if day is not None:
+            return datetime.combine(day, at or time(0))
+    raise CommandError(f"« {text} » n'est pas une date (JJ/MM/AAAA ou JJ/MM/AAAA HH:MM).")
 
 
 def run_export_package(args) -> int:

@@ -34,16 +34,18 @@ from ctgdesk.models import (
     Convention,
     Decision,
     Coordinator,
+    FicheAction,
     FicheStatus,
     Instance,
     JournalEntry,
     Meeting,
     MeetingStatus,
     Organisation,
+    Person,
 )
 from ctgdesk.models.base import table
 from ctgdesk.services.etp import coordinator_loads, etp_grid
-from ctgdesk.services.meetings import OPEN_DECISION
+from ctgdesk.services.meetings import OPEN_DECISION, instance_order
 from ctgdesk.services.plan import list_fiches
 from ctgdesk.services.territory import conventions_covering
 
@@ -116,6 +118,7 @@ class Dashboard:
     next_meetings: list[UpcomingMeeting] = field(default_factory=list)
     warnings: list[DashboardWarning] = field(default_factory=list)
     more_warnings: dict[str, int] = field(default_factory=dict)  # record kind → warnings not listed
+    mine: str | None = None  # the coordinator whose meetings, decisions and fiches are counted, if one
 
     @property
     def fiches_total(self) -> int:
@@ -146,25 +149,24 @@ def _instance_counts(session: Session, year: int, today: date,
     # (in every year while no convention is recorded at all).
     covering = {convention_id for convention_id, _name in conventions}
     territory_year = bool(covering) or not session.scalar(select(func.count()).select_from(table(Convention)))
-    instances = session.execute(
-        select(instance.id, instance.name, instance.min_per_year, instance.convention_id)
-        .order_by(instance.kind, instance.name)
-    ).all()
+    instances = sorted(session.execute(  # governance first, as everywhere (meetings.instance_order)
+        select(instance.id, instance.name, instance.min_per_year, instance.convention_id, instance.kind)
+    ).all(), key=lambda row: instance_order(row.kind, row.name))
     return [
         InstanceCount(i_id, name, held.get(i_id, 0), planned.get(i_id, 0), minimum or 0)
-        for i_id, name, minimum, convention_id in instances
+        for i_id, name, minimum, convention_id, _kind in instances
         if (convention_id in covering if convention_id is not None else territory_year)
     ]
 
 
-def _next_meetings(session: Session, today: date) -> list[UpcomingMeeting]:
+def _next_meetings(session: Session, today: date, *mine) -> list[UpcomingMeeting]:
     meetings, instances = table(Meeting), table(Instance)
     meeting = meetings.c
     query = (
         select(meeting.id, meeting.starts_at, instances.c.name, meeting.title, meeting.place)
         .join(instances, meeting.instance_id == instances.c.id)
         .where(meeting.starts_at >= datetime.combine(today, datetime.min.time()),
-               meeting.status == MeetingStatus.PLANNED)
+               meeting.status == MeetingStatus.PLANNED, *mine)
         .order_by(meeting.starts_at)
         .limit(NEXT_MEETINGS)
     )
@@ -186,24 +188,42 @@ def _excerpt(text: str, length: int = 70) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def dashboard(session: Session, year: int, today: date) -> Dashboard:
+def dashboard(session: Session, year: int, today: date, *, mine: int | None = None) -> Dashboard:
+    """The board of a year; with `mine` (a coordinator id), "mes réunions, mes décisions, mes
+    fiches": the meetings she animates, the decisions she carries or that were taken in them,
+    the fiches she is the referent of, her journal entries. Instances and ETP stay the territory's."""
     conventions = conventions_covering(session, year)
     convention_id, convention_name = conventions[0] if conventions else (None, None)
     board = Dashboard(year=year, today=today, convention=convention_name)
     start, end = _year_bounds(year)
     meeting, decision, alert = table(Meeting).c, table(Decision).c, table(Alert).c
+    coordinator = table(Coordinator).c
+    my_meetings: tuple = ()
+    my_decisions: tuple = ()
+    my_entries: tuple = ()
+    my_person = None
+    if mine is not None:
+        my_person = session.scalar(select(coordinator.person_id).where(coordinator.id == mine))
+        person = table(Person).c
+        board.mine = " ".join(session.execute(
+            select(person.first_name, person.last_name).where(person.id == my_person)).one())
+        my_meetings = (meeting.animator_id == mine,)
+        animated = select(meeting.id).where(meeting.animator_id == mine)
+        my_decisions = ((decision.carried_by_id == my_person) | decision.meeting_id.in_(animated),)
+        my_entries = (table(JournalEntry).c.coordinator_id == mine,)
 
     # Meetings and instances.
     board.instances = _instance_counts(session, year, today, conventions)
     board.meetings_held = session.scalar(
         select(func.count()).select_from(table(Meeting))
-        .where(meeting.starts_at >= start, meeting.starts_at < end, meeting.status == MeetingStatus.HELD)
+        .where(meeting.starts_at >= start, meeting.starts_at < end, meeting.status == MeetingStatus.HELD, *my_meetings)
     ) or 0
     board.meetings_planned = session.scalar(
         select(func.count()).select_from(table(Meeting))
-        .where(meeting.starts_at >= start, meeting.starts_at < end, meeting.status == MeetingStatus.PLANNED)
+        .where(meeting.starts_at >= start, meeting.starts_at < end, meeting.status == MeetingStatus.PLANNED,
+               *my_meetings)
     ) or 0
-    board.next_meetings = _next_meetings(session, today)
+    board.next_meetings = _next_meetings(session, today, *my_meetings)
     _add_warnings(
         board, PAGE_MEETINGS, "instance", [c for c in board.instances if c.under_minimum],
         lambda count: count.instance_id,
@@ -214,7 +234,7 @@ def dashboard(session: Session, year: int, today: date) -> Dashboard:
     # Decisions and alerts (open whatever the year they were taken).
     open_decisions = session.execute(  # a big territory has thousands still open
         select(decision.meeting_id, decision.text, decision.due_date)
-        .where(decision.status.in_(OPEN_DECISION)).order_by(decision.due_date, decision.id)
+        .where(decision.status.in_(OPEN_DECISION), *my_decisions).order_by(decision.due_date, decision.id)
     ).all()
     board.open_decisions = len(open_decisions)
     overdue = [d for d in open_decisions if d.due_date is not None and d.due_date < today]
@@ -229,6 +249,10 @@ def dashboard(session: Session, year: int, today: date) -> Dashboard:
 
     # Plan d'action of the year's convention.
     fiches = list_fiches(session, today, convention_id) if convention_id is not None else []
+    if mine is not None:
+        fiche = table(FicheAction).c
+        hers = set(session.scalars(select(fiche.id).where(fiche.referent_id == my_person)))
+        fiches = [f for f in fiches if f.id in hers]
     board.fiches_by_status = {status: 0 for status in FicheStatus}
     for fiche in fiches:
         board.fiches_by_status[fiche.status] += 1
@@ -246,7 +270,6 @@ def dashboard(session: Session, year: int, today: date) -> Dashboard:
     board.etp_pending = grid.pending_count(year)
     if any(year - 1 in r.cells for r in grid.rows):
         board.etp_previous_total = grid.column_total(year - 1)
-    coordinator = table(Coordinator).c
     board.coordinators = session.scalar(
         select(func.count()).select_from(table(Coordinator)).where(
             (coordinator.start_date.is_(None)) | (coordinator.start_date <= date(year, 12, 31)),
@@ -263,7 +286,7 @@ def dashboard(session: Session, year: int, today: date) -> Dashboard:
     entry = table(JournalEntry).c
     board.journal_entries = session.scalar(
         select(func.count()).select_from(table(JournalEntry))
-        .where(entry.date >= date(year, 1, 1), entry.date <= date(year, 12, 31))
+        .where(entry.date >= date(year, 1, 1), entry.date <= date(year, 12, 31), *my_entries)
     ) or 0
     return board
 

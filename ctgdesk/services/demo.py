@@ -339,6 +339,15 @@ def _build_plan(session, convention, orgs, persons, today, rng):
     return fiches
 
 
+MEETING_HOURS = [9, 10, 14, 15]  # meetings last two hours: over by 17:00, within 9:00–17:30
+WORKING_HOURS = (time(9, 0), time(17, 30))
+
+
+def working_day(day: date) -> date:
+    """The day itself from Monday to Friday, else the Monday after."""
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
 def _build_meetings(session, orgs, persons, coordinators, fiches, today, rng):
     instances = {}
     for name, kind, theme, minimum, members in INSTANCES:
@@ -359,7 +368,7 @@ def _build_meetings(session, orgs, persons, coordinators, fiches, today, rng):
             for index in range(count):
                 month = 1 + int((index + 0.5) * 12 / count)
                 day = rng.randint(3, 26)
-                start = datetime.combine(date(year, month, day), time(rng.choice([9, 10, 14, 17]), 0))
+                start = datetime.combine(working_day(date(year, month, day)), time(rng.choice(MEETING_HOURS), 0))
                 held = start.date() < today
                 animator = lead if kind in (InstanceKind.COPIL, InstanceKind.COTECH, InstanceKind.GROUPE_PROJET,
                                             InstanceKind.RESEAU_COORDINATEURS, InstanceKind.GROUPE_ELUS) \

@@ -138,7 +138,7 @@ def set_allocation(
         allocation = EtpAllocation(organisation_id=organisation_id, year=year)
         session.add(allocation)
     allocation.etp, allocation.status = amount, status
-    allocation.people_count = people_count if people_count is not None else (len(parsed) or None)
+    allocation.people_count = derived_people_count(people_count, len(parsed))
     allocation.notes = notes or ""
     allocation.shares.clear()
     session.flush()
@@ -146,6 +146,14 @@ def set_allocation(
         allocation.shares.append(EtpShare(coordinator_id=coordinator.id, etp=share_etp))
     session.flush()
     return allocation
+
+
+def derived_people_count(given: int | None, ticked: int) -> int | None:
+    """How many people work for a structure: at least the coordinators named (two ticked is
+    two people, whatever was typed), more when the convention counts people not in the base."""
+    if given is None:
+        return ticked or None
+    return max(given, ticked) or None
 
 
 def delete_allocation(session: Session, organisation_id: int, year: int) -> None:
@@ -177,8 +185,11 @@ class EtpRow:
     name: str
     cells: dict[int, EtpCell] = field(default_factory=dict)
 
-    def total(self) -> Decimal:
-        return sum((c.etp for c in self.cells.values() if c.etp is not None), ZERO)
+    def total(self, year: int) -> Decimal | None:
+        """The structure's ETP for one year (None when nothing fixed): ETP of different years
+        are never added together — 0,60 in 2025 and 0,80 in 2026 is not 1,40 of anything."""
+        cell = self.cells.get(year)
+        return cell.etp if cell is not None else None
 
 
 @dataclass
@@ -192,8 +203,9 @@ class EtpGrid:
     def pending_count(self, year: int) -> int:
         return sum(1 for r in self.rows if year in r.cells and r.cells[year].status is EtpStatus.PENDING)
 
-    def grand_total(self) -> Decimal:
-        return sum((self.column_total(y) for y in self.years), ZERO)
+    def totals_per_year(self) -> dict[int, Decimal]:
+        """The convention's total ETP for each year (the sum of a column, never of a line)."""
+        return {year: self.column_total(year) for year in self.years}
 
 
 def allocation_years(session: Session) -> list[int]:
@@ -331,3 +343,35 @@ def coordinator_loads(session: Session, year: int) -> list[CoordinatorLoad]:
         ),
         key=lambda load: load.name.casefold(),
     )
+
+
+@dataclass(frozen=True)
+class CoordinatorShare:
+    """One line of a coordinator's ETP: her part of a structure's allocation in a year."""
+    year: int
+    organisation_id: int
+    organisation: str
+    share: Decimal | None      # her part, None when the split is not known
+    structure_etp: Decimal | None
+    structure_status: EtpStatus
+
+
+def coordinator_shares(session: Session, coordinator_id: int) -> list[CoordinatorShare]:
+    """Every allocation a coordinator takes part in, newest year first, then by structure."""
+    rows = session.execute(
+        select(EtpAllocation.year, Organisation.id, Organisation.name, EtpShare.etp, EtpAllocation.etp,
+               EtpAllocation.status)
+        .join(EtpAllocation, EtpShare.allocation_id == EtpAllocation.id)
+        .join(Organisation, EtpAllocation.organisation_id == Organisation.id)
+        .where(EtpShare.coordinator_id == coordinator_id)
+    ).all()
+    shares = [CoordinatorShare(*row) for row in rows]
+    return sorted(shares, key=lambda s: (-s.year, s.organisation.casefold()))
+
+
+def shares_total_per_year(shares: list[CoordinatorShare]) -> dict[int, Decimal]:
+    """Her known ETP for each year (the parts not given count for nothing)."""
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for share in shares:
+        totals[share.year] += share.share or ZERO
+    return dict(sorted(totals.items(), reverse=True))

@@ -36,7 +36,7 @@ DEFAULT_FUNCTION = {
 @dataclass
 class JournalInput:
     date: date
-    kind: JournalKind
+    kind: JournalKind | None  # None until chosen: save_entry refuses it
     nature: str
     function_code: str | None = None
     coordinator_id: int | None = None
@@ -54,6 +54,8 @@ def _function_codes(session: Session) -> set[str]:
 def save_entry(session: Session, data: JournalInput, entry_id: int | None = None) -> JournalEntry:
     if data.date is None:
         raise ValidationError("La date est obligatoire.", "date")
+    if data.kind is None or (isinstance(data.kind, str) and not data.kind.strip()):
+        raise ValidationError("Choisissez le type d'action (ex. « Conseil et appui », « Relais Caf »).", "kind")
     check_date_range(data.date, field="date")
     kind = JournalKind(data.kind)
     code = data.function_code or DEFAULT_FUNCTION.get(kind)
@@ -99,7 +101,7 @@ class JournalRow:
     id: int
     date: date
     function_code: str
-    kind: JournalKind
+    kind: JournalKind | None  # None until chosen: save_entry refuses it
     nature: str
     coordinator: str
     partners: str

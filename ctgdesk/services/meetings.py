@@ -33,7 +33,7 @@ from ctgdesk.models.base import new_uid, table, utcnow
 from ctgdesk.models.meetings import meeting_communes
 from ctgdesk.services.bulk import coordinator_names, instance_heads, organisation_names, stream
 from ctgdesk.services.errors import ValidationError
-from ctgdesk.services.parsing import check_date_range
+from ctgdesk.services.parsing import check_date_range, fold
 from ctgdesk.services.records import apply, check_version, get_or_fail, optional_text, required_text
 
 # --- decisions: which are still open, which are overdue -----------------------------------
@@ -98,8 +98,21 @@ def delete_instance(session: Session, instance_id: int) -> None:
     session.flush()
 
 
+GOVERNANCE_ORDER = (InstanceKind.COPIL, InstanceKind.COTECH, InstanceKind.COMITE_OPERATIONNEL,
+                    InstanceKind.GROUPE_ELUS)
+
+
+def instance_order(kind: InstanceKind, name: str) -> tuple:
+    """Governance first (COPIL, COTECH, comité opérationnel, groupe d'élus), then the others
+    by name (no case, no accents)."""
+    rank = GOVERNANCE_ORDER.index(kind) if kind in GOVERNANCE_ORDER else len(GOVERNANCE_ORDER)
+    return rank, fold(name)
+
+
 def list_instances(session: Session) -> list[Instance]:
-    return list(session.scalars(select(Instance).order_by(Instance.kind, Instance.name)))
+    """Every instance in the order a form offers them (instance_order)."""
+    instances = session.scalars(select(Instance)).all()
+    return sorted(instances, key=lambda i: instance_order(i.kind, i.name))
 
 
 # --- meeting form -----------------------------------------------------------------------

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from ctgdesk.formatting import short_date
 from ctgdesk.models import Coordinator, Organisation, Person
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.parsing import name_key
@@ -83,7 +84,8 @@ def find_person(session: Session, full_name: str) -> Person | None:
 
 def _check_dates(start: date | None, end: date | None) -> None:
     if start and end and end < start:
-        raise ValidationError("La date de fin précède la date de début.", "end_date")
+        raise ValidationError(f"La fin de poste ({short_date(end)}) est avant la prise de poste ({short_date(start)}).",
+                              "end_date")
 
 
 def create_coordinator(session: Session, person_id: int, **fields) -> Coordinator:

@@ -25,9 +25,10 @@ from ctgdesk.models import (
     Organisation,
 )
 from ctgdesk.models.base import table
+from ctgdesk.formatting import short_date
 from ctgdesk.models.plan import fiche_is_late
 from ctgdesk.services.errors import ValidationError
-from ctgdesk.services.parsing import parse_decimal
+from ctgdesk.services.parsing import parse_amount, parse_decimal
 from ctgdesk.services.records import apply, get_or_fail, required_text
 
 FICHE_FIELDS = {
@@ -81,13 +82,14 @@ def _clean_fiche(fields: dict, current: FicheAction | None) -> dict:
     if "status" in fields:
         fields["status"] = FicheStatus(fields["status"])
     if fields.get("budget") is not None:
-        fields["budget"] = parse_decimal(fields["budget"], what="Le budget", field="budget")
-        if fields["budget"] < 0:
+        fields["budget"] = parse_amount(fields["budget"], what="Le budget", field="budget")
+        if fields["budget"] is not None and fields["budget"] < 0:
             raise ValidationError("Le budget ne peut pas être négatif.", "budget")
     start = fields.get("start_date", current.start_date if current else None)
     end = fields.get("end_date", current.end_date if current else None)
     if start and end and end < start:
-        raise ValidationError("La date de fin de la fiche précède sa date de début.", "end_date")
+        raise ValidationError(f"La fin de la fiche ({short_date(end)}) est avant son début ({short_date(start)}).",
+                              "end_date")
     return fields
 
 
@@ -127,7 +129,8 @@ def add_step(session: Session, fiche_id: int, title: str, start_date: date | Non
              end_date: date | None = None, done: bool = False) -> FicheStep:
     fiche = get_or_fail(session, FicheAction, fiche_id, "La fiche action")
     if start_date and end_date and end_date < start_date:
-        raise ValidationError("L'étape finit avant de commencer.", "end_date")
+        raise ValidationError(f"L'étape « {title} » finit ({short_date(end_date)}) avant de commencer "
+                              f"({short_date(start_date)}).", "end_date")
     step = FicheStep(title=required_text(title, "L'intitulé de l'étape", "title", max_length=300),
                      start_date=start_date, end_date=end_date, done=done, position=len(fiche.steps))
     fiche.steps.append(step)
@@ -138,7 +141,7 @@ def add_step(session: Session, fiche_id: int, title: str, start_date: date | Non
 def add_funding(session: Session, fiche_id: int, funder_id: int, amount: Decimal | str) -> Funding:
     fiche = get_or_fail(session, FicheAction, fiche_id, "La fiche action")
     get_or_fail(session, Organisation, funder_id, "Le financeur")
-    value = parse_decimal(amount, what="Le montant", field="amount")
+    value = parse_amount(amount, what="Le montant", field="amount") or Decimal(0)
     if value < 0:
         raise ValidationError("Un montant de financement ne peut pas être négatif.", "amount")
     funding = Funding(funder_id=funder_id, amount=value)

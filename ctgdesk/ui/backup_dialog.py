@@ -37,6 +37,7 @@ from ctgdesk.db.backup import (
     restore,
 )
 from ctgdesk.db.sqlite_files import french_datetime, french_size
+from ctgdesk.ui.widgets.screen_fit import resize_to_screen
 
 
 class BackupDialog(QDialog):
@@ -58,7 +59,7 @@ class BackupDialog(QDialog):
         self._reopen_database = reopen_database
         self.backups: list[BackupInfo] = []
         self.setWindowTitle("Sauvegardes")
-        self.resize(720, 420)
+        resize_to_screen(self, 720, 420)
 
         self.where = QLabel(f"Dossier des sauvegardes : {self.folder}")
         self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

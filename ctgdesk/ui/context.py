@@ -46,6 +46,9 @@ class UiContext:
     # Pages load their data in a worker thread in the application (ctgdesk.ui.app) and in
     # bench/run; tests keep the synchronous default unless they test that mode.
     background_loads: bool = False
+    # Who uses the window (ctgdesk.ui.identity): her coordinator id, the default wherever a
+    # coordinator is asked; None for the chef·fe de projet (the whole territory) or not said yet.
+    me: int | None = None
     # Where forms keep a draft of what is typed (ctgdesk.ui.widgets.drafts): the user's data
     # folder in the application; None (no drafts) unless a test gives one.
     drafts: DraftStore | None = None

@@ -42,6 +42,7 @@ from ctgdesk.ui.lazy_qt import Qt  # PySide6's `Qt`, built when first used: not 
 from ctgdesk.ui.pages import PAGES, PageSpec, available_pages
 from ctgdesk.ui.safety_menu import add_file_actions
 from ctgdesk.ui.widgets import icons
+from ctgdesk.ui.widgets.screen_fit import window_geometry
 
 UNDO_BUTTON_MS = 15_000
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         if ctx.db is not None:
             self._build_view_menu()
             self._restore_page()
+            self.apply_identity()
             self._watch_team_base()
 
     def attach_database(self, db, *, front_page_only: bool = False) -> None:
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
             self._build_pages(self._specs)
         self.navigation.blockSignals(False)
         self._restore_page()
+        self.apply_identity()
         if not front_page_only:  # else attach_other_pages() builds it, with every page
             self._build_view_menu()
 
@@ -272,6 +275,11 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.backup_action)
         add_file_actions(self, file_menu)  # Vérifier la base, RGPD, 2e dossier
         file_menu.addSeparator()
+        self.preferences_action = QAction("&Préférences…", self)
+        self._set_icon(self.preferences_action.setIcon, "fa5s.user-cog", color="#34495e")
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.preferences_action.triggered.connect(lambda: self.open_preferences())
+        file_menu.addAction(self.preferences_action)
         self.team_action = QAction("Se connecter à une &base d'équipe…", self)
         self._set_icon(self.team_action.setIcon, "fa5s.users", color="#34495e")
         self.team_action.triggered.connect(self.open_team_connect)
@@ -287,6 +295,13 @@ class MainWindow(QMainWindow):
         edit_menu = menus.addMenu("É&dition")
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self.search_action = QAction("Rechercher dans toute la &base…", self)
+        self._set_icon(self.search_action.setIcon, "fa5s.search", color="#34495e")
+        self.search_action.setShortcuts([QKeySequence("Ctrl+K")])
+        self.search_action.setToolTip("Réunions, décisions, fiches, personnes, organisations, journal (Ctrl+K)")
+        self.search_action.triggered.connect(self.open_search)
+        edit_menu.addAction(self.search_action)
 
         view_menu = menus.addMenu("&Affichage")
         self.view_menu = view_menu
@@ -364,6 +379,83 @@ class MainWindow(QMainWindow):
         hook = getattr(page, "show_record", None)
         if hook is not None:  # once the page shows its fresh data
             self.ctx.loads.call_when_done(lambda: hook(record_kind, record_id))
+
+    # --- who she is (ctgdesk.ui.identity) -----------------------------------------------
+    def apply_identity(self) -> None:
+        """ctx.me from the user's settings for this base."""
+        from ctgdesk.ui import identity
+
+        stored = identity.load(self.settings, self.db_path)
+        if stored is None:
+            return
+        with self.ctx.db.transaction() as session:
+            self.ctx.me = identity.coordinator_id(session, stored)
+
+    def ask_identity_if_needed(self):
+        """At the first start on a base with coordinators: who is she? (the dialog, or None)"""
+        from ctgdesk.ui import identity
+
+        if self.ctx.db is None or identity.load(self.settings, self.db_path) is not None:
+            return None
+        from ctgdesk.services import people
+
+        with self.ctx.db.transaction() as session:
+            if not people.list_coordinators(session):
+                return None
+        return self.open_preferences(first_start=True)
+
+    def open_preferences(self, *, first_start: bool = False):
+        if self.ctx.db is None:
+            return None
+        from ctgdesk.ui.dialogs.preferences_dialog import PreferencesDialog
+
+        self.dialog = PreferencesDialog(self.ctx, self.settings, self.db_path, first_start=first_start, parent=self)
+        self.dialog.accepted.connect(lambda: self._show_status("Préférences enregistrées.", 4000))
+        self.dialog.finished.connect(self.dialog.deleteLater)
+        self.dialog.open()
+        return self.dialog
+
+    def open_search(self) -> None:
+        """Rechercher dans toute la base (Ctrl+K); the record chosen opens."""
+        if self.ctx.db is None:
+            return
+        from ctgdesk.ui.dialogs.search_dialog import SearchDialog
+
+        self.dialog = SearchDialog(self.ctx, self)
+        self.dialog.record_chosen.connect(self.open_hit)
+        self.dialog.finished.connect(self.dialog.deleteLater)
+        self.dialog.open()
+
+    def open_hit(self, hit) -> None:
+        """A record found by the search of the whole base: its form, or its page with it selected."""
+        kind, record_id = hit.kind, hit.record_id
+        if kind in ("meeting", "decision"):
+            page = self.show_page("meetings")
+            if page is not None:
+                meeting_id = hit.meeting_id if kind == "decision" else record_id
+                self.ctx.loads.call_when_done(lambda: page.edit_meeting(meeting_id))
+        elif kind == "journal":
+            page = self.show_page("journal")
+            if page is not None:
+                self.ctx.loads.call_when_done(lambda: page.edit_entry(record_id))
+        elif kind == "fiche":
+            page = self.show_page("plan")
+            if page is not None:
+                def open_fiche() -> None:
+                    page.show_record("fiche", record_id)
+                    selected = page.selected()
+                    if selected is not None and selected.kind == "fiche" and selected.id == record_id:
+                        page.edit_selected()
+                self.ctx.loads.call_when_done(open_fiche)
+        elif kind == "coordinator":
+            self.open_record("staff", "coordinator", record_id)
+        elif kind == "organisation" or (kind == "person" and hit.organisation_id is not None):
+            organisation_id = record_id if kind == "organisation" else hit.organisation_id
+            self.open_record("territory", "organisation", organisation_id)
+            if kind == "person":
+                self._show_status(f"{hit.title} : {hit.detail}.", 8000)
+        else:
+            self._show_status(f"{hit.title} n'est rattaché·e à aucune organisation : rien à ouvrir.", 8000)
 
     def _on_page_changed(self, number: int) -> None:
         if number < 0:
@@ -475,6 +567,7 @@ class MainWindow(QMainWindow):
             "<tr><td><b>Entrée</b></td><td>modifier la ligne choisie</td></tr>"
             "<tr><td><b>Suppr</b></td><td>supprimer la ligne choisie (après confirmation)</td></tr>"
             "<tr><td><b>Ctrl+F</b></td><td>rechercher dans la liste</td></tr>"
+            "<tr><td><b>Ctrl+K</b></td><td>rechercher dans toute la base</td></tr>"
             "<tr><td><b>Ctrl+Z / Ctrl+Y</b></td><td>annuler / rétablir</td></tr>"
             "<tr><td><b>Ctrl+1 … Ctrl+7</b></td><td>aller à une page</td></tr>"
             "<tr><td><b>Ctrl+Page préc. / suiv.</b></td><td>année précédente / suivante</td></tr>"
@@ -483,11 +576,18 @@ class MainWindow(QMainWindow):
 
     # --- settings ---------------------------------------------------------------------
     def _restore_settings(self) -> None:
+        # The saved place if it still fits this screen (a laptop after a big monitor), else the
+        # whole available area: a fixed 1280×800 put the status bar under a 768-pixel screen.
         geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        restored = isinstance(geometry, QByteArray) and not geometry.isEmpty() and self.restoreGeometry(geometry)
+        screen = self.screen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            self.setMinimumSize(QSize(min(980, available.width() - 40), min(620, available.height() - 40)))
+            wanted = window_geometry(self.frameGeometry() if restored else None, available)
+            if not restored or wanted != self.frameGeometry():
+                self.setGeometry(wanted)
+            self._placed_at = self.geometry()  # showEvent fits its frame in, unless moved since
         year = self.settings.value("window/year")
         try:
             year = int(year) if year is not None else None
@@ -522,6 +622,26 @@ class MainWindow(QMainWindow):
         if self.current_key() is not None:
             self.settings.setValue("window/page", self.current_key())
         self.settings.sync()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not getattr(self, "_frame_fitted", False):
+            self._frame_fitted = True
+            if self.geometry() == getattr(self, "_placed_at", None):
+                self.fit_frame_to_screen()
+
+    def fit_frame_to_screen(self) -> None:
+        """Once shown, the frame (title bar, borders) is known: the whole window, frame
+        included, inside the screen's available area."""
+        screen = self.screen()
+        if screen is None or self.isMaximized() or self.isFullScreen():
+            return
+        available, frame = screen.availableGeometry(), self.frameGeometry()
+        if available.contains(frame):
+            return
+        margins = (self.geometry().left() - frame.left(), self.geometry().top() - frame.top(),
+                   frame.right() - self.geometry().right(), frame.bottom() - self.geometry().bottom())
+        self.setGeometry(available.adjusted(margins[0], margins[1], -margins[2], -margins[3]))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         icons.release()  # a start-up cut short leaves none held

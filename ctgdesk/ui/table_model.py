@@ -45,6 +45,7 @@ from PySide6.QtGui import QColor, QFont
 from ctgdesk import formatting
 from ctgdesk.models.enums import LabelledEnum
 from ctgdesk.services.parsing import fold
+from ctgdesk.services.search_terms import matches, query_words, search_text
 from ctgdesk.ui.search_warmer import warmer
 
 R = TypeVar("R")
@@ -278,11 +279,11 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
         return number >= len(texts)
 
     def search_text(self, number: int) -> str:
-        """The shown text of every column of a row, folded (no case, no accents)."""
+        """The shown text of every column of a row, searchable (ctgdesk.services.search_terms)."""
         text = self._search_texts[number]
         if text is None:
             row = self._rows[number]
-            text = self._search_texts[number] = fold(" ".join(column.text(row) for column in self.columns))
+            text = self._search_texts[number] = search_text(" ".join(column.text(row) for column in self.columns))
         return text
 
     # --- QAbstractTableModel -------------------------------------------------------------
@@ -349,8 +350,10 @@ _HAS_FILTER_CHANGE = hasattr(QSortFilterProxyModel, "beginFilterChange")  # Qt �
 class SearchProxyModel(QSortFilterProxyModel):
     """Sorts on the raw values (SORT_ROLE) and keeps the lines holding every word searched.
 
-    The search ignores case and accents ("ecole" finds "École") and looks at every column's
-    shown text; `set_search("bruay 2026")` keeps lines with both words somewhere.
+    The search ignores case, accents and hyphens ("ecole" finds "École"), knows the CTG
+    abbreviations both ways ("copil" finds « Comité de pilotage ») — the rule is
+    ctgdesk.services.search_terms — and looks at every column's shown text;
+    `set_search("bruay 2026")` keeps lines with both words somewhere.
     """
 
     def __init__(self, source: RowsTableModel | None = None, parent=None):
@@ -362,7 +365,7 @@ class SearchProxyModel(QSortFilterProxyModel):
             self.setSourceModel(source)
 
     def set_search(self, text: str) -> None:
-        words = fold(text).split()
+        words = query_words(text)
         if words == self._words:
             return
         if _HAS_FILTER_CHANGE:
@@ -398,8 +401,8 @@ class SearchProxyModel(QSortFilterProxyModel):
                 str(model.index(source_row, c, source_parent).data() or "")
                 for c in range(model.columnCount(source_parent))
             ]
-            haystack = fold(" ".join(texts))
-        return all(word in haystack for word in self._words)
+            haystack = search_text(" ".join(texts))
+        return matches(haystack, self._words)
 
     def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
         model = self.sourceModel()

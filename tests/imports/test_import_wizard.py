@@ -96,3 +96,26 @@ def test_the_choice_page_needs_an_existing_file(qtbot, db, tmp_path):
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     assert wizard.choice.import_options() == {"dep": "62", "codes": None}
     assert wizard.button(QWizard.WizardButton.CancelButton).text() == "Annuler"
+
+
+def test_a_year_typed_over_is_read_or_refused_in_place(qtbot, db, tmp_path):
+    path = write_csv(tmp_path / "etp.csv", [["Commune / structure", "ETP"], ["Carvin", "0,5"]])
+    wizard = make_wizard(qtbot, db)
+    choose(qtbot, wizard, "etp", path)
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow)
+    year = wizard.choice.year
+    qtbot.mouseClick(year.edit, Qt.MouseButton.LeftButton)  # the year shown is selected: typing replaces it
+    qtbot.keyClicks(year.edit, "hier")
+    next_page(qtbot, wizard)
+    assert wizard.currentPage() is wizard.choice  # refused in place, nothing read
+    assert year.edit.property("invalid") is True and year.error() == "L'année des ETP « hier » n'est pas une année (ex. 2027)."
+    qtbot.mouseClick(year.edit, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    qtbot.keyClick(year.edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(year.edit, "27")
+    next_page(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.preview.report is not None, timeout=20_000)
+    view = wizard.preview.view
+    rows = [[view.table.item(r, c).text() for c in range(5)] for r in range(view.table.rowCount())]
+    assert any(r[1] == "ETP 2027" for r in rows)
+    assert wizard.wait()

@@ -101,7 +101,7 @@ def test_bad_rows_are_located_and_nothing_is_imported(db, tmp_path):
     located = [(e.location.row, e.location.header) for e in report.errors]
     assert located == [(3, "Date"), (4, "Heure"), (5, "Instance"), (6, "Instance")]
     details = [e.detail for e in report.errors]
-    assert "n'est pas une date" in details[0]
+    assert "« 31/02/2026 » n'existe pas : il n'y a pas de 31 février en 2026" in details[0]
     assert "« 25h » n'est pas une heure" in details[1]
     assert "Plusieurs instances « Groupe thématique »" in details[2]
     assert "Instance inconnue « Conseil des sages »" in details[3]

@@ -72,7 +72,7 @@ def _two_times_0_8_etp(session, ids):
 
 SPOILS = {
     "ETP 999": (_etp_999, "999,00 ETP pour une seule structure"),
-    "réunion du 01/01/0001": (_year_one, "hors des années 1990–2100"),
+    "réunion du 01/01/0001": (_year_one, "hors des dates possibles : entre le 01/01/1990"),
     "nom de 5 Mo": (_five_megabyte_name, "fait 5000000 caractères (200 au plus)"),
     "ordre du jour de 1 Mo": (_twenty_megabyte_agenda, "fait 1000000 caractères (200000 au plus)"),
     "logo de 12 000 px": (_twelve_thousand_pixel_logo, "12\u202f000 × 12\u202f000 pixels"),

@@ -226,3 +226,31 @@ def test_instances_outside_the_conventions_years_are_left_out(db):
         assert [c.name for c in dashboard(s, 2026, TODAY).instances] == ["COPIL", "Veille"]
         early = dashboard(s, 2019, TODAY)
     assert early.instances == [] and early.warnings == []
+
+
+def test_my_dashboard_counts_her_meetings_decisions_fiches_and_journal(demo_db):
+    from sqlalchemy import select as _select
+
+    from ctgdesk.models import Decision as _Decision, FicheAction as _Fiche, JournalEntry as _Entry, Meeting as _Meeting
+    from tests.conftest import DEMO_TODAY
+
+    with demo_db.transaction() as s:
+        coordinators = {c.name: c for c in people.list_coordinators(s)}
+        claire, pauline = coordinators["Claire Dumont"], coordinators["Pauline Vasseur"]
+        everyone = dashboard(s, 2026, DEMO_TODAY)
+        hers = dashboard(s, 2026, DEMO_TODAY, mine=claire.id)
+        assert everyone.mine is None and hers.mine == "Claire Dumont"
+        meetings_2026 = [m for m in s.scalars(_select(_Meeting)) if m.starts_at.year == 2026]
+        animated = {m.id for m in meetings_2026 if m.animator_id == claire.id}
+        assert hers.meetings_held == sum(1 for m in meetings_2026 if m.id in animated and m.status.name == "HELD")
+        assert 0 < hers.meetings_held < everyone.meetings_held
+        every_meeting_she_animates = {m.id for m in s.scalars(_select(_Meeting)) if m.animator_id == claire.id}
+        open_decisions = [d for d in s.scalars(_select(_Decision)) if d.status.name in ("OPEN", "IN_PROGRESS")]
+        assert hers.open_decisions == sum(1 for d in open_decisions if d.carried_by_id == claire.person_id
+                                          or d.meeting_id in every_meeting_she_animates)
+        assert hers.fiches_total == sum(1 for f in s.scalars(_select(_Fiche)) if f.referent_id == claire.person_id)
+        assert hers.journal_entries == sum(1 for e in s.scalars(_select(_Entry))
+                                           if e.coordinator_id == claire.id and e.date.year == 2026)
+        assert hers.etp_total == everyone.etp_total  # the territory's ETP whoever looks
+        theirs = dashboard(s, 2026, DEMO_TODAY, mine=pauline.id)
+        assert theirs.fiches_total == 0 and theirs.meetings_held < everyone.meetings_held

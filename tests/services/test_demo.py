@@ -40,3 +40,25 @@ def test_demo_etp_is_fractional_and_within_rules(demo_db):
         assert grid.pending_count(2026) == 1
         assert all(not load.over_allocated for load in etp.coordinator_loads(s, 2026))
         assert grid.column_total(2026) == Decimal("7.080")
+
+
+def test_demo_meetings_are_on_working_days_within_working_hours(demo_db):
+    from ctgdesk.services.demo import WORKING_HOURS
+
+    with demo_db.transaction() as s:
+        times = s.execute(select(Meeting.starts_at, Meeting.ends_at)).all()
+    assert len(times) > 50
+    for starts_at, ends_at in times:
+        assert starts_at.weekday() < 5, f"réunion un {starts_at:%A} : {starts_at}"
+        assert WORKING_HOURS[0] <= starts_at.time() and ends_at.time() <= WORKING_HOURS[1], (starts_at, ends_at)
+        assert ends_at.date() == starts_at.date()
+
+
+def test_instances_come_governance_first_then_by_name(demo_db):
+    from ctgdesk.services import meetings
+
+    with demo_db.transaction() as s:
+        names = [i.name for i in meetings.list_instances(s)]
+    assert names[:4] == ["Comité de pilotage CTG", "Comité technique CTG", "Comité opérationnel", "Groupe d'élus CTG"]
+    rest = names[4:]
+    assert rest == sorted(rest, key=lambda n: n.lower().replace("é", "e")) and len(rest) == 8

@@ -161,3 +161,28 @@ def test_comparison_years_default_to_the_year_shown_and_the_one_before():
     assert comparison_years(years, 2026, 2026, None) == (2024, 2026)  # not a year against itself
     assert comparison_years(years, 2021, None, None) == (None, 2021)  # nothing earlier
     assert comparison_years(years, 2026, 2019, 2030) == (2024, 2026)  # choices no longer in the list
+
+
+def test_people_count_is_at_least_the_coordinators_named():
+    from ctgdesk.services.etp import derived_people_count
+
+    assert derived_people_count(1, 2) == 2  # two ticked is two people
+    assert derived_people_count(3, 2) == 3  # the convention counts one more, not in the base
+    assert derived_people_count(None, 2) == 2
+    assert derived_people_count(None, 0) is None and derived_people_count(0, 0) is None
+
+
+def test_the_grid_totals_each_year_never_two_years_together(demo_db):
+    from decimal import Decimal
+
+    from ctgdesk.services import etp
+
+    with demo_db.transaction() as s:
+        grid = etp.etp_grid(s, [2025, 2026])
+    carvin = next(r for r in grid.rows if r.name == "Carvin")
+    assert carvin.total(2025) == Decimal("0.60") and carvin.total(2026) == Decimal("0.80")
+    totals = grid.totals_per_year()
+    assert set(totals) == {2025, 2026}
+    for year in (2025, 2026):
+        assert totals[year] == sum((r.cells[year].etp for r in grid.rows
+                                    if year in r.cells and r.cells[year].etp is not None), Decimal(0))

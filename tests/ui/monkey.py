@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ctgdesk.ui.widgets.date_field import DateField
 from ctgdesk.ui.widgets.lines_table import LinesTable
 
 ACTIONS = int(os.environ.get("CTG_MONKEY_ACTIONS", "2000"))
@@ -171,7 +172,7 @@ class Monkey:
                 self.click(bar, bar.tabRect(index).center())
 
     def open_popup(self) -> None:
-        candidates = [w for w in self.targets() if isinstance(w, QComboBox)
+        candidates = [w for w in self.targets() if isinstance(w, (QComboBox, DateField))
                       or (isinstance(w, QDateTimeEdit) and w.calendarPopup())]
         if not candidates:
             return
@@ -180,6 +181,8 @@ class Monkey:
         self.log.append(f"open the popup of {type(target).__name__} {target.accessibleName()}")
         if isinstance(target, QComboBox):
             self.click(target)
+        elif isinstance(target, DateField):
+            self.click(target.button, target.button.rect().center())  # its calendar button
         else:
             self.click(target, QPoint(target.width() - 8, target.height() // 2))  # its arrow
 

@@ -195,6 +195,9 @@ def test_the_record_just_saved_is_selected_once_the_list_is_reloaded(window, dem
     page = window.show_page("journal")
     wait_loads(qtbot, demo_ctx)
     before = page.model.rowCount()
+    from ctgdesk.models import JournalKind
+
+    page.bar.kind_combo.set_current_key(JournalKind.CONSEIL_APPUI)  # chosen for each entry
     page.bar.nature_edit.setText("Appel à la mairie de Courrières sur le RPE")
     entry_id = page.quick_add()
     assert entry_id is not None

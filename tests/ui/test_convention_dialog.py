@@ -96,8 +96,8 @@ def test_create_with_two_signatories_a_logo_and_an_order_then_undo(page, ctx, or
     assert (dialog.first_year.value(), dialog.last_year.value()) == (2026, 2030)
     qtbot.keyClicks(dialog.name, "CTG du Ternois 2025-2029")
     dialog.territory.setText("Communauté de communes du Ternois")  # QTest types ASCII only
-    dialog.first_year.setValue(2025)
-    dialog.last_year.setValue(2029)
+    dialog.first_year.set_value(2025)
+    dialog.last_year.set_value(2029)
 
     # Two signatories: the Caf is offered first, then the organisation picker changes the second.
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
@@ -184,19 +184,19 @@ def test_edit_shows_a_year_error_next_to_the_field_then_saves_and_undoes(page, c
     assert list_texts(dialog) == ["1. Caf du Pas-de-Calais — La directrice", "2. CC du Ternois — Le président (sans logo)"]
     assert dialog.perimeter.checked_keys() == [orgs["Frévent"], orgs["Hesdin"]]  # shown by name
 
-    dialog.first_year.setValue(2027)
-    dialog.last_year.setValue(2026)
+    dialog.first_year.set_value(2027)
+    dialog.last_year.set_value(2026)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible()
     assert dialog.errors.message("last_year") == "La dernière année (2026) précède la première (2027)."
-    assert dialog.last_year.property("invalid") is True
+    assert dialog.last_year.edit.property("invalid") is True
     assert dialog.errors.message("first_year") == "" and dialog.errors.message() == ""
-    dialog.last_year.setValue(2038)
+    dialog.last_year.set_value(2038)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.errors.message("last_year") == "Une convention de 12 ans ? 10 ans au plus."
     assert stored(ctx, uid).first_year == 2025  # nothing saved yet
 
-    dialog.last_year.setValue(2031)
+    dialog.last_year.set_value(2031)
     dialog.signatory_list.setCurrentRow(1)
     qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)

@@ -59,7 +59,7 @@ def test_chart_instances_and_next_meetings(page, board, qtmodeltester):
     assert rows["Comité technique CTG"] == ("1 / 2", "À programmer")
     assert rows["Comité de pilotage CTG"] == ("2 / 2", "Atteint")
     first = page.meetings_model.index(0, 0).data()
-    assert first == "mardi 24 novembre 2026, 10 h 00"
+    assert first == "lundi 23 novembre 2026, 09 h 00"  # demo meetings on working days (a Monday)
 
 
 def test_warnings_lead_to_their_record(page, board, qtbot):

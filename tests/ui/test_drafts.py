@@ -408,7 +408,7 @@ def test_an_edited_fiche_comes_back_with_its_lines(window, ctx, terr, qtbot):
     assert isinstance(again, FicheDialog) and again.fiche_id == terr.fiche
     assert again.draft_state() == typed
     assert again.title_edit.text() == "Créer un relais petite enfance (phase 2)"
-    assert [line.widgets["amount"].text() for line in again.fundings.lines()] == ["24000", "1000"]
+    assert [line.widgets["amount"].text() for line in again.fundings.lines()] == ["24\u202f000,00 €", "1\u202f000,00 €"]
     assert again.fundings.lines()[1].widgets["funder"].current_key() is None
     # the form still refuses what it refused: the second funding has no funder
     qtbot.mouseClick(again.save_button, Qt.MouseButton.LeftButton)

@@ -37,9 +37,10 @@ def rows(page):
 
 def test_quick_entry_from_the_keyboard(page, ctx, terr, qtbot):
     assert page.model.rowCount() == 2
-    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     bar = page.bar
     assert bar.kind_combo.hasFocus()
+    assert bar.kind_combo.current_key() is None  # the type is chosen for each entry
     assert bar.date_edit.value() == TODAY
     assert bar.coordinator_combo.current_key() == terr.coordinator  # the only coordinator
     qtbot.keyClicks(bar.kind_combo, "relais")
@@ -51,14 +52,19 @@ def test_quick_entry_from_the_keyboard(page, ctx, terr, qtbot):
     qtbot.keyClick(bar.nature_edit, Qt.Key.Key_Return)
 
     assert (TODAY, "3.1", JournalKind.RELAIS_CAF, "Relais des appels a projets parentalite") in rows(page)
-    assert bar.nature_edit.text() == "" and bar.nature_edit.hasFocus()
+    assert bar.nature_edit.text() == "" and bar.kind_combo.hasFocus()
+    assert bar.kind_combo.current_key() is None  # not kept silently for the next entry
     assert ctx.statuses[-1] == "Entrée ajoutée au journal : 3.1 Relais Caf – partenaires"
     assert page.selected_row().nature == "Relais des appels a projets parentalite"
     assert page.proxy.index(page.table.currentIndex().row(), 0).data() == "lundi 15 juin 2026"
 
-    # a second one right away, with another kind typed in and Enter from the kind field
+    # a second one right away: without a type it is refused, clearly
+    qtbot.keyClick(bar.kind_combo, Qt.Key.Key_Tab)
     qtbot.keyClicks(bar.nature_edit, "Cafe des parents")
-    bar.kind_combo.setFocus()
+    qtbot.keyClick(bar.nature_edit, Qt.Key.Key_Return)
+    assert bar.error.text().startswith("Choisissez le type d'action") and bar.kind_combo.hasFocus()
+    assert page.model.rowCount() == 3
+    # with another kind typed in and Enter from the kind field
     qtbot.keyClicks(bar.kind_combo, "initiative")
     qtbot.keyClick(bar.kind_combo, Qt.Key.Key_Return)
     with ctx.db.transaction() as s:
@@ -73,7 +79,25 @@ def test_quick_entry_from_the_keyboard(page, ctx, terr, qtbot):
     save_screenshot(page, "journal")
 
 
+def test_new_entry_opens_the_form_with_no_type_chosen(page, ctx, terr, qtbot):
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = page.dialog
+    assert dialog.isVisible() and dialog.windowTitle() == "Nouvelle entrée du journal"
+    assert dialog.kind_combo.current_key() is None
+    assert dialog.coordinator_combo.current_key() == terr.coordinator
+    qtbot.keyClicks(dialog.nature_edit, "Point avec le centre social")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.errors.message("kind").startswith("Choisissez le type d'action")
+    dialog.kind_combo.setFocus()
+    qtbot.keyClicks(dialog.kind_combo, "conseil")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert ("Point avec le centre social", JournalKind.CONSEIL_APPUI) in [(r[3], r[2]) for r in rows(page)]
+
+
 def test_quick_entry_refuses_empty_nature(page, ctx, qtbot):
+    page.bar.kind_combo.setFocus()
+    qtbot.keyClicks(page.bar.kind_combo, "relais")
     qtbot.keyClick(page.bar.nature_edit, Qt.Key.Key_Return)
     assert page.bar.error.text() == "La nature est obligatoire."
     assert not page.bar.error.isHidden()

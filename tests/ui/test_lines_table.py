@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
-from ctgdesk.ui.dialogs.meeting_form_widgets import ChoiceCombo, OptionalDateEdit
+from ctgdesk.ui.dialogs.meeting_form_widgets import ChoiceCombo
+from ctgdesk.ui.widgets.date_field import DateField
 from ctgdesk.ui.widgets.lines_table import Line, LinesTable
 
 
@@ -18,7 +19,7 @@ def table(qtbot):
     def make_line(values: dict) -> Line:
         text = QLineEdit(values.get("text", ""))
         who = ChoiceCombo([(1, "Martine Fontaine"), (2, "Claire Dumont")], empty_label="—")
-        due = OptionalDateEdit()
+        due = DateField(optional=True, inline_message=False)
         return Line({"text": text, "who": who, "due": due}, {"n": values.get("text")})
 
     window = QWidget()

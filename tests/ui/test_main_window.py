@@ -226,7 +226,8 @@ def test_file_menu_opens_import_and_backups(window, qtbot):
 
     assert [a.text() for a in window.file_menu.actions() if a.text()] == [
         "&Importer des données…", "&Sauvegardes…", "&Deuxième dossier de sauvegarde…",
-        "&Vérifier la base…", "Données personnelles (&RGPD)…", "&Quitter"]
+        "&Vérifier la base…", "Données personnelles (&RGPD)…", "&Préférences…", "Se connecter à une &base d'équipe…",
+        "&Quitter"]
     window.import_action.trigger()
     assert isinstance(window.dialog, ImportWizard) and window.dialog.isVisible()
     window.dialog.reject()

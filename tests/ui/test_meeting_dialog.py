@@ -4,15 +4,16 @@ small functions."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
-from PySide6.QtCore import QTime, Qt
+from PySide6.QtCore import Qt
 
 from ctgdesk.models import AttendanceStatus, DecisionStatus, InstanceKind, MeetingStatus
 from ctgdesk.services import meetings
 from ctgdesk.ui.dialogs.meeting_dialog import MeetingDialog, MeetingDuplicateDialog
-from ctgdesk.ui.dialogs.meeting_form_widgets import ChoiceCombo, OptionalDateEdit
+from ctgdesk.ui.dialogs.meeting_form_widgets import ChoiceCombo
+from ctgdesk.ui.widgets.date_field import DateField
 from ctgdesk.ui.widgets.calendar_view import chip_label, first_shown_day, month_title, shift_month
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     TODAY,
@@ -49,8 +50,9 @@ def test_editing_loads_every_part_and_saves_it_back_unchanged(ctx, terr, copil_m
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "Réunion du mardi 12 mai 2026"
     assert dialog.instance_combo.current_key() == terr.copil
-    assert (dialog.date_edit.value(), dialog.start_time.time(), dialog.end_time.time()) == (
-        date(2026, 5, 12), QTime(9, 30), QTime(12, 0))
+    assert (dialog.date_edit.value(), dialog.start_time.value(), dialog.end_time.value()) == (
+        date(2026, 5, 12), time(9, 30), time(12, 0))
+    assert (dialog.date_edit.text(), dialog.start_time.text(), dialog.end_time.text()) == ("12/05/2026", "09:30", "12:00")
     assert dialog.place_edit.text() == "Mairie d'Oignies" and dialog.title_edit.text() == "COPIL de printemps"
     assert dialog.status_combo.current_key() is MeetingStatus.HELD and dialog.diagnostic_check.isChecked()
     assert dialog.communes_list.checked_keys() == [terr.communes["Oignies"]]
@@ -67,7 +69,7 @@ def test_editing_loads_every_part_and_saves_it_back_unchanged(ctx, terr, copil_m
     assert dialog.alerts.lines()[0].widgets["resolved"].value() == date(2026, 6, 1)
     assert dialog.expertises.lines()[0].widgets["label"].text() == "Conseillère technique"
     assert [dialog.tabs.tabText(i) for i in range(6)] == [
-        "Réunion", "Présences (3)", "Ordre du jour et compte rendu", "Décisions (1)", "Alertes au COPIL (1)",
+        "Réunion", "Présences (2 présents, 1 absent)", "Ordre du jour et compte rendu", "Décisions (1)", "Alertes au COPIL (1)",
         "Expertises (1)"]
 
     with ctx.db.transaction() as s:
@@ -123,11 +125,11 @@ def test_expertise_needs_who_and_end_time_after_start(ctx, terr, qtbot):
     dialog = MeetingDialog(ctx, instance_id=terr.cotech)
     qtbot.addWidget(dialog)
     dialog.date_edit.set_value(date(2026, 6, 2))
-    dialog.start_time.setTime(QTime(14, 0))
-    dialog.end_time.setTime(QTime(13, 0))
+    dialog.start_time.set_value(time(14, 0))
+    dialog.end_time.set_value(time(13, 0))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.errors.message("ends_at") == "L'heure de fin précède l'heure de début."
-    dialog.end_time.setTime(QTime(0, 0))  # "—": no end time
+    dialog.end_time.set_value(None)  # "—": no end time
     dialog.expertises.add_line({})
     dialog.expertises.lines()[0].widgets["subject"].setText("Données CAF")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -150,9 +152,9 @@ def test_instance_is_required(ctx, terr, qtbot):
 
 
 def test_optional_date_and_type_ahead(qtbot):
-    edit = OptionalDateEdit()
+    edit = DateField(optional=True)
     qtbot.addWidget(edit)
-    assert edit.value() is None and edit.text() == "—"
+    assert edit.value() is None and edit.text() == "" and edit.edit.placeholderText() == "—"
     edit.set_value(date(2026, 2, 28))
     assert edit.text() == "28/02/2026"
     edit.clear_value()
@@ -186,3 +188,48 @@ def test_calendar_helpers():
     themed = meetings.MeetingRow(2, datetime(2026, 3, 2, 14), 2, "Groupe thématique Jeunesse",
                                  InstanceKind.GROUPE_THEMATIQUE, "", "", "", "", MeetingStatus.HELD, 0, 0, 0)
     assert chip_label(themed) == "14:00 Groupe thématique Jeunesse"
+
+
+def test_duplicate_dialog_reads_the_date_and_time_typed(qtbot):
+    dialog = MeetingDuplicateDialog(datetime(2026, 1, 31, 14, 0))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.mouseClick(dialog.date_edit.edit, Qt.MouseButton.LeftButton)  # the date shown is selected
+    qtbot.keyClicks(dialog.date_edit.edit, "30/02/2026")
+    qtbot.keyClick(dialog.date_edit.edit, Qt.Key.Key_Tab)
+    assert dialog.error.text() == ("La date de la copie « 30/02/2026 » n'existe pas : il n'y a pas de 30 février "
+                                   "en 2026 (jj/mm/aaaa).") and dialog.error.isVisible()
+    qtbot.keyClicks(dialog.time_edit.edit, "9h30")  # Tab selected the time: typing replaces it
+    qtbot.keyClick(dialog.time_edit.edit, Qt.Key.Key_Return)  # « Dupliquer » is refused: the date
+    assert dialog.isVisible() and dialog.result() == 0
+    qtbot.mouseClick(dialog.date_edit.edit, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(dialog.date_edit.edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.date_edit.edit, "2 mars 2026")
+    qtbot.keyClick(dialog.date_edit.edit, Qt.Key.Key_Return)
+    assert not dialog.isVisible() and dialog.starts_at() == datetime(2026, 3, 2, 9, 30)
+
+
+def test_an_unticked_member_has_no_status_and_ticking_makes_her_present(ctx, terr, copil_meeting, qtbot):
+    dialog = MeetingDialog(ctx, copil_meeting)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    attendance = dialog.attendance
+    row = attendance.row_of(terr.persons["Sandrine Leroy"])  # a usual member, not recorded
+    assert not attendance.is_checked(row)
+    assert attendance.status_combo(row).currentText() == "—"
+    assert dialog.tabs.tabText(1) == "Présences (2 présents, 1 absent)"
+    qtbot.mouseClick(dialog.tabs.tabBar(), Qt.MouseButton.LeftButton, pos=dialog.tabs.tabBar().tabRect(1).center())
+    table = attendance.table
+    table.setFocus()
+    rect = table.visualRect(table.model().index(row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.keyClick(table, Qt.Key.Key_Space)  # ticks the line
+    assert attendance.is_checked(row)
+    assert attendance.status_combo(row).current_key() is AttendanceStatus.PRESENT
+    assert dialog.tabs.tabText(1) == "Présences (3 présents, 1 absent)"
+    qtbot.keyClick(table, Qt.Key.Key_Space)  # unticks it: no status any more
+    assert not attendance.is_checked(row) and attendance.status_combo(row).current_key() is None
+    assert dialog.tabs.tabText(1) == "Présences (2 présents, 1 absent)"
+    assert [a.person_id for a in dialog.collect().attendances].count(terr.persons["Sandrine Leroy"]) == 0

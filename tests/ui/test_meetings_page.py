@@ -77,7 +77,7 @@ def fill_copil_meeting(qtbot, dialog, terr) -> None:
         qtbot.keyClicks(attendance.add_combo, name)
         qtbot.mouseClick(attendance.add_button, Qt.MouseButton.LeftButton)
     assert attendance.checked_count() == 7
-    assert dialog.tabs.tabText(1) == "Présences (7)"
+    assert dialog.tabs.tabText(1) == "Présences (6 présents, 1 excusé)"
     # two decisions, one alert
     for text, porteur in (("Lancer le diagnostic petite enfance", "martine"), ("Valider le calendrier 2027", "claire")):
         qtbot.mouseClick(dialog.decisions.add_button, Qt.MouseButton.LeftButton)

@@ -168,15 +168,15 @@ def test_form_errors_next_to_fields(page, ctx, terr, qtbot):
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible() and dialog.errors.message("title") == "Le titre de la fiche est obligatoire."
     dialog.title_edit.setText("Une fiche")
-    dialog.budget_edit.setText("beaucoup")
+    qtbot.keyClicks(dialog.budget_edit.edit, "beaucoup")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert dialog.errors.message("budget") == "Le budget « beaucoup » n'est pas un nombre (ex. 0,40)."
+    assert dialog.errors.message("budget") == "Le budget « beaucoup » n'est pas un montant (ex. 1 500,50 €)."
     assert dialog.tabs.currentIndex() == TAB_MEANS and dialog.errors.message("title") == ""
-    dialog.budget_edit.setText("")
+    dialog.budget_edit.clear_value()
     dialog.start_edit.set_value(date(2026, 5, 1))
     dialog.end_edit.set_value(date(2026, 4, 1))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert dialog.errors.message("end_date") == "La date de fin de la fiche précède sa date de début."
+    assert dialog.errors.message("end_date") == "La fin de la fiche (01/04/2026) est avant son début (01/05/2026)."
     dialog.end_edit.clear_value()
     dialog.fundings.add_line({})
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)

@@ -64,20 +64,20 @@ def test_etp_grid_with_totals_pending_cells_and_evolution(page, qtmodeltester):
     qtmodeltester.check(page.grid_model, force_py=True)
     model = page.grid_model
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers == ["Commune ou structure", "2025", "2026", "Total", "Évolution 2025 → 2026"]
-    assert texts(model, 0) == ["Auxi-le-Château", "CC du Ternois", "Frévent", "Total"]
+    # each year's figure per structure and the convention's total per year — never 2025 + 2026
+    assert headers == ["Commune ou structure", "2025", "2026", "Évolution 2025 → 2026"]
+    assert texts(model, 0) == ["Auxi-le-Château", "CC du Ternois", "Frévent", "Total de l'année"]
     assert texts(model, 1) == ["", "0,80", "0,40", "1,20"]
     assert texts(model, 2) == ["En cours", "1,00", "0,30", "1,30"]
-    assert texts(model, 3) == ["0,00", "1,80", "0,70", "2,50"]
-    assert texts(model, 4) == ["? inconnue", "↗ hausse", "↘ baisse", ""]
+    assert texts(model, 3) == ["? inconnue", "↗ hausse", "↘ baisse", ""]
     assert model.index(0, 2).data(Qt.ItemDataRole.BackgroundRole) is not None  # "En cours" stands out
     assert "1 structure(s) « En cours »" in model.index(3, 2).data(Qt.ItemDataRole.ToolTipRole)
     assert "Claire Martin" in model.index(1, 2).data(Qt.ItemDataRole.ToolTipRole)
     # Sorting by 2026 keeps the total last; searching keeps it too.
     page.grid_table.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
-    assert [r.name for r in page.grid_table.visible_rows()] == ["CC du Ternois", "Frévent", "Auxi-le-Château", "Total"]
+    assert [r.name for r in page.grid_table.visible_rows()] == ["CC du Ternois", "Frévent", "Auxi-le-Château", "Total de l'année"]
     page.grid_table.search.setText("frevent")
-    assert [r.name for r in page.grid_table.visible_rows()] == ["Frévent", "Total"]
+    assert [r.name for r in page.grid_table.visible_rows()] == ["Frévent", "Total de l'année"]
     assert page.grid_table.count_label.text() == "1 sur 3 structures"
 
 
@@ -86,8 +86,8 @@ def test_comparison_years_are_chosen(page):
     page.after_year.setCurrentIndex(page.after_year.findData(2025))
     page.refresh()
     model = page.grid_model
-    assert model.headerData(4, Qt.Orientation.Horizontal) == "Évolution 2026 → 2025"
-    assert texts(model, 4)[1:3] == ["↘ baisse", "↗ hausse"]
+    assert model.headerData(3, Qt.Orientation.Horizontal) == "Évolution 2026 → 2025"
+    assert texts(model, 3)[1:3] == ["↘ baisse", "↗ hausse"]
 
 
 def test_create_edit_delete_and_undo_a_coordinator(page, ctx, qtbot, accept_questions):
@@ -105,7 +105,7 @@ def test_create_edit_delete_and_undo_a_coordinator(page, ctx, qtbot, accept_ques
     dialog.start.set_value(date(2026, 3, 1))
     dialog.end.set_value(date(2026, 2, 1))
     dialog.save_button.click()
-    assert dialog.errors.message("end_date") == "La date de fin précède la date de début."
+    assert dialog.errors.message("end_date") == "La fin de poste (01/02/2026) est avant la prise de poste (01/03/2026)."
     dialog.end.set_value(None)
     select_data(dialog.employer, page.grid_model.row(page.grid_model.find(lambda r: r.name == "Frévent")).organisation_id)
     dialog.save_button.click()
@@ -172,16 +172,16 @@ def test_new_year_cell_and_pending(page, ctx):
     dialog = page.dialog
     select_data(dialog.organisation, dialog.organisation.itemData(dialog.organisation.findText("Auxi-le-Château")))
     assert dialog.pending.isChecked()  # Auxi is "En cours" in 2026
-    dialog.year.setValue(2027)  # nothing recorded in 2027: the form keeps what it holds
+    dialog.year.set_value(2027)  # nothing recorded in 2027: the form keeps what it holds
     assert dialog.pending.isChecked() and dialog.windowTitle() == "Saisir un ETP de coordination"
     dialog.pending.setChecked(False)
     dialog.save_button.click()
     assert dialog.errors.message("etp") == "Indiquez l'ETP (ex. 0,40) ou cochez « En cours »."
-    dialog.year.setValue(2031)
+    dialog.year.set_value(2031)
     dialog.pending.setChecked(True)
     dialog.save_button.click()
     assert dialog.errors.message("year").startswith("L'année 2031 est hors des conventions")
-    dialog.year.setValue(2027)
+    dialog.year.set_value(2027)
     dialog.save_button.click()
     assert not dialog.isVisible()
     headers = [page.grid_model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.grid_model.columnCount())]
@@ -223,3 +223,57 @@ def test_show_record_selects_the_coordinator(page, ids):
     page.show_record("coordinator", ids["paul"])
     assert page.tabs.currentWidget() is page.people_tab
     assert page.staff_table.current_row().coordinator.name == "Paul Roux"
+
+
+def test_her_etp_year_by_year_in_her_own_form_and_editable_there(page, ctx, ids, qtbot):
+    page.tabs.setCurrentWidget(page.people_tab)
+    page.staff_table.view.setFocus()
+    page.staff_table.view.selectRow(0)  # Claire Martin
+    qtbot.keyClick(page.staff_table.view, Qt.Key.Key_Return)
+    dialog = page.dialog
+    assert dialog.isVisible() and dialog.coordinator_id == ids["claire"]
+    lines = [(r.year, r.organisation, r.share, r.structure_etp) for r in dialog.shares_model.rows]
+    assert lines == [(2026, "CC du Ternois", Decimal("0.70"), Decimal("1.00")),
+                     (2025, "CC du Ternois", Decimal("0.80"), Decimal("0.80"))]
+    assert dialog.shares_total.text() == "2026 : 0,70 ETP ; 2025 : 0,80 ETP"
+    # her 2026 part changed from her form: Entrée on the line opens the ETP form
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.mouseClick(dialog.shares_view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=dialog.shares_view.visualRect(dialog.shares_model.index(0, 1)).center())
+    assert dialog.shares_view.hasFocus()
+    qtbot.keyClick(dialog.shares_view, Qt.Key.Key_Return)
+    etp_dialog = dialog.etp_dialog
+    assert etp_dialog.isVisible() and etp_dialog.organisation.currentText() == "CC du Ternois"
+    _check, part = etp_dialog.share_rows[ids["claire"]]
+    part.selectAll()
+    qtbot.keyClicks(part, "0,60")
+    etp_dialog.save_button.click()
+    assert not etp_dialog.isVisible()
+    assert dialog.shares_total.text() == "2026 : 0,60 ETP ; 2025 : 0,80 ETP"
+    with ctx.db.transaction() as s:
+        assert etp.coordinator_total(s, ids["claire"], 2026) == Decimal("0.60")
+    ctx.undo_stack.undo()
+    with ctx.db.transaction() as s:
+        assert etp.coordinator_total(s, ids["claire"], 2026) == Decimal("0.70")
+    dialog.reject()
+
+
+def test_the_number_of_people_follows_the_coordinators_ticked(page, ctx, ids, qtbot):
+    page.tabs.setCurrentWidget(page.grid_tab)
+    page.grid_table.select(lambda r: r.name == "Frévent")
+    page.new_allocation_action.trigger()
+    dialog = page.dialog
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert dialog.people_count.value() == 1  # Paul, recorded for Frévent in 2026
+    claire, _part = dialog.share_rows[ids["claire"]]
+    qtbot.mouseClick(claire, Qt.MouseButton.LeftButton, pos=claire.rect().center())  # two ticked now
+    assert claire.isChecked() and dialog.people_count.value() == 2
+    dialog.save_button.click()
+    assert not dialog.isVisible()
+    with ctx.db.transaction() as s:
+        cell = etp.etp_grid(s, [2026]).rows
+    frevent = next(r for r in cell if r.name == "Frévent")
+    assert frevent.cells[2026].people_count == 2
+    assert frevent.cells[2026].people == ("Claire Martin", "Paul Roux")

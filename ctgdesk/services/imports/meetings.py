@@ -26,7 +26,7 @@ from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.imports.matching import Resolver, split_names
 from ctgdesk.services.imports.report import ImportReport
 from ctgdesk.services.imports.rows import RowError, row_savepoint
-from ctgdesk.services.parsing import fold, name_key, parse_date
+from ctgdesk.services.parsing import fold, name_key, parse_date, parse_time
 
 DEFAULT_TIME = time(9, 0)
 
@@ -46,12 +46,11 @@ MEETING_COLUMNS = (
     ColumnSpec("minutes", ("Compte rendu", "Compte-rendu", "CR")),
 )
 
-_TIME = re.compile(r"^\s*(\d{1,2})\s*[hH:]\s*(\d{2})?\s*$")
 KIND_WORDS = {"copil": InstanceKind.COPIL, "cotech": InstanceKind.COTECH, "comite de pilotage": InstanceKind.COPIL,
               "comite technique": InstanceKind.COTECH}
 
 
-def parse_time(cell: Cell | None) -> time | None:
+def parse_cell_time(cell: Cell | None) -> time | None:
     if cell is None or cell.is_empty:
         return None
     value = cell.value
@@ -62,9 +61,10 @@ def parse_time(cell: Cell | None) -> time | None:
     if isinstance(value, (int, float)) and 0 <= value < 1:  # Excel's fraction of a day
         minutes = round(value * 24 * 60)
         return time(minutes // 60, minutes % 60)
-    match = _TIME.match(cell.text)
-    if match and int(match.group(1)) < 24 and int(match.group(2) or 0) < 60:
-        return time(int(match.group(1)), int(match.group(2) or 0))
+    try:
+        return parse_time(cell.text)
+    except ValidationError:
+        pass
     raise RowError(cell.location, f"L'heure « {cell.text} » n'est pas une heure (ex. 14h30).")
 
 
@@ -72,7 +72,7 @@ def parse_start(row: Row) -> tuple[datetime, bool]:
     """(start, whether the time was given)."""
     cell = row.cell("date")
     value = cell.value
-    given_time = parse_time(row.cell("time"))
+    given_time = parse_cell_time(row.cell("time"))
     if isinstance(value, datetime):
         day, at = value.date(), value.time() if value.time() != time(0) else None
     elif isinstance(value, date):
@@ -84,7 +84,7 @@ def parse_start(row: Row) -> tuple[datetime, bool]:
             day = parse_date(parts[0] if parts else text, what="La date")
         except ValidationError as error:
             raise RowError(cell.location, error.message) from None
-        at = parse_time(Cell(" ".join(parts[1:]), cell.location)) if len(parts) > 1 else None
+        at = parse_cell_time(Cell(" ".join(parts[1:]), cell.location)) if len(parts) > 1 else None
         if day is None:
             raise RowError(cell.location, "La date de la réunion manque.")
     at = given_time or at

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpacerItem,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -41,20 +40,14 @@ from ctgdesk.services.territory import ConventionInput, SignatoryInput
 from ctgdesk.ui.context import UiContext
 from ctgdesk.ui.dialogs.meeting_form_widgets import CheckList, ChoiceCombo
 from ctgdesk.ui.widgets import style
-from ctgdesk.ui.widgets.forms import FormDialog, OptionalDateEdit
+from ctgdesk.ui.widgets.date_field import DateField, YearField
+from ctgdesk.ui.widgets.forms import FormDialog
 
 PERIMETER_KINDS = {OrganisationKind.COMMUNE, OrganisationKind.EPCI, OrganisationKind.SIVOM}
 """Offered in the perimeter list (plus any other organisation already in it)."""
 THUMBNAIL = QSize(168, 64)
 LIST_ICON = QSize(64, 30)
 ICON_COLOUR = "#34495e"
-
-
-def _year_spin() -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(1990, 2100)
-    spin.setMinimumWidth(90)
-    return spin
 
 
 def _section(text: str) -> QLabel:
@@ -136,10 +129,12 @@ class ConventionDialog(FormDialog):
         self.name.setPlaceholderText("ex. CTG du Ternois 2025-2029")
         self.territory = self.add_row("Territoire", QLineEdit(), "territory")
         self.territory.setPlaceholderText("ex. Communauté de communes du Ternois")
-        self.first_year = self.add_row("Première année", _year_spin(), "first_year")
-        self.last_year = self.add_row("Dernière année", _year_spin(), "last_year")
-        self.signed_on = self.add_row("Signature", OptionalDateEdit("signée le", default=self.ctx.today()),
-                                      "signed_on")
+        self.first_year = self.add_row("Première année", YearField(what="La première année", field="first_year"),
+                                       "first_year")
+        self.last_year = self.add_row("Dernière année", YearField(what="La dernière année", field="last_year"),
+                                      "last_year")
+        self.signed_on = self.add_row("Signée le", DateField(optional=True, what="La date de signature",
+                                                             field="signed_on", today=self.ctx.today), "signed_on")
         self.notes = self.add_row("Notes", QPlainTextEdit(), "notes")
         self.notes.setFixedHeight(64)
 
@@ -286,14 +281,14 @@ class ConventionDialog(FormDialog):
     def _fill(self) -> None:
         data = self.before
         if data is None:
-            self.first_year.setValue(self.ctx.year)
-            self.last_year.setValue(self.ctx.year + 4)  # a CTG usually runs five years
+            self.first_year.set_value(self.ctx.year)
+            self.last_year.set_value(self.ctx.year + 4)  # a CTG usually runs five years
         else:
             for edit, text in ((self.name, data.name), (self.territory, data.territory)):
                 edit.setText(text)
                 edit.setCursorPosition(0)  # a long name shows its beginning
-            self.first_year.setValue(data.first_year)
-            self.last_year.setValue(data.last_year)
+            self.first_year.set_value(data.first_year)
+            self.last_year.set_value(data.last_year)
             self.signed_on.set_value(data.signed_on)
             self.notes.setPlainText(data.notes or "")
             self.lines = [replace(line) for line in data.signatories]

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ctgdesk.models import Coordinator
-from ctgdesk.services import people, territory
+from ctgdesk.formatting import decimal2
+from ctgdesk.services import etp, people, territory
+from ctgdesk.services.etp import CoordinatorShare
 from ctgdesk.services.records import get_or_fail
 from ctgdesk.ui.context import UiContext
-from ctgdesk.ui.widgets.forms import FormDialog, OptionalDateEdit, fill_combo
+from ctgdesk.ui.table_model import Column, RowsTableModel
+from ctgdesk.ui.widgets.date_field import DateField
+from ctgdesk.ui.widgets.forms import FormDialog, fill_combo
+from ctgdesk.ui.widgets.screen_fit import resize_to_screen
 
 PERSON_KEYS = ("first_name", "last_name", "email", "phone")
 
@@ -32,10 +51,85 @@ class CoordinatorDialog(FormDialog):
         self.employer = self.add_row("Employeur", QComboBox(), "employer_id")
         self.cadre = self.add_row("Cadre d'emploi", QLineEdit(), "cadre_emploi")
         self.lead = self.add_row("Chef de projet CTG", QCheckBox("oui, pilote la CTG"), "is_project_lead")
-        self.start = self.add_row("En poste depuis", OptionalDateEdit("le", default=ctx.today()), "start_date")
-        self.end = self.add_row("Fin de poste", OptionalDateEdit("le", default=ctx.today()), "end_date")
+        self.start = self.add_row("En poste depuis le", DateField(
+            optional=True, what="La prise de poste", field="start_date", today=ctx.today), "start_date")
+        self.end = self.add_row("Fin de poste le", DateField(
+            optional=True, what="La fin de poste", field="end_date", today=ctx.today), "end_date")
+        self.etp_dialog = None
+        if coordinator_id is not None:
+            self.add_row("ETP par année", self._build_etp_section())
         self._load()
+        if coordinator_id is not None:
+            self.load_shares()
+            resize_to_screen(self, 620, 680)
         self.keep_draft(ctx, "coordinator", self.record_uid, draft)  # what is typed survives a crash
+
+    # --- her ETP, year by year (etp.coordinator_shares) -----------------------------------
+    def _build_etp_section(self) -> QWidget:
+        self.shares_model: RowsTableModel[CoordinatorShare] = RowsTableModel([
+            Column("Année", lambda r: r.year, display=str),
+            Column("Commune ou structure", lambda r: r.organisation, tooltip=lambda r: r.organisation),
+            Column.decimal("Sa part", lambda r: r.share, header_tooltip="Sa part d'ETP (vide : non précisée)"),
+            Column("ETP de la structure", lambda r: "En cours" if r.structure_etp is None else decimal2(r.structure_etp),
+                   align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+        ], parent=self)
+        self.shares_view = QTableView()
+        self.shares_view.setModel(self.shares_model)
+        self.shares_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.shares_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.shares_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.shares_view.verticalHeader().setVisible(False)
+        self.shares_view.setMinimumHeight(130)
+        header = self.shares_view.horizontalHeader()
+        for column in range(self.shares_model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 1
+                                        else QHeaderView.ResizeMode.ResizeToContents)
+        self.shares_view.doubleClicked.connect(lambda _index: self.edit_share())
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(key), self.shares_view, context=Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self.edit_share)
+        self.shares_total = QLabel()
+        self.shares_total.setObjectName("hint")
+        self.shares_total.setWordWrap(True)
+        self.edit_share_button = QPushButton("Modifier l'ETP…")
+        self.edit_share_button.setToolTip("Ouvrir l'ETP de la structure et de l'année choisies (Entrée)")
+        self.edit_share_button.clicked.connect(self.edit_share)
+        row = QHBoxLayout()
+        row.addWidget(self.shares_total, 1)
+        row.addWidget(self.edit_share_button)
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.shares_view, 1)
+        layout.addLayout(row)
+        return box
+
+    def load_shares(self) -> None:
+        with self.ctx.db.transaction() as session:
+            shares = etp.coordinator_shares(session, self.coordinator_id)
+        self.shares_model.set_rows(shares)
+        totals = etp.shares_total_per_year(shares)
+        given = {s.year for s in shares if s.share is not None}
+        self.shares_total.setText(
+            " ; ".join(f"{year} : {decimal2(total)} ETP" if year in given else f"{year} : part non précisée"
+                       for year, total in totals.items())
+            or "Aucun ETP enregistré pour elle ou lui (page Coordination & ETP).")
+        self.edit_share_button.setEnabled(bool(shares))
+        if shares and not self.shares_view.currentIndex().isValid():
+            self.shares_view.selectRow(0)
+
+    def edit_share(self):
+        """The ETP of the line chosen, in its own form; saved there (Ctrl+Z undoes it)."""
+        from ctgdesk.ui.dialogs.etp_dialog import EtpDialog, allocation_saved
+
+        share = self.shares_model.row_at(self.shares_view.currentIndex())
+        if share is None:
+            return None
+        dialog = self.etp_dialog = EtpDialog(self.ctx, share.organisation_id, share.year, self)
+        dialog.accepted.connect(lambda: (allocation_saved(self.ctx, dialog), self.load_shares()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def _load(self) -> None:
         with self.ctx.db.transaction() as session:

@@ -19,8 +19,11 @@ from ctgdesk.models import EtpStatus
 from ctgdesk.services import etp, people, territory
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.etp import ShareInput
+from ctgdesk.services import snapshots
 from ctgdesk.services.snapshots import AllocationSnapshot, allocation_snapshot
 from ctgdesk.ui.context import UiContext
+from ctgdesk.ui.undo import make_undo_command, report_to_status, write
+from ctgdesk.ui.widgets.date_field import YearField
 from ctgdesk.ui.widgets.forms import FormDialog, fill_combo
 
 
@@ -35,9 +38,7 @@ class EtpDialog(FormDialog):
         self.saved_key: tuple[int, int] | None = None
 
         self.organisation = self.add_row("Commune ou structure", QComboBox(), "organisation_id")
-        self.year = self.add_row("Année", QSpinBox(), "year")
-        self.year.setRange(1990, 2100)
-        self.year.setValue(year or ctx.year)
+        self.year = self.add_row("Année", YearField(year or ctx.year, field="year"), "year")
         self.pending = self.add_row("", QCheckBox("En cours (ETP pas encore fixé)"))
         self.etp = self.add_row("ETP", QLineEdit(), "etp")
         self.etp.setPlaceholderText("ex. 0,40")
@@ -72,6 +73,7 @@ class EtpDialog(FormDialog):
             part.setMaximumWidth(110)
             part.setEnabled(False)
             check.toggled.connect(part.setEnabled)
+            check.toggled.connect(self._follow_ticks)
             self.shares_grid.addWidget(check, number, 0)
             self.shares_grid.addWidget(part, number, 1)
             self.share_rows[coordinator_id] = (check, part)
@@ -82,7 +84,7 @@ class EtpDialog(FormDialog):
             self.organisation.setEnabled(False)
             self.year.setEnabled(False)
         self.organisation.currentIndexChanged.connect(self._load_allocation)
-        self.year.valueChanged.connect(self._load_allocation)
+        self.year.changed.connect(self._load_allocation)
         self._load_allocation()
 
     def _load_allocation(self) -> None:
@@ -90,7 +92,7 @@ class EtpDialog(FormDialog):
         what the form holds (a year's figures are often next year's starting point)."""
         organisation_id = self.organisation.currentData()
         snapshot = None
-        if organisation_id is not None:
+        if organisation_id is not None and self.year.is_valid():  # a year that cannot be read: refused there
             with self.ctx.db.transaction() as session:
                 snapshot = allocation_snapshot(session, organisation_id, self.year.value())
         self.before = snapshot
@@ -106,6 +108,12 @@ class EtpDialog(FormDialog):
             value = shares.get(coordinator_id)
             part.setText(decimal2(value) if value is not None else "")
         self.notes.setPlainText(snapshot.notes)
+
+    def _follow_ticks(self) -> None:
+        """The number of people is at least the number ticked (etp.derived_people_count)."""
+        ticked = sum(1 for check, _part in self.share_rows.values() if check.isChecked())
+        given = self.people_count.value() or None
+        self.people_count.setValue(etp.derived_people_count(given, ticked) or 0)
 
     def shares(self) -> list[ShareInput]:
         return [ShareInput(cid, part.text().strip() or None)
@@ -127,3 +135,19 @@ class EtpDialog(FormDialog):
             )
             self.after = allocation_snapshot(session, organisation_id, year)
         self.saved_key = (organisation_id, year)
+
+
+def allocation_saved(ctx: UiContext, dialog: EtpDialog) -> None:
+    """After an EtpDialog saved (from the grid or from a coordinator's form): Ctrl+Z puts back
+    what was there, the status bar says it, the pages reload."""
+    organisation_id, year = dialog.saved_key
+    before, after = dialog.before, dialog.after
+
+    def put(snapshot):
+        return lambda: write(ctx, lambda s: snapshots.restore_allocation(s, organisation_id, year, snapshot))
+
+    name = dialog.organisation.currentText()
+    ctx.undo_stack.push(make_undo_command(f"ETP {year} de {name}", put(before), put(after),
+                                          on_error=report_to_status(ctx)))
+    ctx.show_status(f"ETP {year} de {name} enregistré.")
+    ctx.notify_changed()

@@ -29,28 +29,22 @@ from ctgdesk.models import FicheIndicatorKind, FicheStatus, OrganisationKind
 from ctgdesk.services import meetings, plan, territory
 from ctgdesk.services.drafts import Draft, from_plain, to_plain
 from ctgdesk.services.errors import ValidationError
-from ctgdesk.services.parsing import parse_decimal
+from ctgdesk.services.parsing import parse_amount
 from ctgdesk.services.plan import FicheInput, FollowUpInput, FundingInput, IndicatorInput, StepInput
 from ctgdesk.ui.context import UiContext
 from ctgdesk.ui.dialogs.meeting_form_widgets import (
     CheckList,
     ChoiceCombo,
-    DateEdit,
     FieldErrors,
-    OptionalDateEdit,
     error_label,
 )
+from ctgdesk.ui.widgets.date_field import AmountField, DateField, TypedField
 from ctgdesk.ui.widgets.lines_table import Line, LinesTable
 from ctgdesk.ui.widgets import style
 from ctgdesk.ui.widgets.drafts import DraftKeeper
+from ctgdesk.ui.widgets.screen_fit import resize_to_screen, scrolling_tabs
 
 TAB_FICHE, TAB_ACTORS, TAB_MEANS, TAB_INDICATORS, TAB_FOLLOW_UP = range(5)
-
-
-def _money_text(value: Decimal | str | None) -> str:
-    if value is None or value == "":
-        return ""
-    return decimal2(value) if isinstance(value, Decimal) else str(value)
 
 
 def _value_text(value: Decimal | str | None) -> str:
@@ -123,7 +117,7 @@ class FicheDialog(QDialog):
     # --- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
         self.setWindowTitle("Nouvelle fiche action" if self.fiche_id is None else "Fiche action")
-        self.resize(980, 700)
+        resize_to_screen(self, 980, 700)
         self.tabs = QTabWidget()
         self.general_error = error_label()
         self.errors = FieldErrors(self.general_error, self.tabs.setCurrentIndex)
@@ -193,12 +187,12 @@ class FicheDialog(QDialog):
         self.tabs.addTab(page, "Acteurs et territoire")
 
         # Calendrier et moyens
-        self.start_edit = OptionalDateEdit()
-        self.end_edit = OptionalDateEdit()
-        self.budget_edit = QLineEdit()
-        self.budget_edit.setPlaceholderText("ex. 12 000,00")
-        self.budget_edit.setMaximumWidth(160)
-        self.budget_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.start_edit = DateField(optional=True, what="Le début de la fiche", field="start_date",
+                                    today=self.ctx.today)
+        self.end_edit = DateField(optional=True, what="La fin de la fiche", field="end_date", today=self.ctx.today)
+        self.budget_edit = AmountField(what="Le budget", field="budget")
+        self.budget_edit.edit.setPlaceholderText("ex. 12 000,00 €")
+        self.budget_edit.setMaximumWidth(200)
         self.means_edit = QPlainTextEdit()
         self.means_edit.setMaximumHeight(70)
         self.funding_total = QLabel()
@@ -212,17 +206,19 @@ class FicheDialog(QDialog):
             add_label="Ajouter un financement", stretch="funder",
         )
         dates = QHBoxLayout()
+        dates.setAlignment(Qt.AlignmentFlag.AlignTop)
         dates.addWidget(QLabel("du"))
         dates.addWidget(self.start_edit)
         dates.addWidget(QLabel("au"))
         dates.addWidget(self.end_edit)
         dates.addStretch(1)
         budget = QHBoxLayout()
+        budget.setAlignment(Qt.AlignmentFlag.AlignTop)
         budget.addWidget(self.budget_edit)
-        budget.addWidget(QLabel("€"))
         budget.addWidget(self.funding_total, 1)
         form = QFormLayout()
         form.addRow("Période :", dates)
+        form.addRow("", self.errors.add("start_date", error_label(), self.start_edit, TAB_MEANS))
         form.addRow("", self.errors.add("end_date", error_label(), self.end_edit, TAB_MEANS))
         form.addRow("Budget :", budget)
         form.addRow("", self.errors.add("budget", error_label(), self.budget_edit, TAB_MEANS))
@@ -272,6 +268,7 @@ class FicheDialog(QDialog):
         box.addWidget(self.follow_ups, 1)
         box.addWidget(self.errors.add("follow_ups", error_label(), self.follow_ups.focus_first, TAB_FOLLOW_UP))
         self.tabs.addTab(page, "Suivi")
+        scrolling_tabs(self.tabs)  # a small screen scrolls a long tab; the buttons stay visible
 
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton("Enregistrer", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -285,7 +282,7 @@ class FicheDialog(QDialog):
         layout.addWidget(buttons)
 
         self.status_combo.currentIndexChanged.connect(self._update_late)
-        self.end_edit.dateChanged.connect(self._update_late)
+        self.end_edit.changed.connect(self._update_late)
         self.objectif_combo.currentIndexChanged.connect(self._objectif_changed)
         for table in (self.steps, self.fundings, self.indicators, self.follow_ups):
             table.changed.connect(self._update_tabs)
@@ -296,11 +293,13 @@ class FicheDialog(QDialog):
         step: StepInput | None = values.get("input")
         title = QLineEdit(step.title if step else "")
         title.setPlaceholderText("ex. Cadrage et partenariats")
-        start = OptionalDateEdit(step.start_date if step else None)
-        end = OptionalDateEdit(step.end_date if step else None)
+        start = DateField(step.start_date if step else None, optional=True, what="Le début de l'étape",
+                          today=self.ctx.today, inline_message=False)
+        end = DateField(step.end_date if step else None, optional=True, what="La fin de l'étape",
+                        today=self.ctx.today, inline_message=False)
         done = QCheckBox()
         done.setChecked(bool(step and step.done))
-        for signal in (end.dateChanged, done.toggled):
+        for signal in (end.changed, done.toggled):
             signal.connect(self._update_late)
         return Line({"title": title, "start": start, "end": end, "done": done}, {"input": step})
 
@@ -310,10 +309,10 @@ class FicheDialog(QDialog):
         funder.setMinimumWidth(260)
         if funding:
             funder.set_current_key(funding.funder_id)
-        amount = QLineEdit(_money_text(funding.amount) if funding else "")
-        amount.setAlignment(Qt.AlignmentFlag.AlignRight)
-        amount.setPlaceholderText("0,00")
-        amount.textChanged.connect(self._update_funding_total)
+        amount = AmountField(parse_amount(funding.amount) if funding else None, what="Le montant du financement",
+                             inline_message=False)
+        amount.edit.setPlaceholderText("0,00 €")
+        amount.edit.textChanged.connect(self._update_funding_total)
         return Line({"funder": funder, "amount": amount}, {"input": funding})
 
     def _indicator_line(self, values: dict) -> Line:
@@ -336,7 +335,8 @@ class FicheDialog(QDialog):
 
     def _follow_up_line(self, values: dict) -> Line:
         follow_up: FollowUpInput | None = values.get("input")
-        when = DateEdit(follow_up.date if follow_up else self.ctx.today())
+        when = DateField(follow_up.date if follow_up else self.ctx.today(), what="La date du point de suivi",
+                         today=self.ctx.today, inline_message=False)
         progress = QSpinBox()
         progress.setRange(0, 100)
         progress.setSingleStep(5)
@@ -380,7 +380,7 @@ class FicheDialog(QDialog):
         self.communes_list.set_checked_keys(data.commune_ids)
         self.start_edit.set_value(data.start_date)
         self.end_edit.set_value(data.end_date)
-        self.budget_edit.setText(_money_text(data.budget))
+        self.budget_edit.set_value(parse_amount(data.budget))
         self.means_edit.setPlainText(data.means)
         for step in data.steps:
             self.steps.add_line({"input": step})
@@ -405,7 +405,8 @@ class FicheDialog(QDialog):
 
     def _current_progress(self) -> int:
         lines = self.follow_ups.lines() if hasattr(self, "follow_ups") else []
-        dated = sorted(((line.widgets["date"].value(), line.widgets["progress"].value()) for line in lines))
+        dated = sorted((_read_or_none(line.widgets["date"]) or date.min, line.widgets["progress"].value())
+                       for line in lines)
         return dated[-1][1] if dated else 0
 
     def _update_progress(self) -> None:
@@ -417,7 +418,7 @@ class FicheDialog(QDialog):
         total = Decimal(0)
         for line in self.fundings.lines():
             try:
-                total += parse_decimal(line.widgets["amount"].text() or "0")
+                total += parse_amount(line.widgets["amount"].text()) or Decimal(0)
             except ValidationError:
                 self.funding_total.setText("")
                 return
@@ -479,7 +480,7 @@ class FicheDialog(QDialog):
         for line in self.fundings.lines():
             old_funding: FundingInput | None = line.payload.get("input")
             fundings.append(FundingInput(line.widgets["funder"].current_key(),
-                                         line.widgets["amount"].text().strip() or "0",
+                                         line.widgets["amount"].value() or Decimal(0),
                                          old_funding.uid if old_funding else None))
         return replace(
             self._draft(),
@@ -490,7 +491,7 @@ class FicheDialog(QDialog):
             referent_id=self.referent_combo.current_key(), elected_referent_id=self.elected_combo.current_key(),
             public=self.public_edit.text().strip(), partner_ids=self.partners_list.checked_keys(),
             commune_ids=self.communes_list.checked_keys(), start_date=self.start_edit.value(),
-            budget=self.budget_edit.text().strip() or None, means=self.means_edit.toPlainText().strip(),
+            budget=self.budget_edit.value(), means=self.means_edit.toPlainText().strip(),
             fundings=fundings, indicators=indicators,
             follow_ups=[self._follow_up(line) for line in self.follow_ups.lines()],
         )
@@ -519,6 +520,11 @@ class FicheDialog(QDialog):
             self.errors.show(error)
             return
         super().accept()
+
+
+def _read_or_none(field: TypedField):
+    """What a field holds, None while its text cannot be read (refused at the field itself)."""
+    return field.value() if field.is_valid() else None
 
 
 def describe_period(start: date | None, end: date | None) -> str:

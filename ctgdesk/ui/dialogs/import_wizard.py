@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -37,8 +36,11 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.imports import KIND_LABELS, ImportReport, Outcome, run_import
 from ctgdesk.ui.context import UiContext
+from ctgdesk.ui.widgets.date_field import YearField
+from ctgdesk.ui.widgets.screen_fit import resize_to_screen
 
 FILE_FILTERS = {
     "etp": "Tableaux (*.xlsx *.xlsm *.csv *.txt);;Tous les fichiers (*)",
@@ -120,13 +122,9 @@ class ChoicePage(QWizardPage):
 
         etp = QWidget()
         form = QFormLayout(etp)
-        self.year = QSpinBox()
-        self.year.setRange(1990, 2100)
-        self.year.setValue(this_year)
+        self.year = YearField(this_year, what="L'année des ETP")
         self.has_previous = QCheckBox("Le tableau a aussi la période précédente (CTG 1 → CTG 2)")
-        self.previous_year = QSpinBox()
-        self.previous_year.setRange(1990, 2100)
-        self.previous_year.setValue(this_year - 1)
+        self.previous_year = YearField(this_year - 1, what="L'année précédente")
         self.previous_year.setEnabled(False)
         self.has_previous.toggled.connect(self.previous_year.setEnabled)
         form.addRow("Année des ETP :", self.year)
@@ -203,6 +201,13 @@ class ChoicePage(QWizardPage):
     def isComplete(self) -> bool:
         path = self.path()
         return path is not None and path.is_file()
+
+    def validatePage(self) -> bool:
+        try:
+            self.import_options()
+        except ValidationError:
+            return False  # a year that cannot be read: refused at the field, the wizard stays here
+        return True
 
 
 class ReportView(QWidget):
@@ -359,7 +364,7 @@ class ImportWizard(QWizard):
                              (QWizard.WizardButton.CancelButton, "Annuler"),
                              (QWizard.WizardButton.FinishButton, "Terminer")):
             self.setButtonText(button, text)
-        self.resize(900, 600)
+        resize_to_screen(self, 900, 600)
         self.choice = ChoicePage(self)
         self.preview = PreviewPage(self)
         self.result_page = ResultPage(self)

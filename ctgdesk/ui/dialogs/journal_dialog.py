@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,11 +30,15 @@ from ctgdesk.ui.context import UiContext
 from ctgdesk.ui.dialogs.meeting_form_widgets import (
     CheckList,
     ChoiceCombo,
-    DateEdit,
     FieldErrors,
     error_label,
 )
+from ctgdesk.ui.widgets.date_field import DateField
 from ctgdesk.ui.widgets.drafts import DraftKeeper
+from ctgdesk.ui.widgets.screen_fit import resize_to_screen
+
+
+KIND_EMPTY = "— type d'action à choisir —"
 
 
 def kind_choices() -> list[tuple[JournalKind, str]]:
@@ -65,12 +70,12 @@ class JournalEntryDialog(QDialog):
         partners = [(o.id, o.name) for o in organisations if o.kind is not OrganisationKind.COMMUNE]
 
         self.setWindowTitle("Nouvelle entrée du journal" if entry_id is None else "Entrée du journal")
-        self.resize(760, 600)
+        resize_to_screen(self, 760, 600)
         self.general_error = error_label()
         self.errors = FieldErrors(self.general_error)
-        self.date_edit = DateEdit(ctx.today())
+        self.date_edit = DateField(ctx.today(), what="La date de l'action", field="date", today=ctx.today)
         self.date_label = QLabel()
-        self.kind_combo = ChoiceCombo(kind_choices())
+        self.kind_combo = ChoiceCombo(kind_choices(), empty_label=KIND_EMPTY)  # chosen for each entry
         self.function_combo = ChoiceCombo(functions)
         self.nature_edit = QLineEdit()
         self.nature_edit.setPlaceholderText("ex. Appui au montage du projet social du centre social")
@@ -85,9 +90,10 @@ class JournalEntryDialog(QDialog):
         self.description_edit = QPlainTextEdit()
         self.description_edit.setTabChangesFocus(True)  # Tab goes on to « Enregistrer », it types no tab
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
-        self.date_edit.dateChanged.connect(lambda: self.date_label.setText(long_date(self.date_edit.value())))
+        self.date_edit.changed.connect(self._update_date_label)
 
         when = QHBoxLayout()
+        when.setAlignment(Qt.AlignmentFlag.AlignTop)
         when.addWidget(self.date_edit)
         when.addWidget(self.date_label, 1)
         duration = QHBoxLayout()
@@ -97,6 +103,7 @@ class JournalEntryDialog(QDialog):
         form.addRow("Date :", when)
         form.addRow("", self.errors.add("date", error_label(), self.date_edit))
         form.addRow("Type d'action :", self.kind_combo)
+        form.addRow("", self.errors.add("kind", error_label(), self.kind_combo))
         form.addRow("Fonction du référentiel :", self.function_combo)
         form.addRow("", self.errors.add("function_code", error_label(), self.function_combo))
         form.addRow("Nature :", self.nature_edit)
@@ -129,17 +136,24 @@ class JournalEntryDialog(QDialog):
             self._fill(data)
         else:
             self._kind_changed()
-        self.date_label.setText(long_date(self.date_edit.value()))
+        if entry_id is None and self.coordinator_combo.current_key() is None and ctx.me is not None:
+            self.coordinator_combo.set_current_key(ctx.me)  # her name by default (Préférences)
+        self._update_date_label()
         self.draft = DraftKeeper(self, ctx, "journal", self.draft_state, self.draft_label,
                                  record_uid=self.before.uid if self.before else None, restored=draft,
                                  record=self.before)
 
+    def _update_date_label(self) -> None:
+        self.date_label.setText(long_date(self.date_edit.value()) if self.date_edit.is_valid() else "")
+
     def _fill(self, data: JournalInput) -> None:
         self.date_edit.set_value(data.date)
         self.kind_combo.blockSignals(True)
-        self.kind_combo.set_current_key(JournalKind(data.kind))
+        self.kind_combo.set_current_key(JournalKind(data.kind) if data.kind else None)
         self.kind_combo.blockSignals(False)
-        self.function_combo.set_current_key(data.function_code or DEFAULT_FUNCTION.get(JournalKind(data.kind)))
+        default = DEFAULT_FUNCTION.get(JournalKind(data.kind)) if data.kind else None
+        if data.function_code or default:
+            self.function_combo.set_current_key(data.function_code or default)
         self.nature_edit.setText(data.nature)
         self.coordinator_combo.set_current_key(data.coordinator_id)
         self.duration_spin.setValue(data.duration_minutes or 0)

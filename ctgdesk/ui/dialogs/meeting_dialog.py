@@ -9,9 +9,9 @@ A ValidationError from services.meetings is shown next to the field it names.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QTime, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -42,14 +42,13 @@ from ctgdesk.ui.context import UiContext
 from ctgdesk.ui.dialogs.meeting_form_widgets import (
     CheckList,
     ChoiceCombo,
-    DateEdit,
     FieldErrors,
-    OptionalDateEdit,
-    TimeEdit,
     error_label,
 )
+from ctgdesk.ui.widgets.date_field import DateField, TimeField
 from ctgdesk.ui.widgets.drafts import DraftKeeper
 from ctgdesk.ui.widgets.lines_table import Line, LinesTable
+from ctgdesk.ui.widgets.screen_fit import resize_to_screen
 
 TAB_MEETING, TAB_ATTENDANCE, TAB_TEXTS, TAB_DECISIONS, TAB_ALERTS, TAB_EXPERTISE = range(6)
 
@@ -59,6 +58,14 @@ def _enum_combo(enum_cls, current=None) -> ChoiceCombo:
     if current is not None:
         combo.set_current_key(current)
     return combo
+
+
+def attendance_title(counts: dict[AttendanceStatus, int]) -> str:
+    """ "Présences (4 présents, 1 excusé)" — the ticked lines by status, "Présences" when none."""
+    words = {AttendanceStatus.PRESENT: ("présent", "présents"), AttendanceStatus.EXCUSED: ("excusé", "excusés"),
+             AttendanceStatus.ABSENT: ("absent", "absents")}
+    parts = [f"{n} {words[status][n > 1]}" for status, n in counts.items() if n]
+    return f"Présences ({', '.join(parts)})" if parts else "Présences"
 
 
 class AttendancePanel(QWidget):
@@ -83,7 +90,7 @@ class AttendancePanel(QWidget):
         header.setSectionResizeMode(self.NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(self.ROLE, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(self.STATUS, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.itemChanged.connect(lambda _item: self.changed.emit())
+        self.table.itemChanged.connect(self._tick_changed)
         self._keys: list[tuple[int | None, int | None]] = []
         self._usual: set[tuple[int | None, int | None]] = set()
 
@@ -128,7 +135,8 @@ class AttendancePanel(QWidget):
             return "Membre habituel"
         return "Structure" if key[0] is None else "Invité·e"
 
-    def _append(self, key, checked: bool, status: AttendanceStatus = AttendanceStatus.PRESENT) -> int:
+    def _append(self, key, checked: bool, status: AttendanceStatus | None = None) -> int:
+        """A line; an unticked one has no status, a ticked one "Présent" unless told otherwise."""
         row = self.table.rowCount()
         self.table.blockSignals(True)
         self.table.insertRow(row)
@@ -139,12 +147,36 @@ class AttendancePanel(QWidget):
         role = QTableWidgetItem(self._role(key))
         role.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         self.table.setItem(row, self.ROLE, role)
-        combo = _enum_combo(AttendanceStatus, status)
-        combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        combo = ChoiceCombo([(m, m.label) for m in AttendanceStatus], empty_label="—")
+        combo.set_current_key((status or AttendanceStatus.PRESENT) if checked else None)
+        combo.currentIndexChanged.connect(lambda _i, c=combo: self._status_chosen(c))
         self.table.setCellWidget(row, self.STATUS, combo)
         self.table.blockSignals(False)
         self._keys.append(key)
         return row
+
+    def _tick_changed(self, item: QTableWidgetItem) -> None:
+        """Ticking a line makes it "Présent" (unless a status is chosen); unticking clears it."""
+        if item.column() != self.NAME:
+            return
+        combo = self.status_combo(item.row())
+        if combo is not None:
+            checked = item.checkState() == Qt.CheckState.Checked
+            if not checked:
+                combo.set_current_key(None)
+            elif combo.current_key() is None:
+                combo.set_current_key(AttendanceStatus.PRESENT)
+        self.changed.emit()
+
+    def _status_chosen(self, combo: ChoiceCombo) -> None:
+        """A status chosen ticks its line; "—" unticks it."""
+        for row in range(self.table.rowCount()):
+            if self.table.cellWidget(row, self.STATUS) is combo:
+                wanted = Qt.CheckState.Unchecked if combo.current_key() is None else Qt.CheckState.Checked
+                if self.table.item(row, self.NAME).checkState() != wanted:
+                    self.table.item(row, self.NAME).setCheckState(wanted)
+                break
+        self.changed.emit()
 
     def row_of(self, person_id: int | None = None, organisation_id: int | None = None) -> int | None:
         try:
@@ -179,7 +211,7 @@ class AttendancePanel(QWidget):
 
     def set_line(self, row: int, checked: bool, status: AttendanceStatus | None = None) -> None:
         self.table.item(row, self.NAME).setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        if status is not None:
+        if checked and status is not None:
             self.status_combo(row).set_current_key(status)
 
     def status_combo(self, row: int) -> ChoiceCombo:
@@ -232,6 +264,13 @@ class AttendancePanel(QWidget):
     def checked_count(self) -> int:
         return sum(1 for row in range(len(self._keys)) if self.is_checked(row))
 
+    def status_counts(self) -> dict[AttendanceStatus, int]:
+        """How many lines have each status (unticked lines have none)."""
+        counts = {status: 0 for status in AttendanceStatus}
+        for attendance in self.inputs():
+            counts[attendance.status] += 1
+        return counts
+
 
 class MeetingDialog(QDialog):
     """Create (meeting_id None) or edit a meeting. After accept(): saved_id, saved_uid, before, after.
@@ -283,16 +322,16 @@ class MeetingDialog(QDialog):
     def _build(self) -> None:
         self.setWindowTitle("Nouvelle réunion" if self.meeting_id is None else "Réunion")
         self.setModal(True)
-        self.resize(940, 660)
+        resize_to_screen(self, 940, 660)
         self.tabs = QTabWidget()
         self.general_error = error_label()
         self.errors = FieldErrors(self.general_error, self.tabs.setCurrentIndex)
 
         # Réunion
         self.instance_combo = ChoiceCombo(self.instances, empty_label="— choisir l'instance —")
-        self.date_edit = DateEdit()
-        self.start_time = TimeEdit(QTime(14, 0))
-        self.end_time = TimeEdit(QTime(16, 0), optional=True)
+        self.date_edit = DateField(what="La date de la réunion", field="starts_at", today=self.ctx.today)
+        self.start_time = TimeField(time(14, 0), what="L'heure de début", field="start_time")
+        self.end_time = TimeField(time(16, 0), optional=True, what="L'heure de fin", field="ends_at")
         self.place_edit = QLineEdit()
         self.place_edit.setPlaceholderText("ex. Mairie de Carvin, salle du conseil")
         self.title_edit = QLineEdit()
@@ -306,6 +345,7 @@ class MeetingDialog(QDialog):
         self.date_label.setStyleSheet("color: palette(mid);")
 
         when = QHBoxLayout()
+        when.setAlignment(Qt.AlignmentFlag.AlignTop)
         when.addWidget(self.date_edit)
         when.addWidget(QLabel("de"))
         when.addWidget(self.start_time)
@@ -316,8 +356,12 @@ class MeetingDialog(QDialog):
         form.addRow("Instance :", self.instance_combo)
         form.addRow("", self.errors.add("instance_id", error_label(), self.instance_combo, TAB_MEETING))
         form.addRow("Date :", when)
-        form.addRow("", self.errors.add("starts_at", error_label(), self.date_edit, TAB_MEETING))
-        form.addRow("", self.errors.add("ends_at", error_label(), self.end_time, TAB_MEETING))
+        when_errors = QVBoxLayout()  # one row under the date for the date's and the times' messages
+        when_errors.setSpacing(0)
+        for name, field in (("starts_at", self.date_edit), ("start_time", self.start_time),
+                            ("ends_at", self.end_time)):
+            when_errors.addWidget(self.errors.add(name, error_label(), field, TAB_MEETING))
+        form.addRow("", when_errors)
         form.addRow("Lieu :", self.place_edit)
         form.addRow("", self.errors.add("place", error_label(), self.place_edit, TAB_MEETING))
         form.addRow("Intitulé :", self.title_edit)
@@ -397,7 +441,7 @@ class MeetingDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.instance_combo.currentIndexChanged.connect(self._instance_changed)
-        self.date_edit.dateChanged.connect(self._update_date_label)
+        self.date_edit.changed.connect(self._update_date_label)
         for signal in (self.attendance.changed, self.decisions.changed, self.alerts.changed,
                        self.expertises.changed):
             signal.connect(self._update_tab_titles)
@@ -419,7 +463,8 @@ class MeetingDialog(QDialog):
             porteur.set_current_key(("p", decision.carried_by_id))
         elif decision and decision.carried_by_organisation_id is not None:
             porteur.set_current_key(("o", decision.carried_by_organisation_id))
-        due = OptionalDateEdit(decision.due_date if decision else None)
+        due = DateField(decision.due_date if decision else None, optional=True, what="L'échéance de la décision",
+                        today=self.ctx.today, inline_message=False)
         status = _enum_combo(DecisionStatus, decision.status if decision else DecisionStatus.OPEN)
         return Line({"text": text, "porteur": porteur, "due": due, "status": status},
                     {"input": decision})
@@ -431,7 +476,9 @@ class MeetingDialog(QDialog):
         fiche = ChoiceCombo(self.fiches, empty_label="—")
         fiche.setMinimumWidth(260)
         fiche.set_current_key(alert.fiche_id if alert else None)
-        resolved = OptionalDateEdit(alert.resolved_on if alert else None)
+        resolved = DateField(alert.resolved_on if alert else None, optional=True, what="La levée de l'alerte",
+                             today=self.ctx.today, inline_message=False)
+        resolved.edit.setPlaceholderText("— ouverte")
         resolved.setToolTip("Date à laquelle l'alerte a été levée (vide : alerte ouverte)")
         return Line({"text": text, "fiche": fiche, "resolved": resolved}, {"input": alert})
 
@@ -456,7 +503,9 @@ class MeetingDialog(QDialog):
         if day is None:
             day = today if today.year == self.ctx.year else date(self.ctx.year, 1, 15)
         self.date_edit.set_value(day)
-        if len(self.coordinators) == 1:
+        if self.ctx.me is not None and any(cid == self.ctx.me for cid, _name in self.coordinators):
+            self.animator_combo.set_current_key(self.ctx.me)  # she animates, unless she says otherwise
+        elif len(self.coordinators) == 1:
             self.animator_combo.set_current_key(self.coordinators[0][0])
         if instance_id is not None:
             self.instance_combo.set_current_key(instance_id)
@@ -469,8 +518,8 @@ class MeetingDialog(QDialog):
         self.attendance.set_usual_members(self._usual_members(data.instance_id), tick=False)
         self.attendance.load(data.attendances)
         self.date_edit.set_value(data.starts_at.date())
-        self.start_time.setTime(QTime(data.starts_at.hour, data.starts_at.minute))
-        self.end_time.setTime(QTime(data.ends_at.hour, data.ends_at.minute) if data.ends_at else QTime(0, 0))
+        self.start_time.set_value(data.starts_at.time().replace(second=0, microsecond=0))
+        self.end_time.set_value(data.ends_at.time().replace(second=0, microsecond=0) if data.ends_at else None)
         self.place_edit.setText(data.place)
         self.title_edit.setText(data.title)
         self.animator_combo.set_current_key(data.animator_id)
@@ -494,11 +543,11 @@ class MeetingDialog(QDialog):
         self.attendance.set_usual_members(members, tick=self.meeting_id is None)
 
     def _update_date_label(self) -> None:
-        self.date_label.setText(long_date(self.date_edit.value()))
+        self.date_label.setText(long_date(self.date_edit.value()) if self.date_edit.is_valid() else "")
 
     def _update_tab_titles(self) -> None:
+        self.tabs.setTabText(TAB_ATTENDANCE, attendance_title(self.attendance.status_counts()))
         counts = {
-            TAB_ATTENDANCE: ("Présences", self.attendance.checked_count()),
             TAB_DECISIONS: ("Décisions", self.decisions.count()),
             TAB_ALERTS: ("Alertes au COPIL", self.alerts.count()),
             TAB_EXPERTISE: ("Expertises", self.expertises.count()),
@@ -520,7 +569,7 @@ class MeetingDialog(QDialog):
         """What the form holds, as it is (no instance yet, an end before the start…)."""
         instance_id = self.instance_combo.current_key()
         day = self.date_edit.value()
-        starts_at = datetime.combine(day, self.start_time.time().toPython())
+        starts_at = datetime.combine(day, self.start_time.value())
         end = self.end_time.value()
         ends_at = datetime.combine(day, end) if end is not None else None
         base = self.before or MeetingInput(instance_id=instance_id, starts_at=starts_at, uid=self._draft_uid)
@@ -632,10 +681,14 @@ class MeetingDuplicateDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Dupliquer la réunion")
         proposal = _next_month(source_start)
-        self.date_edit = DateEdit(proposal.date())
-        self.time_edit = TimeEdit(QTime(proposal.hour, proposal.minute))
+        self.date_edit = DateField(proposal.date(), what="La date de la copie")
+        self.time_edit = TimeField(proposal.time(), what="L'heure de la copie")
+        self.error = error_label()  # under the row, for the date and the time alike
+        for field in (self.date_edit, self.time_edit):
+            field.use_message_label(self.error)
         self.date_label = QLabel(long_date(proposal.date()))
-        self.date_edit.dateChanged.connect(lambda: self.date_label.setText(long_date(self.date_edit.value())))
+        self.date_edit.changed.connect(lambda: self.date_label.setText(
+            long_date(self.date_edit.value()) if self.date_edit.is_valid() else ""))
         info = QLabel(
             f"Une nouvelle réunion « prévue » reprenant l'instance, le lieu, les communes et les participant·e·s "
             f"de celle du {long_date(source_start.date())}."
@@ -655,10 +708,19 @@ class MeetingDuplicateDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(info)
         layout.addLayout(row)
+        layout.addWidget(self.error)
         layout.addWidget(buttons)
 
     def starts_at(self) -> datetime:
-        return datetime.combine(self.date_edit.value(), self.time_edit.time().toPython())
+        """The date and time typed (ValidationError, shown at the field, when one cannot be read)."""
+        return datetime.combine(self.date_edit.value(), self.time_edit.value())
+
+    def accept(self) -> None:
+        try:
+            self.starts_at()
+        except ValidationError:
+            return  # refused in place, at the field
+        super().accept()
 
 
 def _next_month(moment: datetime) -> datetime:

@@ -1,123 +1,32 @@
 """Small form widgets the meeting, fiche and journal forms share.
 
-French dates (with an empty state for optional ones), pick lists with accent-free type-ahead,
-check lists, and the error labels shown next to the field a service's
-ValidationError names (`error.field`).
+Pick lists with accent-free type-ahead, check lists, and the error labels shown next to the
+field a service's ValidationError names (`error.field`). Dates, times and amounts:
+`ctgdesk.ui.widgets.date_field`.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Callable, Hashable, Iterable
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, QTime, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QTimeEdit,
     QWidget,
 )
 
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.parsing import fold
+from ctgdesk.ui.widgets.date_field import TypedField
 
-FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
-NO_DATE = QDate(1900, 1, 1)
-NO_TIME = QTime(0, 0)
 ERROR_STYLE = "color: #b3261e;"
-
-
-def to_qdate(value: date | None) -> QDate:
-    return NO_DATE if value is None else QDate(value.year, value.month, value.day)
-
-
-def from_qdate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
-class DateEdit(QDateEdit):
-    """A French date field (jj/mm/aaaa) with a calendar that starts on Monday."""
-
-    def __init__(self, value: date | None = None, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setLocale(FRENCH)
-        self.setDisplayFormat("dd/MM/yyyy")
-        self.setCalendarPopup(True)
-        calendar = self.calendarWidget()
-        calendar.setLocale(FRENCH)
-        calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        calendar.setGridVisible(True)
-        self.setMinimumDate(QDate(1990, 1, 1))
-        self.setMaximumDate(QDate(2100, 12, 31))
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("00/00/00000") + 36)
-        if value is not None:
-            self.set_value(value)
-
-    def value(self) -> date | None:
-        return from_qdate(self.date())
-
-    def set_value(self, value: date | None) -> None:
-        self.setDate(to_qdate(value) if value is not None else QDate.currentDate())
-
-
-class OptionalDateEdit(DateEdit):
-    """A date that may be left empty ("—"): the empty state is the minimum date."""
-
-    def __init__(self, value: date | None = None, parent: QWidget | None = None):
-        super().__init__(None, parent)
-        self.setMinimumDate(NO_DATE)
-        self.setSpecialValueText("—")
-        self.set_value(value)
-        self.calendarWidget().installEventFilter(self)
-
-    def value(self) -> date | None:
-        return None if self.date() == NO_DATE else from_qdate(self.date())
-
-    def set_value(self, value: date | None) -> None:
-        self.setDate(to_qdate(value))
-
-    def clear_value(self) -> None:
-        self.setDate(NO_DATE)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # An empty date opens its calendar on today, not on January 1900.
-        if event.type() == QEvent.Type.Show and self.value() is None:
-            self.calendarWidget().setSelectedDate(QDate.currentDate())
-        return super().eventFilter(watched, event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.value() is not None \
-                and self.currentSection() == self.sectionAt(0) and self.lineEdit().selectedText() == self.text():
-            self.clear_value()  # everything selected and erased: the date is emptied
-            return
-        if self.value() is None and event.text().isdigit():
-            self.setDate(QDate.currentDate())  # typing into "—" starts from today
-        super().keyPressEvent(event)
-
-
-class TimeEdit(QTimeEdit):
-    def __init__(self, value: QTime | None = None, parent: QWidget | None = None, *, optional: bool = False):
-        super().__init__(parent)
-        self.setLocale(FRENCH)
-        self.setDisplayFormat("HH:mm")
-        self.optional = optional
-        if optional:
-            self.setSpecialValueText("—")
-        if value is not None:
-            self.setTime(value)
-
-    def value(self):
-        qtime = self.time()
-        if self.optional and qtime == NO_TIME:
-            return None
-        return qtime.toPython()
 
 
 class ChoiceCombo(QComboBox):
@@ -270,6 +179,7 @@ def error_label() -> QLabel:
     label = QLabel()
     label.setStyleSheet(ERROR_STYLE)
     label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)  # right under its field
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
     return label
@@ -291,6 +201,8 @@ class FieldErrors:
         self.fields: dict[str, FieldError] = {}
 
     def add(self, name: str, label: QLabel, focus: QWidget | Callable[[], None] | None = None, page: int | None = None) -> QLabel:
+        if isinstance(focus, TypedField):
+            focus.use_message_label(label)  # a date, time or amount says its refusals there on leaving
         self.fields[name] = FieldError(label, focus, page)
         return label
 
@@ -298,6 +210,8 @@ class FieldErrors:
         for entry in self.fields.values():
             entry.label.clear()
             entry.label.hide()
+            if isinstance(entry.focus, TypedField):
+                entry.focus.clear_error()
         self.general.clear()
         self.general.hide()
 
@@ -311,8 +225,11 @@ class FieldErrors:
             return None
         if entry.page is not None and self.select_page is not None:
             self.select_page(entry.page)
-        entry.label.setText(error.message)
-        entry.label.show()
+        if isinstance(entry.focus, TypedField):
+            entry.focus.show_error(error.message)  # marked, the message in its label
+        else:
+            entry.label.setText(error.message)
+            entry.label.show()
         if isinstance(entry.focus, QWidget):
             entry.focus.setFocus()
         elif entry.focus is not None:
@@ -321,6 +238,8 @@ class FieldErrors:
 
     def message(self, name: str | None) -> str:
         """The message currently shown for a field (None: the general one)."""
+        if name is not None and isinstance(self.fields[name].focus, TypedField):
+            return self.fields[name].focus.error()
         label = self.general if name is None else self.fields[name].label
         return label.text() if not label.isHidden() else ""
 

@@ -8,7 +8,8 @@ from ctgdesk.models import Organisation, OrganisationKind
 from ctgdesk.services import territory
 from ctgdesk.services.records import get_or_fail
 from ctgdesk.ui.context import UiContext
-from ctgdesk.ui.widgets.forms import FormDialog, OptionalDateEdit, fill_combo
+from ctgdesk.ui.widgets.date_field import DateField
+from ctgdesk.ui.widgets.forms import FormDialog, fill_combo
 
 PARENT_KINDS = {OrganisationKind.EPCI, OrganisationKind.SIVOM, OrganisationKind.DEPARTEMENT, OrganisationKind.CAF}
 
@@ -36,11 +37,13 @@ class OrganisationDialog(FormDialog):
         self.population.setGroupSeparatorShown(True)
         self.population.setSpecialValueText("Non renseignée")
         self.parent_combo = self.add_row("Rattachée à", QComboBox(), "parent_id")
-        self.deliberation = self.add_row("Délibération", OptionalDateEdit("prise le", default=ctx.today()),
-                                         "deliberation_date")
+        self.deliberation = self.add_row("Délibération prise le", DateField(
+            optional=True, what="La date de délibération", field="deliberation_date", today=ctx.today),
+            "deliberation_date")
         self.signed = self.add_row("Fiche d'engagement", QCheckBox("signée"), "engagement_signed")
-        self.engagement_date = self.add_row("Signée le", OptionalDateEdit("", default=ctx.today()),
-                                            "engagement_date")
+        self.engagement_date = self.add_row("Signée le", DateField(
+            optional=True, what="La signature de la fiche d'engagement", field="engagement_date", today=ctx.today),
+            "engagement_date")
         self.notes = self.add_row("Notes", QPlainTextEdit(), "notes")
         self.notes.setFixedHeight(70)
         self.kind.currentIndexChanged.connect(self._kind_changed)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctgdesk.ui.context import UiContext
+from ctgdesk.ui.widgets.screen_fit import resize_to_screen
 
 TITLE = "Données personnelles (RGPD)"
 
@@ -52,7 +53,7 @@ class RgpdDialog(QDialog):
 
         self.ctx = ctx
         self.setWindowTitle(TITLE)
-        self.resize(860, 600)
+        resize_to_screen(self, 860, 600)
 
         inventory = QTextBrowser()
         inventory.setObjectName("inventory")

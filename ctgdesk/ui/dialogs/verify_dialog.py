@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctgdesk.ui.startup_safety import run_in_pool
+from ctgdesk.ui.widgets.screen_fit import resize_to_screen
 
 NO_PROBLEM = "Aucun problème trouvé."
 
@@ -24,7 +25,7 @@ class VerifyDialog(QDialog):
         self.findings: list = []
         self.done_ = False
         self.setWindowTitle("Vérifier la base")
-        self.resize(720, 420)
+        resize_to_screen(self, 720, 420)
         self.summary = QLabel("Vérification de la base en cours…")
         self.summary.setWordWrap(True)
         self.busy = QProgressBar()

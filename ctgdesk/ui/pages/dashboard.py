@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -36,6 +37,7 @@ from ctgdesk.ui.widgets import icons, style
 from ctgdesk.ui.widgets.bar_chart import Bar, BarChart
 from ctgdesk.ui.widgets.cards import StatCard
 from ctgdesk.ui.widgets.page_header import PageHeader, page_action
+from ctgdesk.ui.widgets.elided_tooltips import ElidedToolTipDelegate
 
 STATUS_COLORS = {
     FicheStatus.TO_COME: "#8fa3b8",
@@ -105,6 +107,7 @@ def _compact_table(model: RowsTableModel) -> QTableView:
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setWordWrap(False)
+    view.setItemDelegate(ElidedToolTipDelegate(view))  # a cut name shows whole in a tooltip
     view.horizontalHeader().setHighlightSections(False)
     view.setFrameShape(QFrame.Shape.NoFrame)
     return view
@@ -122,6 +125,12 @@ class DashboardPage(Page):
         self.dossier_action = page_action(self, "Dossier du prochain COPIL", "fa5s.folder-open",
                                           self.open_next_copil_dossier)
         self.header.add_action_button(self.dossier_action)
+        self.mine_check = QCheckBox("Mes réunions, décisions et fiches")
+        self.mine_check.setToolTip("Ne compter que les réunions que vous animez, les décisions que vous portez "
+                                   "(ou prises dans vos réunions), les fiches dont vous êtes référent·e et votre "
+                                   "journal. Dites qui vous êtes dans Fichier → Préférences…")
+        self.mine_check.toggled.connect(lambda _checked: self.refresh())
+        self.header.actions_layout.addWidget(self.mine_check)
 
         self.cards = {
             "meetings": StatCard("Réunions", "fa5s.calendar-check"),
@@ -202,7 +211,9 @@ class DashboardPage(Page):
 
     def refresh(self) -> None:
         year, today = self.ctx.year, self.ctx.today()
-        self.load_data(lambda session: dashboard(session, year, today), self.show_board)
+        self.mine_check.setEnabled(self.ctx.me is not None)  # once she has said who she is
+        mine = self.ctx.me if self.mine_check.isChecked() and self.ctx.me is not None else None
+        self.load_data(lambda session: dashboard(session, year, today, mine=mine), self.show_board)
 
     def show_board(self, board: Dashboard) -> None:
         """The figures of `board` on screen (bench/probe.py times the cold start to here)."""
@@ -210,7 +221,8 @@ class DashboardPage(Page):
         self.header.title.setText(f"Tableau de bord {board.year}")
         self.header.set_subtitle(
             (f"{board.convention} — " if board.convention else f"Aucune convention ne couvre {board.year} — ")
-            + f"situation au {long_date(board.today)}."
+            + f"situation au {long_date(board.today)}"
+            + (f" — réunions, décisions, fiches et journal de {board.mine}." if board.mine else ".")
         )
         year = board.year
         self.cards["meetings"].set(str(board.meetings_held), f"{_plural(board.meetings_planned, 'prévue', 'prévues')} "

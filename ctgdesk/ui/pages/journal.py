@@ -19,8 +19,9 @@ from ctgdesk.services import journal, people, referential
 from ctgdesk.services.errors import ValidationError
 from ctgdesk.services.journal import DEFAULT_FUNCTION, JournalInput, JournalRow
 from ctgdesk.ui.context import Page, UiContext
-from ctgdesk.ui.dialogs.journal_dialog import JournalEntryDialog, kind_choices
-from ctgdesk.ui.dialogs.meeting_form_widgets import ERROR_STYLE, ChoiceCombo, DateEdit
+from ctgdesk.ui.dialogs.journal_dialog import KIND_EMPTY, JournalEntryDialog, kind_choices
+from ctgdesk.ui.dialogs.meeting_form_widgets import ERROR_STYLE, ChoiceCombo
+from ctgdesk.ui.widgets.date_field import DateField
 from ctgdesk.ui.table_model import RIGHT, Column, RowsTableModel
 from ctgdesk.ui.undo import make_delete_command, make_undo_command
 from ctgdesk.ui.widgets.messages import confirm_delete
@@ -63,9 +64,11 @@ class QuickEntryBar(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Saisie rapide du journal")
         self.setToolTip("Saisie rapide : Ctrl+N, le type d'action (quelques lettres), Tab, la nature, Entrée")
-        self.date_edit = DateEdit()
+        self.date_edit = DateField(what="La date de l'action", field="date", inline_message=False)
         self.date_edit.setToolTip("Date de l'action")
-        self.kind_combo = ChoiceCombo(kind_choices())
+        self.date_edit.refused.connect(self.show_error)  # said at once, in the bar's message line
+        self.date_edit.changed.connect(lambda: self.show_error(""))
+        self.kind_combo = ChoiceCombo(kind_choices(), empty_label=KIND_EMPTY)  # chosen for each entry
         self.kind_combo.setToolTip("Type d'action : tapez quelques lettres (ex. « relais », « conseil »)")
         self.kind_combo.setMinimumContentsLength(27)
         self.nature_edit = QLineEdit()
@@ -86,7 +89,7 @@ class QuickEntryBar(QFrame):
         self.add_button.clicked.connect(self.submitted)
         self.details_button.clicked.connect(self.details_requested)
         self.nature_edit.returnPressed.connect(self.submitted)
-        for widget in (self.date_edit, self.kind_combo, self.function_combo, self.coordinator_combo):
+        for widget in (self.date_edit.edit, self.kind_combo, self.function_combo, self.coordinator_combo):
             widget.installEventFilter(self)
         row = QHBoxLayout()
         row.addWidget(self.date_edit)
@@ -153,13 +156,15 @@ class JournalPage(Page):
 
     def _build(self) -> None:
         self.header = PageHeader("Journal d'activité", "")
-        self.new_action = page_action(self, "Nouvelle entrée", "fa5s.plus", self.bar_start,
+        self.new_action = page_action(self, "Nouvelle entrée…", "fa5s.plus", self.new_entry,
                                       shortcut=QKeySequence.StandardKey.New)
+        self.quick_action = page_action(self, "Saisie rapide", "fa5s.bolt", self.bar_start, shortcut="Ctrl+Shift+N")
+        self.quick_action.setToolTip("La saisie rapide prend la main : type d'action, Tab, nature, Entrée (Ctrl+Maj+N)")
         self.edit_action = page_action(self, "Ouvrir", "fa5s.pen", self.edit_selected, hint="Entrée")
         self.delete_action = page_action(self, "Supprimer", "fa5s.trash-alt", self.delete_selected, hint="Suppr")
         page_action(self, "Rechercher", "fa5s.search", self.focus_search, shortcut=QKeySequence.StandardKey.Find)
-        self.new_action.setToolTip("Nouvelle entrée : la saisie rapide prend la main (Ctrl+N)")
-        for action in (self.new_action, self.edit_action, self.delete_action):
+        self.new_action.setToolTip("Nouvelle entrée : le formulaire complet (Ctrl+N)")
+        for action in (self.new_action, self.quick_action, self.edit_action, self.delete_action):
             self.header.add_action_button(action)
 
         self.bar = QuickEntryBar()
@@ -217,8 +222,11 @@ class JournalPage(Page):
         if self.bar.function_combo.count() != len(functions):
             self.bar.set_functions(functions)
         self.bar.coordinator_combo.set_choices(coordinators, empty_label="— chargé·e —")
-        if len(coordinators) == 1 and self.bar.coordinator_combo.current_key() is None:
-            self.bar.coordinator_combo.set_current_key(coordinators[0][0])
+        if self.bar.coordinator_combo.current_key() is None:  # her name by default (Préférences)
+            if self.ctx.me is not None and any(cid == self.ctx.me for cid, _name in coordinators):
+                self.bar.coordinator_combo.set_current_key(self.ctx.me)
+            elif len(coordinators) == 1:
+                self.bar.coordinator_combo.set_current_key(coordinators[0][0])
         was_blocked = self.coordinator_filter.blockSignals(True)
         self.coordinator_filter.set_choices(coordinators, empty_label="Tous les chargé·e·s")
         self.coordinator_filter.blockSignals(was_blocked)
@@ -252,18 +260,21 @@ class JournalPage(Page):
 
     # --- quick entry ---------------------------------------------------------------------------
     def quick_add(self) -> int | None:
-        data = self.bar.value()
         try:
+            data = self.bar.value()
             with self.ctx.db.transaction() as s:
                 entry = journal.save_entry(s, data)
                 entry_id, uid, saved = entry.id, entry.uid, journal.entry_input(s, entry.id)
         except ValidationError as error:
             self.bar.show_error(error.message)
-            (self.bar.nature_edit if error.field == "nature" else self.bar.kind_combo).setFocus()
+            focus = {"nature": self.bar.nature_edit, "date": self.bar.date_edit,
+                     "function_code": self.bar.function_combo}
+            focus.get(error.field, self.bar.kind_combo).setFocus()
             return None
         self.bar.show_error("")
         self.bar.nature_edit.clear()
-        self.bar.nature_edit.setFocus()
+        self.bar.kind_combo.set_current_key(None)  # the next entry's type is chosen, never kept silently
+        self.bar.kind_combo.setFocus()
         self.ctx.undo_stack.push(self._create_command(uid, saved))
         where = "" if saved.date.year == self.ctx.year else f" (en {saved.date.year}, hors de l'année affichée)"
         self.ctx.show_status(f"Entrée ajoutée au journal : {saved.function_code} {saved.kind.label}{where}")
@@ -271,8 +282,33 @@ class JournalPage(Page):
         self.when_loaded(lambda: self.select_entry(entry_id))
         return entry_id
 
-    def open_details_from_bar(self) -> JournalEntryDialog:
-        dialog = JournalEntryDialog(self.ctx, initial=self.bar.value(), parent=self)
+    def _bar_date(self):
+        """The quick entry bar's date, or None when it cannot be read (refused at the date itself)."""
+        try:
+            return self.bar.date_edit.value()
+        except ValidationError as error:
+            self.bar.show_error(error.message)
+            self.bar.date_edit.setFocus()
+            return None
+
+    def new_entry(self) -> JournalEntryDialog | None:
+        """Nouvelle entrée: the full form, with the date and the chargé·e of the quick entry bar."""
+        bar = self.bar
+        day = self._bar_date()
+        if day is None:
+            return None
+        initial = JournalInput(date=day, kind=None, nature="", coordinator_id=bar.coordinator_combo.current_key())
+        dialog = JournalEntryDialog(self.ctx, initial=initial, parent=self)
+        return self._open_dialog(dialog)
+
+    def open_details_from_bar(self) -> JournalEntryDialog | None:
+        try:
+            initial = self.bar.value()
+        except ValidationError as error:  # the date cannot be read: refused at the date itself
+            self.bar.show_error(error.message)
+            self.bar.date_edit.setFocus()
+            return None
+        dialog = JournalEntryDialog(self.ctx, initial=initial, parent=self)
         dialog.accepted.connect(self.bar.nature_edit.clear)
         return self._open_dialog(dialog)
 

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QKeySequence, QShortcut
 import qtawesome as qta
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,7 +31,7 @@ from ctgdesk.models import MeetingStatus, OrganisationKind
 from ctgdesk.services import meetings, territory
 from ctgdesk.services.meetings import MeetingInput, MeetingRow
 from ctgdesk.services.errors import ValidationError
-from ctgdesk.services.parsing import fold
+from ctgdesk.services.search_terms import matches as search_matches, query_words, search_text
 from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.dialogs.meeting_dialog import MeetingDialog, MeetingDuplicateDialog
 from ctgdesk.ui.dialogs.meeting_form_widgets import ChoiceCombo, fit_columns
@@ -40,6 +41,7 @@ from ctgdesk.ui.widgets.documents_button import MeetingDocumentsButton
 from ctgdesk.ui.widgets.messages import confirm_delete
 from ctgdesk.ui.widgets.page_header import PageHeader, page_action
 from ctgdesk.ui.widgets import style
+from ctgdesk.ui.widgets.elided_tooltips import ElidedToolTipDelegate
 from ctgdesk.ui.widgets.calendar_view import MeetingCalendar, month_title, shift_month
 
 STATUS_COLORS = {
@@ -82,9 +84,9 @@ def matches(row: MeetingRow, words: list[str]) -> bool:
     """The calendar's search: every word somewhere in what the list shows of the meeting."""
     if not words:
         return True
-    haystack = fold(" ".join([meeting_when(row.starts_at), row.instance, row.title, row.place, row.communes,
-                              row.animator, row.status.label]))
-    return all(word in haystack for word in words)
+    haystack = search_text(" ".join([meeting_when(row.starts_at), row.instance, row.title, row.place, row.communes,
+                                     row.animator, row.status.label]))
+    return search_matches(haystack, words)
 
 
 class MeetingsPage(Page):
@@ -128,6 +130,10 @@ class MeetingsPage(Page):
         self.search.textChanged.connect(self._search_changed)
         self.count_label = QLabel()
         self.count_label.setObjectName("hint")
+        self.all_years = QCheckBox("Toutes les années")
+        self.all_years.setToolTip("Chercher et lister les réunions de toutes les années, pas seulement "
+                                  "de l'année affichée")
+        self.all_years.toggled.connect(lambda _checked: self.refresh())
 
         self.model = RowsTableModel(meeting_columns(), parent=self)
         self.proxy = SearchProxyModel(self.model, parent=self)
@@ -141,6 +147,7 @@ class MeetingsPage(Page):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
+        self.table.setItemDelegate(ElidedToolTipDelegate(self.table))  # a cut cell shows its whole text
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         header = self.table.horizontalHeader()
@@ -168,6 +175,7 @@ class MeetingsPage(Page):
         filters.addWidget(self.instance_filter, 2)
         filters.addWidget(self.commune_filter, 1)
         filters.addWidget(self.status_filter, 1)
+        filters.addWidget(self.all_years)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 12)
         layout.setSpacing(8)
@@ -207,7 +215,7 @@ class MeetingsPage(Page):
 
     def refresh(self) -> None:
         self._loaded = True
-        year, filters = self.ctx.year, self._filters()
+        year, filters = (None if self.all_years.isChecked() else self.ctx.year), self._filters()
 
         def fetch(s):
             instances = [(i.id, i.name) for i in meetings.list_instances(s)]
@@ -241,7 +249,7 @@ class MeetingsPage(Page):
         year, month = self.calendar.year, self.calendar.month
         next_year, next_month = shift_month(year, month, 1)
         start, end, filters = datetime(year, month, 1), datetime(next_year, next_month, 1), self._filters()
-        words = fold(self.search.text()).split()
+        words = query_words(self.search.text())
 
         def show(rows) -> None:
             self.calendar.set_meetings([r for r in rows if matches(r, words)])
@@ -260,14 +268,15 @@ class MeetingsPage(Page):
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        text = f"{total} réunion{'s' if total > 1 else ''} en {self.ctx.year}"
+        when = "toutes années confondues" if self.all_years.isChecked() else f"en {self.ctx.year}"
+        text = f"{total} réunion{'s' if total > 1 else ''} {when}"
         if shown != total:
             text = f"{shown} sur {text}"
         self.count_label.setText(text)
         held = sum(1 for r in self.model.rows if r.status is MeetingStatus.HELD)
         planned = sum(1 for r in self.model.rows if r.status is MeetingStatus.PLANNED)
         self.header.set_subtitle(
-            f"Les réunions des instances de la CTG en {self.ctx.year} : "
+            f"Les réunions des instances de la CTG {when} : "
             f"{held} tenue{'s' if held > 1 else ''}, {planned} prévue{'s' if planned > 1 else ''}."
         )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,7 +31,7 @@ from ctgdesk.formatting import long_date, money, number, short_date
 from ctgdesk.models import FicheStatus
 from ctgdesk.services import meetings, plan, territory
 from ctgdesk.services.errors import ValidationError
-from ctgdesk.services.parsing import fold
+from ctgdesk.services.search_terms import query_words, search_text
 from ctgdesk.services.plan import AxisSnapshot, EnjeuNode, FicheInput, FicheRow
 from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.dialogs.fiche_axis_dialog import EnjeuDialog, ObjectifDialog
@@ -102,7 +102,7 @@ class PlanFilterProxy(QSortFilterProxyModel):
             self.invalidateFilter()
 
     def set_search(self, text: str) -> None:
-        words = fold(text).split()
+        words = query_words(text)
         if words != self._words:
             self._changed(lambda: setattr(self, "_words", words))
 
@@ -119,8 +119,8 @@ class PlanFilterProxy(QSortFilterProxyModel):
 
     def _text(self, index: QModelIndex) -> str:
         model = self.sourceModel()
-        return fold(" ".join(str(model.index(index.row(), c, index.parent()).data() or "")
-                             for c in range(model.columnCount(index.parent()))))
+        return search_text(" ".join(str(model.index(index.row(), c, index.parent()).data() or "")
+                                    for c in range(model.columnCount(index.parent()))))
 
     def _words_match(self, index: QModelIndex) -> bool:
         if not self._words:
@@ -141,6 +141,9 @@ class PlanFilterProxy(QSortFilterProxyModel):
         if self._late_only and not index.data(LATE_ROLE):
             return False
         return self._words_match(index)
+
+
+DETAIL_MIN_WIDTH = 240
 
 
 class PlanPage(Page):
@@ -200,12 +203,13 @@ class PlanPage(Page):
 
         self.detail = QTextBrowser()
         self.detail.setOpenLinks(False)
-        self.detail.setMinimumWidth(300)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.detail.setMinimumWidth(DETAIL_MIN_WIDTH)
+        # The detail gives way to the list's columns on a small screen; its handle moves it back.
+        splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tree)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([860, 380])
 
@@ -287,6 +291,24 @@ class PlanPage(Page):
         header = self.tree.header()
         for column in range(header.count()):
             header.resizeSection(column, min(header.sectionSize(column) + 8, 330 if column == 0 else 150))
+        self._give_the_list_its_width()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self, self._give_the_list_its_width)  # once laid out at its real width
+
+    def _give_the_list_its_width(self) -> None:
+        """Once, the splitter's share: the list as wide as its columns, the detail what is left
+        (at least DETAIL_MIN_WIDTH) — the detail, not the pilot column, gives way."""
+        if getattr(self, "_split_done", False) or not self.splitter.isVisible() or not self.tree.model().rowCount():
+            return
+        self._split_done = True
+        header = self.tree.header()
+        wanted = header.length() + self.tree.frameWidth() * 2 + self.tree.verticalScrollBar().sizeHint().width()
+        total = self.splitter.width() - self.splitter.handleWidth()
+        tree = min(wanted, total - DETAIL_MIN_WIDTH)
+        if tree > total // 2:
+            self.splitter.setSizes([tree, total - tree])
 
     def _axis_row(self, kind: str, record_id: int, number: str, text: str, fiche_ids: list[int]) -> list[QStandardItem]:
         first = _item(text, numbering_key(number) or text)

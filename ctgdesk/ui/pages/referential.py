@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctgdesk.services import referential
-from ctgdesk.services.parsing import fold
+from ctgdesk.services.search_terms import query_words, search_text
 from ctgdesk.services.referential import IndicatorDef
 from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.table_model import Column, RowsTableModel
@@ -60,7 +60,7 @@ def _item(text: str, *, bold: bool = False, italic: bool = False, detail: str = 
         font.setBold(bold)
         font.setItalic(italic)
         item.setFont(font)
-    item.setData(fold(search or text), FILTER_ROLE)
+    item.setData(search_text(search or text), FILTER_ROLE)
     item.setData(detail, DETAIL_ROLE)
     item.setToolTip(text if len(text) > 60 else "")
     return item
@@ -69,7 +69,7 @@ def _item(text: str, *, bold: bool = False, italic: bool = False, detail: str = 
 def _plain(text: str = "") -> QStandardItem:
     item = QStandardItem(text)
     item.setEditable(False)
-    item.setData(fold(text), FILTER_ROLE)
+    item.setData(search_text(text), FILTER_ROLE)
     return item
 
 
@@ -84,7 +84,7 @@ class TreeFilter(QSortFilterProxyModel):
         self.setFilterKeyColumn(0)
 
     def set_search(self, text: str) -> None:
-        words = fold(text).split()
+        words = query_words(text)
         pattern = "".join(f"(?=.*{re.escape(w)})" for w in words)
         self.setFilterRegularExpression(f"^{pattern}" if words else "")
 

@@ -16,7 +16,7 @@ from ctgdesk.services.etp import EtpCell, EtpComparison, Evolution
 from ctgdesk.services.people import CoordinatorRow
 from ctgdesk.ui.context import Page, UiContext
 from ctgdesk.ui.dialogs.coordinator_dialog import CoordinatorDialog, save_coordinator
-from ctgdesk.ui.dialogs.etp_dialog import EtpDialog
+from ctgdesk.ui.dialogs.etp_dialog import EtpDialog, allocation_saved
 from ctgdesk.ui.table_model import CENTER, RIGHT, Column, RowsTableModel
 from ctgdesk.ui.undo import delete_record_with_undo, make_undo_command, report_to_status, write
 from ctgdesk.ui.widgets import style
@@ -51,7 +51,6 @@ class GridRow:
     organisation_id: int | None  # None: the total line
     name: str
     cells: dict[int, EtpCell] = field(default_factory=dict)
-    total: Decimal = Decimal("0")
     comparison: EtpComparison | None = None
     pending: dict[int, int] = field(default_factory=dict)  # total line: structures "En cours"
 
@@ -92,8 +91,7 @@ def year_column(year: int) -> Column[GridRow]:
 
 def grid_columns(years: list[int], before: int | None, after: int | None) -> list[Column[GridRow]]:
     columns: list[Column[GridRow]] = [Column("Commune ou structure", lambda r: r.name, bold=lambda r: r.is_total)]
-    columns += [year_column(y) for y in years]
-    columns.append(Column.decimal("Total", lambda r: r.total, bold=lambda r: True))
+    columns += [year_column(y) for y in years]  # the total line: the convention's total for each year
     if before is not None and after is not None:
         columns.append(Column(
             f"Évolution {before} → {after}",
@@ -260,12 +258,11 @@ class StaffPage(Page):
             banner.setVisible(bool(over))
 
         rows = [
-            GridRow(r.organisation_id, r.name, dict(r.cells), r.total(), comparisons.get(r.organisation_id))
+            GridRow(r.organisation_id, r.name, dict(r.cells), comparison=comparisons.get(r.organisation_id))
             for r in grid.rows
         ]
-        total = GridRow(None, "Total", total=grid.grand_total(),
-                        pending={y: grid.pending_count(y) for y in years})
-        total.cells = {y: EtpCell(grid.column_total(y), EtpStatus.FIXED, None, ()) for y in years}
+        total = GridRow(None, "Total de l'année", pending={y: grid.pending_count(y) for y in years})
+        total.cells = {y: EtpCell(amount, EtpStatus.FIXED, None, ()) for y, amount in grid.totals_per_year().items()}
         columns_changed = (years, before, after) != self._grid_shape
         self._grid_shape = (years, before, after)
         self.grid_years = years
@@ -391,18 +388,7 @@ class StaffPage(Page):
         self._open(dialog, self._allocation_saved)
 
     def _allocation_saved(self, dialog: EtpDialog) -> None:
-        ctx = self.ctx
-        organisation_id, year = dialog.saved_key
-        before, after = dialog.before, dialog.after
-
-        def put(snapshot):
-            return lambda: write(ctx, lambda s: snapshots.restore_allocation(s, organisation_id, year, snapshot))
-
-        name = dialog.organisation.currentText()
-        ctx.undo_stack.push(make_undo_command(f"ETP {year} de {name}", put(before), put(after),
-                                              on_error=report_to_status(ctx)))
-        ctx.show_status(f"ETP {year} de {name} enregistré.")
-        ctx.notify_changed()
+        allocation_saved(self.ctx, dialog)
 
     def delete_current_allocation(self) -> None:
         row, year = self._current_cell()

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from ctgdesk.exchange.atomic import ExportError
 from ctgdesk.services.drafts import Draft, base_key, to_plain
+from ctgdesk.services.errors import ValidationError
 
 SAVE_DELAY_MS = 1500
 _WATCHED = "_draftWatched"
@@ -140,7 +141,15 @@ class DraftKeeper(QObject):
 
     def changed(self) -> bool:
         """Is there typing to lose: a change since the form opened, or a draft brought back?"""
-        return self.restored or self._state() != self.baseline
+        state = self._readable_state()
+        return self.restored or state is None or state != self.baseline
+
+    def _readable_state(self) -> dict | None:
+        """The form's state; None while a field holds a text it cannot read (refused there)."""
+        try:
+            return self._state()
+        except ValidationError:
+            return None
 
     # --- writing ---------------------------------------------------------------------------
     def flush(self) -> None:
@@ -148,7 +157,9 @@ class DraftKeeper(QObject):
         self.watch()  # the widgets of lines added meanwhile
         if self.draft is None or self.store is None:
             return
-        state = self._state()
+        state = self._readable_state()
+        if state is None:  # a date or an amount that cannot be read yet: the last draft stays
+            return
         if state == self.draft.state and (self.written or state == self.baseline):
             return
         self.draft.state = state

@@ -1,4 +1,4 @@
-"""Form helpers: errors shown next to their field, optional dates, combos, the form dialog.
+"""Form helpers: errors shown next to their field, combos, the form dialog.
 
 A dialog built on `FormDialog` lays its fields out with `add_row(label, widget, field)` where
 `field` is the name services use in `ValidationError.field`; `save()` calls the services in
@@ -15,17 +15,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterable
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -34,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctgdesk.services.errors import ValidationError
+from ctgdesk.ui.widgets.date_field import TypedField
 
 
 def _set_invalid(widget: QWidget, invalid: bool) -> None:
@@ -66,6 +64,8 @@ class FieldErrors:
         label.setWordWrap(True)
         label.hide()
         layout.addWidget(label)
+        if isinstance(widget, TypedField):
+            widget.use_message_label(label)  # its refusals show here as soon as it is left
         self._fields[field] = (widget, label)
         return container
 
@@ -75,15 +75,21 @@ class FieldErrors:
         for widget, label in self._fields.values():
             label.hide()
             label.clear()
-            _set_invalid(widget, False)
+            if isinstance(widget, TypedField):
+                widget.clear_error()
+            else:
+                _set_invalid(widget, False)
 
     def show(self, error: ValidationError) -> None:
         self.clear()
         if error.field in self._fields:
             widget, label = self._fields[error.field]
-            label.setText(error.message)
-            label.show()
-            _set_invalid(widget, True)
+            if isinstance(widget, TypedField):
+                widget.show_error(error.message)  # marked, the message in its label
+            else:
+                label.setText(error.message)
+                label.show()
+                _set_invalid(widget, True)
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.general.setText(error.message)
@@ -93,36 +99,10 @@ class FieldErrors:
         """The error shown for a field (or the general one): what tests read."""
         if field is None:
             return self.general.text() if not self.general.isHidden() else ""
-        _, label = self._fields[field]
+        widget, label = self._fields[field]
+        if isinstance(widget, TypedField):
+            return widget.error()
         return label.text() if not label.isHidden() else ""
-
-
-class OptionalDateEdit(QWidget):
-    """A date that may be absent: a check box, then the date (jj/mm/aaaa, calendar)."""
-
-    def __init__(self, text: str = "", parent: QWidget | None = None, *, default: date | None = None):
-        super().__init__(parent)
-        self.check = QCheckBox(text, self)
-        self.edit = QDateEdit(self)
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("dd/MM/yyyy")
-        self.edit.setDate(QDate(default or date.today()))
-        self.edit.setEnabled(False)
-        self.check.toggled.connect(self.edit.setEnabled)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.check)
-        layout.addWidget(self.edit)
-        layout.addStretch(1)
-        self.setFocusProxy(self.check)
-
-    def value(self) -> date | None:
-        return self.edit.date().toPython() if self.check.isChecked() else None
-
-    def set_value(self, value: date | None) -> None:
-        self.check.setChecked(value is not None)
-        if value is not None:
-            self.edit.setDate(QDate(value))
 
 
 def fill_combo(combo: QComboBox, items: Iterable[tuple[str, Any]], *, empty: str | None = None,
@@ -245,10 +225,8 @@ def _row_value(widget: QWidget):
         return widget.isChecked()
     if isinstance(widget, QAbstractSpinBox) and hasattr(widget, "value") and not hasattr(widget, "date"):
         return widget.value()
-    if hasattr(widget, "value") and hasattr(widget, "set_value"):  # dates: OptionalDateEdit, date fields
-        value = widget.value()
-        if value is None or isinstance(value, date):
-            return {"date": value.isoformat() if value else None}
+    if isinstance(widget, TypedField):  # a date, time, amount or year: the text as typed, even unreadable
+        return {"typed": widget.text()}
     return _UNKNOWN
 
 
@@ -265,5 +243,9 @@ def _set_row_value(widget: QWidget, value) -> None:
         widget.setChecked(bool(value))
     elif isinstance(widget, QAbstractSpinBox) and hasattr(widget, "setValue") and not isinstance(value, dict):
         widget.setValue(value)
-    elif isinstance(value, dict) and "date" in value and hasattr(widget, "set_value"):
-        widget.set_value(date.fromisoformat(value["date"]) if value["date"] else None)
+    elif isinstance(value, dict) and isinstance(widget, TypedField):
+        if "typed" in value:
+            widget.edit.setText(str(value["typed"]))
+            widget.read_text()  # read (or refused) as if typed
+        elif "date" in value:  # a draft kept before the typed fields
+            widget.set_value(date.fromisoformat(value["date"]) if value["date"] else None)

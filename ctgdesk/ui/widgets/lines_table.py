@@ -277,7 +277,8 @@ class LinesTable(QWidget):
                 return False
             if (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) == Qt.FocusPolicy.TabFocus \
                     and widget.isVisible() and widget.isEnabled() and not cell.isAncestorOf(widget) \
-                    and widget.focusProxy() is None:
+                    and (widget.focusProxy() is None or widget.isAncestorOf(widget.focusProxy())):
+                # (a field made of parts, e.g. a DateField, hands the focus to its text box)
                 widget.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
                 return True
         return False

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctgdesk.ui.table_model import RowsTableModel, SearchProxyModel
+from ctgdesk.ui.widgets.elided_tooltips import ElidedToolTipDelegate
 
 MAX_COLUMN_WIDTH = 280
 FIT_SAMPLE_ROWS = 25
@@ -66,6 +67,7 @@ class SearchableTable(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setWordWrap(False)
+        self.view.setItemDelegate(ElidedToolTipDelegate(self.view))  # a cut cell shows its whole text
         self.view.setShowGrid(False)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)

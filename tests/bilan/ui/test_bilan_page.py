@@ -33,7 +33,8 @@ def test_page_contract_and_preview(page):
     values = shown(page)
     assert values["1.1-S1"][0] == "2"
     assert values["3.2-E1"][0] == "à saisir"  # manual, not entered yet
-    assert page.summary.text().startswith("Bilan 2026 — Ensemble du territoire. Réunions tenues : 31")
+    # 30: the demo meeting of Sunday 22 November now falls on Monday 23, the demo's "today", still planned
+    assert page.summary.text().startswith("Bilan 2026 — Ensemble du territoire. Réunions tenues : 30")
     assert page.source.text() == ("Source : ctgdesk, CTG 2 Hénin-Carvin 2026-2030 (Communauté d'Agglomération "
                                   f"d'Hénin-Carvin), données au {page.bilan.produced_at:%d/%m/%Y}")
 
