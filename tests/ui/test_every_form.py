@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMenu, QPu
 from ctgdesk.models import Coordinator, JournalKind, Organisation, OrganisationKind
 from ctgdesk.services import journal, meetings, plan, territory
 from ctgdesk.services.snapshots import allocation_snapshot
+from ctgdesk.ui.widgets.date_field import DateField
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     ctx,
     db,
@@ -35,7 +36,6 @@ from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     wait_loads,
 )
 from tests.ui.monkey import ACTIONS, SEED, Monkey
-from tests.ui.test_meeting_form_by_hand import type_date
 
 NO = Qt.KeyboardModifier.NoModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -87,7 +87,9 @@ def click(widget: QWidget, pos: QPoint | None = None) -> None:
 
 def escape_popup(qtbot, widget: QWidget) -> None:
     """Open a pick list (click) or a calendar (click on its arrow), then close it with Échap."""
-    if hasattr(widget, "calendarWidget") and widget.calendarPopup():
+    if isinstance(widget, DateField):
+        click(widget.button)
+    elif hasattr(widget, "calendarWidget") and widget.calendarPopup():
         click(widget, QPoint(widget.width() - 8, widget.height() // 2))
     else:
         click(widget)
@@ -165,7 +167,7 @@ def test_journal_entry_by_hand(window, ctx, terr, qtbot):
     click(page.bar.details_button)  # « Détails… »: the full form
     dialog = new_dialog(qtbot, page)
     tab_to(dialog.date_edit)
-    type_date(dialog.date_edit, date(2026, 6, 12))
+    type_text("12/06/2026")
     met = tab_to(dialog.nature_edit)
     assert dialog.kind_combo in met and dialog.function_combo in met
     tab_to(dialog.kind_combo, backward=True)
@@ -205,7 +207,7 @@ def test_journal_quick_entry_by_hand(window, ctx, terr, qtbot):
     page = window.pages["journal"]
     with ctx.db.transaction() as s:
         before = {r.id for r in journal.list_entries(s)}
-    key(Qt.Key.Key_N, CTRL)  # « Nouvelle entrée »: the bar's type d'action
+    key(Qt.Key.Key_N, CTRL | SHIFT)  # « Saisie rapide »: the bar's type d'action
     assert page.bar.isAncestorOf(focused())
     type_text("conseil")
     key(Qt.Key.Key_Tab)
@@ -218,7 +220,7 @@ def test_journal_quick_entry_by_hand(window, ctx, terr, qtbot):
         saved = journal.entry_input(s, added[0].id)
     assert (saved.kind, saved.function_code, saved.nature, saved.date) == (
         JournalKind.CONSEIL_APPUI, "3.2", "Appui au diagnostic de territoire", date(2026, 6, 15))
-    assert page.bar.nature_edit.text() == "" and focused() is page.bar.nature_edit
+    assert page.bar.nature_edit.text() == ""  # ready for the next line
 
 
 def test_coordinator_by_hand(window, ctx, terr, qtbot):
@@ -244,11 +246,9 @@ def test_coordinator_by_hand(window, ctx, terr, qtbot):
     click(dialog.cadre)
     type_text("Attachee territoriale")
     click(dialog.lead, QPoint(8, dialog.lead.height() // 2))
-    click(dialog.start.check, QPoint(8, dialog.start.check.height() // 2))
-    key(Qt.Key.Key_Tab)
-    assert focused() is dialog.start.edit
-    type_date(dialog.start.edit, date(2025, 9, 1))
-    escape_popup(qtbot, dialog.start.edit)
+    click(dialog.start.edit)
+    type_text("01/09/2025")
+    escape_popup(qtbot, dialog.start)
     key(Qt.Key.Key_Tab, SHIFT)
     key(Qt.Key.Key_Tab)
     key(Qt.Key.Key_Return)
@@ -272,7 +272,7 @@ def test_etp_by_hand(window, ctx, terr, qtbot):
     escape_popup(qtbot, dialog.organisation)
     type_text("Carvin")
     met = tab_to(dialog.etp)
-    assert dialog.year in met and dialog.pending in met
+    assert any(dialog.year.isAncestorOf(w) for w in met) and dialog.pending in met
     type_text("0,40")
     key(Qt.Key.Key_Tab)
     assert focused() is dialog.people_count
@@ -308,17 +308,13 @@ def test_organisation_by_hand(window, ctx, terr, qtbot):
     key(Qt.Key.Key_A, CTRL)  # « Non renseignée » selected, replaced
     type_text("8200")
     assert dialog.population.value() == 8200, (dialog.population.text(), focused())
-    tab_to(dialog.deliberation.check)
-    key(Qt.Key.Key_Space)
-    key(Qt.Key.Key_Tab)
-    type_date(dialog.deliberation.edit, date(2026, 3, 3))
+    tab_to(dialog.deliberation)
+    type_text("03/03/2026")
     tab_to(dialog.signed)
     key(Qt.Key.Key_Space)
     key(Qt.Key.Key_Tab)
     assert dialog.engagement_date.isAncestorOf(focused())
-    key(Qt.Key.Key_Space)
-    key(Qt.Key.Key_Tab)
-    type_date(dialog.engagement_date.edit, date(2026, 4, 10))
+    type_text("10/04/2026")
     tab_to(dialog.notes)
     type_text("Commune rejointe en 2026")
     tab_to(dialog.name, backward=True)
@@ -417,10 +413,12 @@ def test_meeting_duplicate_by_hand(window, ctx, terr, qtbot):
         assert dialog.windowTitle() == "Dupliquer la réunion"
         tab_to(dialog.date_edit)
         escape_popup(qtbot, dialog.date_edit)
-        type_date(dialog.date_edit, date(2026, 9, 24))
+        key(Qt.Key.Key_A, CTRL)
+        type_text("24/09/2026")
         key(Qt.Key.Key_Tab)
-        assert focused() is dialog.time_edit
-        type_text("1030")
+        assert dialog.time_edit.isAncestorOf(focused())
+        key(Qt.Key.Key_A, CTRL)
+        type_text("10:30")
         key(Qt.Key.Key_Return)
 
     with ctx.db.transaction() as s:
@@ -611,7 +609,7 @@ def forms(name: str, window, ctx, terr, qtbot) -> Form:
     if name == "journal_quick":
         def quick() -> None:
             go_to(qtbot, window, 6)
-            key(Qt.Key.Key_N, CTRL)
+            key(Qt.Key.Key_N, CTRL | SHIFT)
         return Form(quick, dialog=lambda: window.pages["journal"].bar, avoid=by_text("Détails…"))
     if name == "coordinator":
         def check(d) -> None:
