@@ -13,27 +13,17 @@ CTG_MONKEY_ACTIONS (default 2000) sets the number of actions per form, CTG_MONKE
 
 from __future__ import annotations
 
-import os
 import random
-import string
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QApplication,
-    QComboBox,
-    QDialog,
-    QTabBar,
-    QToolButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog
 
 from ctgdesk.services import meetings, plan
-from ctgdesk.ui.widgets.date_field import DateField
 from ctgdesk.ui.widgets.lines_table import LinesTable
+from tests.ui.monkey import ACTIONS, SEED, Monkey
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     ctx,
     db,
@@ -44,131 +34,18 @@ from tests.ui.conftest_work import (  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.isolated
 
-ACTIONS = int(os.environ.get("CTG_MONKEY_ACTIONS", "2000"))
-SEED = int(os.environ.get("CTG_MONKEY_SEED", "20261206"))
-NO = Qt.KeyboardModifier.NoModifier
-KEYS = [Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home, Qt.Key.Key_End,
-        Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Space,
-        Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F4, Qt.Key.Key_Insert]
-WORDS = ["Relais", "petite enfance", "Carvin", "12", "3,5", "2026", "-1", "abc", "30/09/2026", "1.1.1", "%",
-         "martine", "caf", " ", "0", "100", "Comite", "tenue"]
 
-
-class Walk:
-    """One random walk; `log` keeps the last actions for the failure message."""
+class Walk(Monkey):
+    """One random walk through a form opened again each time it closes."""
 
     def __init__(self, qtbot, rng: random.Random, open_form, check_saved):
+        super().__init__(rng, open_form())
         self.qtbot = qtbot
-        self.rng = rng
         self.open_form = open_form
         self.check_saved = check_saved
-        self.dialog: QDialog = open_form()
         self.refusals: dict[str, int] = {}
-        self.log: list[str] = []
         self.saved = 0
-        self.lines_added = 0
-        self.lines_removed = 0
-        self.popups = 0
         self.cancelled = 0
-
-    # --- what is on screen ---------------------------------------------------------------
-    def focus(self) -> QWidget:
-        return QApplication.focusWidget() or self.dialog
-
-    def targets(self) -> list[QWidget]:
-        excluded = {self.dialog.cancel_button if hasattr(self.dialog, "cancel_button") else None}
-        return [w for w in self.dialog.findChildren(QWidget)
-                if w.isVisible() and w.isEnabled() and w not in excluded and not w.isWindow()
-                and w.width() > 2 and w.height() > 2 and not (isinstance(w, QAbstractButton) and w.text() == "Annuler")]
-
-    def tables(self) -> list[LinesTable]:
-        return [t for t in self.dialog.findChildren(LinesTable) if t.isVisible()]
-
-    # --- actions -------------------------------------------------------------------------
-    def key(self, key: Qt.Key, modifier=NO, target: QWidget | None = None) -> None:
-        QTest.keyClick(target or self.focus(), key, modifier)
-
-    def click(self, widget: QWidget, pos: QPoint | None = None) -> None:
-        if pos is None:
-            pos = QPoint(self.rng.randrange(widget.width()), self.rng.randrange(widget.height()))
-        QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
-
-    def in_popup(self) -> None:
-        popup = QApplication.activePopupWidget()
-        roll = self.rng.random()
-        if roll < 0.35:
-            self.log.append("popup: Échap")
-            self.key(Qt.Key.Key_Escape, target=QApplication.focusWidget() or popup)
-        elif roll < 0.75:
-            key = self.rng.choice([Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Left,
-                                   Qt.Key.Key_Right, Qt.Key.Key_Return])
-            self.log.append(f"popup: {key.name}")
-            self.key(key, target=QApplication.focusWidget() or popup)
-        else:
-            # not the calendar's month button: its menu runs an event loop of its own (QMenu.exec)
-            inner = [w for w in popup.findChildren(QWidget) if w.isVisible() and w.width() > 2
-                     and not (isinstance(w, QToolButton) and w.menu() is not None)] or [popup]
-            target = self.rng.choice(inner)
-            self.log.append(f"popup: click {type(target).__name__}")
-            self.click(target)
-
-    def step(self) -> None:
-        if QApplication.activePopupWidget() is not None:
-            self.in_popup()
-            return
-        roll = self.rng.random()
-        focus = self.focus()
-        if roll < 0.22:
-            backward = self.rng.random() < 0.3
-            self.log.append("Maj+Tab" if backward else "Tab")
-            self.key(Qt.Key.Key_Backtab if backward else Qt.Key.Key_Tab,
-                     Qt.KeyboardModifier.ShiftModifier if backward else NO)
-        elif roll < 0.45:
-            target = self.rng.choice(self.targets())
-            self.log.append(f"click {type(target).__name__} {target.accessibleName() or target.objectName()}")
-            self.click(target)
-        elif roll < 0.62:
-            key = self.rng.choice(KEYS)
-            self.log.append(f"key {key.name} on {type(focus).__name__} {focus.accessibleName()}")
-            self.key(key)
-        elif roll < 0.74:
-            word = self.rng.choice(WORDS + [self.rng.choice(string.ascii_lowercase)])
-            self.log.append(f"type {word!r} into {type(focus).__name__} {focus.accessibleName()}")
-            QTest.keyClicks(focus, word)
-        elif roll < 0.82:
-            self.open_popup()
-        elif roll < 0.825:
-            self.log.append("click Enregistrer")
-            self.click(self.dialog.save_button)
-        elif roll < 0.92 and self.tables():
-            table = self.rng.choice(self.tables())
-            if self.rng.random() < 0.6 or not table.count():
-                self.log.append(f"click {table.add_button.text()}")
-                self.click(table.add_button)
-                self.lines_added += 1
-            else:
-                self.log.append("click Retirer la ligne")
-                before = table.count()
-                self.click(table.remove_button)
-                assert table.count() == before - 1
-                self.lines_removed += 1
-        else:
-            bar = self.dialog.findChild(QTabBar)
-            index = self.rng.randrange(bar.count())
-            self.log.append(f"tab {bar.tabText(index)}")
-            self.click(bar, bar.tabRect(index).center())
-
-    def open_popup(self) -> None:
-        candidates = [w for w in self.targets() if isinstance(w, (QComboBox, DateField))]
-        if not candidates:
-            return
-        target = self.rng.choice(candidates)
-        self.popups += 1
-        self.log.append(f"open the popup of {type(target).__name__} {target.accessibleName()}")
-        if isinstance(target, QComboBox):
-            self.click(target)
-        else:
-            self.click(target.button, target.button.rect().center())  # its calendar button
 
     def after_step(self) -> None:
         dialog = self.dialog
@@ -180,9 +57,6 @@ class Walk:
                 self.cancelled += 1
             self.dialog = self.open_form()
 
-    def trail(self) -> str:
-        return "\n".join(self.log[-25:])
-
     def run(self, count: int) -> None:
         for number in range(count):
             try:
@@ -190,8 +64,7 @@ class Walk:
                 self.after_step()
             except Exception as error:  # the actions that led there, for the report
                 raise AssertionError(f"action {number}: {error}\nlast actions:\n{self.trail()}") from error
-        while QApplication.activePopupWidget() is not None:
-            self.key(Qt.Key.Key_Escape, target=QApplication.focusWidget())
+        self.close_popups()
         for tidy in (False, True):  # as it is; then without its blank lines, as a person would
             if tidy:
                 self.remove_blank_lines()

@@ -88,6 +88,7 @@ class JournalEntryDialog(QDialog):
         self.partners_list = CheckList(partners)
         self.communes_list = CheckList(communes)
         self.description_edit = QPlainTextEdit()
+        self.description_edit.setTabChangesFocus(True)  # Tab goes on to « Enregistrer », it types no tab
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
         self.date_edit.changed.connect(self._update_date_label)
 

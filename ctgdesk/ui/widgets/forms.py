@@ -157,6 +157,8 @@ class FormDialog(QDialog):
 
     def add_row(self, label: str, widget: QWidget, field: str | None = None) -> QWidget:
         """A labelled row; the label is the field's buddy (its name for screen readers, Alt+letter)."""
+        if isinstance(widget, QPlainTextEdit):  # Tab / Maj+Tab go on to the next field, they type no tab
+            widget.setTabChangesFocus(True)
         self.form.addRow(label, self.errors.wrap(field, widget) if field else widget)
         row_label = self.form.labelForField(self.form.itemAt(self.form.rowCount() - 1,
                                                              QFormLayout.ItemRole.FieldRole).widget())
