@@ -6,21 +6,9 @@ import psycopg
 import pytest
 from sqlalchemy import select
 
-from ctgdesk.db import open_database
-from ctgdesk.db.team import TeamError, add_user, init_team_base, members
+from ctgdesk.db.team import TeamError, add_user, members
 from ctgdesk.models import Coordinator, JournalEntry, Meeting
-from ctgdesk.services.demo import build_demo
-from tests.conftest import DEMO_TODAY
 
-
-@pytest.fixture
-def team_base(pg_url):
-    database = open_database(pg_url, migrate=False)
-    init_team_base(database.engine)
-    with database.transaction() as session:
-        build_demo(session, today=DEMO_TODAY)
-    yield database
-    database.dispose()
 
 
 def _two_coordinators_with_entries(database):

@@ -7,9 +7,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLabel
 
 from ctgdesk.db import open_database
-from ctgdesk.db.team import init_team_base
 from ctgdesk.services import meetings
-from ctgdesk.services.demo import build_demo
 from tests.conftest import DEMO_TODAY
 
 # As in tests/ui (conftest): the offscreen platform cannot size, raise or grab a popup's window.
@@ -17,15 +15,6 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateS
                                        r"This plugin does not support raise\(\)",
                                        r"This plugin does not support grabbing the (keyboard|mouse)")
 
-
-@pytest.fixture
-def team_db(pg_url):
-    database = open_database(pg_url, migrate=False)
-    init_team_base(database.engine)
-    with database.transaction() as session:
-        build_demo(session, today=DEMO_TODAY)
-    yield database
-    database.dispose()
 
 
 def _window(db, tmp_path, name, qtbot):
@@ -47,16 +36,16 @@ def _places(page) -> set[str]:
     return {model.index(row, column).data() for row in range(model.rowCount())}
 
 
-def test_a_save_in_one_window_refreshes_the_other_by_itself(team_db, tmp_path, qtbot):
-    first = _window(team_db, tmp_path, "a", qtbot)
-    second = _window(open_database(team_db.engine.url.render_as_string(hide_password=False), migrate=False),
+def test_a_save_in_one_window_refreshes_the_other_by_itself(team_base, tmp_path, qtbot):
+    first = _window(team_base, tmp_path, "a", qtbot)
+    second = _window(open_database(team_base.engine.url.render_as_string(hide_password=False), migrate=False),
                      tmp_path, "b", qtbot)
     try:
         page = second.show_page("meetings")
         qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
         assert "Salle du conseil de Libercourt" not in _places(page)
         label = second.findChild(QLabel, "teamBase")
-        assert label.text().startswith("Base d'équipe « ") and label.text().endswith(f"vous : {team_db.engine.url.username}")
+        assert label.text().startswith("Base d'équipe « ") and label.text().endswith(f"vous : {team_base.engine.url.username}")
         qtbot.waitUntil(lambda: second.team_changes.listener.listening.is_set(), timeout=10_000)
 
         with first.ctx.db.transaction() as session:  # saved from the first window's base
@@ -74,13 +63,13 @@ def test_a_save_in_one_window_refreshes_the_other_by_itself(team_db, tmp_path, q
         second.ctx.db.dispose()
 
 
-def test_the_second_save_of_a_meeting_is_refused_naming_who_and_when_then_kept_on_purpose(team_db, tmp_path, qtbot):
+def test_the_second_save_of_a_meeting_is_refused_naming_who_and_when_then_kept_on_purpose(team_base, tmp_path, qtbot):
     from PySide6.QtCore import QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    first = _window(team_db, tmp_path, "a", qtbot)
-    second = _window(open_database(team_db.engine.url.render_as_string(hide_password=False), migrate=False),
+    first = _window(team_base, tmp_path, "a", qtbot)
+    second = _window(open_database(team_base.engine.url.render_as_string(hide_password=False), migrate=False),
                      tmp_path, "b", qtbot)
     try:
         pages = [window.show_page("meetings") for window in (first, second)]
@@ -107,11 +96,11 @@ def test_the_second_save_of_a_meeting_is_refused_naming_who_and_when_then_kept_o
 
         QTimer.singleShot(0, keep_mine)
         qtbot.mouseClick(forms[1].save_button, Qt.MouseButton.LeftButton)
-        login = team_db.engine.url.username
+        login = team_base.engine.url.username
         assert seen and seen[0].startswith(f"Cette réunion a été modifiée par {login} le ")
         assert "pendant que vous l'éditiez" in seen[0]
         assert forms[1].result() == forms[1].DialogCode.Accepted
-        with team_db.transaction() as session:
+        with team_base.transaction() as session:
             assert meetings.meeting_input(session, meeting_id).place == "Mairie de Carvin, salle 2"
     finally:
         for window in (first, second):
@@ -141,7 +130,7 @@ class MemoryKeyring:
         self.backend = Backend()
 
 
-def test_connect_to_a_team_base_from_the_file_menu(team_db, pg_server, tmp_path, qtbot, monkeypatch):
+def test_connect_to_a_team_base_from_the_file_menu(team_base, pg_server, tmp_path, qtbot, monkeypatch):
     import keyring
     from PySide6.QtTest import QTest
 
@@ -153,8 +142,8 @@ def test_connect_to_a_team_base_from_the_file_menu(team_db, pg_server, tmp_path,
     keyring.set_keyring(memory)
     restarted: list[tuple[str, str]] = []
     monkeypatch.setattr(team_connect, "restart_on", lambda url, password: restarted.append((url, password)) or True)
-    team.add_user(team_db.engine, "claire.dumont", None, "lecture", "s3cret")
-    window = _window(open_database(team_db.engine.url.render_as_string(hide_password=False), migrate=False),
+    team.add_user(team_base.engine, "claire.dumont", None, "lecture", "s3cret")
+    window = _window(open_database(team_base.engine.url.render_as_string(hide_password=False), migrate=False),
                      tmp_path, "a", qtbot)
     try:
         window.file_menu.popup(window.mapToGlobal(window.rect().topLeft()))
@@ -177,11 +166,11 @@ def test_connect_to_a_team_base_from_the_file_menu(team_db, pg_server, tmp_path,
         assert "impossible" in dialog.error.text() and dialog.isVisible()  # a refusal, in French, in place
 
         QTest.keyClick(dialog.database, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-        QTest.keyClicks(dialog.database, team_db.engine.url.database)
+        QTest.keyClicks(dialog.database, team_base.engine.url.database)
         QTest.keyClick(dialog.secret, Qt.Key.Key_Return)
-        expected = f"postgresql://claire.dumont@127.0.0.1:{pg_server.port}/{team_db.engine.url.database}"
+        expected = f"postgresql://claire.dumont@127.0.0.1:{pg_server.port}/{team_base.engine.url.database}"
         assert restarted == [(expected, "s3cret")], dialog.error.text()
-        assert memory.kept[("ctgdesk", f"claire.dumont@127.0.0.1:{pg_server.port}/{team_db.engine.url.database}")] == "s3cret"
+        assert memory.kept[("ctgdesk", f"claire.dumont@127.0.0.1:{pg_server.port}/{team_base.engine.url.database}")] == "s3cret"
         assert window.settings.value(team_connect.SETTINGS_KEY) == expected  # no password in the settings
     finally:
         keyring.set_keyring(previous)
