@@ -67,6 +67,10 @@ def pytest_runtest_protocol(item, nextitem):
             call = pytest.CallInfo.from_call(lambda: None, when=when)
         report = pytest.TestReport.from_item_and_call(item, call)
         hook.pytest_runtest_logreport(report=report)
+    # What the tests run here before this one set up (their module's fixtures…) is torn down now
+    # if the next test does not share it, as pytest's own protocol would: else the next module's
+    # first test finds « previous item was not torn down properly ».
+    item.session._setupstate.teardown_exact(nextitem)
     hook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
     return True
 
