@@ -233,3 +233,25 @@ def test_an_unticked_member_has_no_status_and_ticking_makes_her_present(ctx, ter
     assert not attendance.is_checked(row) and attendance.status_combo(row).current_key() is None
     assert dialog.tabs.tabText(1) == "Présences (2 présents, 1 absent)"
     assert [a.person_id for a in dialog.collect().attendances].count(terr.persons["Sandrine Leroy"]) == 0
+
+
+def test_the_history_of_a_meeting_says_who_changed_what(ctx, terr, copil_meeting, qtbot):
+    from ctgdesk.services import meetings as meeting_service
+
+    with ctx.db.transaction() as session:
+        session.info["actor"] = "Claire Dumont"
+        data = meeting_service.meeting_input(session, copil_meeting)
+        data.place = "Salle des fêtes"
+        meeting_service.save_meeting(session, data, copil_meeting)
+    dialog = MeetingDialog(ctx, copil_meeting)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.history_button, Qt.MouseButton.LeftButton)
+    history = dialog.history_dialog
+    qtbot.waitUntil(history.isVisible)
+    rows = [[history.table.item(r, c).text() for c in range(4)] for r in range(history.table.rowCount())]
+    assert rows[0][1:3] == ["Claire Dumont", "modification"]
+    assert "place : « Mairie d'Oignies » → « Salle des fêtes »" in rows[0][3]
+    assert rows[-1][2] == "création"
+    qtbot.keyClick(history, Qt.Key.Key_Escape)
+    assert not history.isVisible()

@@ -432,6 +432,9 @@ class MeetingDialog(QDialog):
         self.documents_button = MeetingDocumentsButton(self.ctx, lambda: self.meeting_id, self)  # the saved meeting's
         self.documents_button.setEnabled(self.meeting_id is not None)
         self.buttons.addButton(self.documents_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.history_button = self.buttons.addButton("&Historique…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.history_button.setEnabled(self.meeting_id is not None)
+        self.history_button.clicked.connect(self.open_history)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -649,6 +652,14 @@ class MeetingDialog(QDialog):
             self.errors.show(error)
             return
         super().accept()
+
+    def open_history(self):
+        """Who created and changed this meeting, when, and what (the saved versions)."""
+        from ctgdesk.ui.dialogs.history_dialog import HistoryDialog
+
+        self.history_dialog = HistoryDialog(self.ctx, "meeting", self.before.uid, self.windowTitle(), self)
+        self.history_dialog.open()
+        return self.history_dialog
 
     def _changed_meanwhile(self, error: ChangedMeanwhile) -> None:
         """Someone saved this meeting since the form read it: nothing was written. She chooses
