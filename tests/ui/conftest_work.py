@@ -155,3 +155,25 @@ def save_screenshot(widget: QWidget, name: str) -> Path:
 
 __all__ = ["TODAY", "Territory", "ctx", "db", "reactivate",
            "save_screenshot", "show_page", "terr", "wire_like_main_window"]
+
+
+@pytest.fixture
+def window(ctx, terr, qtbot, settings):
+    """The real main window over the work territory, shown and its front page loaded: where the
+    by-hand tests and the random walks open their forms."""
+    from ctgdesk.ui.main_window import MainWindow
+
+    main = MainWindow(ctx, settings)
+    show_page(qtbot, main, 1440, 900)
+    main.load()
+    wait_loads(qtbot, ctx)
+    return main
+
+
+def focused():
+    """The widget the keyboard is on (a test fails if nothing has focus)."""
+    from PySide6.QtWidgets import QApplication
+
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has focus"
+    return widget

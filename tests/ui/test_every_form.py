@@ -30,6 +30,8 @@ from ctgdesk.services.snapshots import allocation_snapshot
 from ctgdesk.ui.widgets.date_field import DateField
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     ctx,
+    focused,
+    window,
     db,
     show_page,
     terr,
@@ -42,24 +44,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
-@pytest.fixture
-def window(ctx, terr, qtbot, settings):
-    from ctgdesk.ui.main_window import MainWindow
-
-    main = MainWindow(ctx, settings)
-    show_page(qtbot, main, 1440, 900)
-    main.load()
-    wait_loads(qtbot, ctx)
-    return main
-
-
 # --- a person's gestures ---------------------------------------------------------------------
-
-def focused() -> QWidget:
-    widget = QApplication.focusWidget()
-    assert widget is not None, "nothing has focus"
-    return widget
-
 
 def key(k: Qt.Key, modifier: Qt.KeyboardModifier = NO, times: int = 1) -> None:
     for _ in range(times):

@@ -26,6 +26,7 @@ from ctgdesk.ui.widgets.lines_table import LinesTable
 from tests.ui.monkey import ACTIONS, SEED, Monkey
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     ctx,
+    window,
     db,
     show_page,
     terr,
@@ -90,17 +91,6 @@ class Walk(Monkey):
                 table.scroll.ensureWidgetVisible(cell)
                 self.click(cell, cell.rect().center())
                 self.click(table.remove_button, table.remove_button.rect().center())
-
-
-@pytest.fixture
-def window(ctx, terr, qtbot, settings):
-    from ctgdesk.ui.main_window import MainWindow
-
-    main = MainWindow(ctx, settings)
-    show_page(qtbot, main, 1440, 900)
-    main.load()
-    wait_loads(qtbot, ctx)
-    return main
 
 
 def opener(qtbot, window, page_key: str, prefill):

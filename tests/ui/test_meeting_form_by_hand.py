@@ -19,6 +19,8 @@ from ctgdesk.models import AttendanceStatus, DecisionStatus, MeetingStatus
 from ctgdesk.services import meetings
 from tests.ui.conftest_work import (  # noqa: F401 - fixtures
     ctx,
+    focused,
+    window,
     db,
     show_page,
     terr,
@@ -31,23 +33,6 @@ DECISIONS = [("Lancer le diagnostic petite enfance", "Martine Fontaine", date(20
              ("Valider le calendrier 2027", "Claire Dumont", date(2026, 12, 18))]
 ALERT = "Relais petite enfance toujours sans locaux"
 PLACE = "Mairie de Courrieres"  # QTest types ASCII only
-
-
-@pytest.fixture
-def window(ctx, terr, qtbot, settings):
-    from ctgdesk.ui.main_window import MainWindow
-
-    main = MainWindow(ctx, settings)
-    show_page(qtbot, main, 1440, 900)
-    main.load()
-    wait_loads(qtbot, ctx)
-    return main
-
-
-def focused() -> QWidget:
-    widget = QApplication.focusWidget()
-    assert widget is not None, "nothing has focus"
-    return widget
 
 
 def key(k: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier, times: int = 1) -> None:
